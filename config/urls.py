@@ -1,0 +1,25 @@
+"""Root URLs: pages of every app, the API under /api/v1/, its schema and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+import governance.api
+from config import views
+
+router = DefaultRouter()
+for prefix, viewset in governance.api.routes:
+    router.register(prefix, viewset, basename=prefix.rstrip("s"))
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include("governance.urls")),
+    path("api/v1/", include((router.urls, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Agora administration"
+admin.site.site_title = "Agora"

@@ -1,0 +1,497 @@
+"""People, groups and who holds which role in them, with the invariants that keep them sound."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from governance.timezones import validate_time_zone
+
+handle_validator = RegexValidator(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$",
+    "A handle is a GitHub login: letters, digits and single hyphens, at most 39 characters.",
+)
+
+
+class TimeStamped(models.Model):
+    """Creation and last-change instants."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Person(TimeStamped):
+    """A member of the community, known by their GitHub handle."""
+
+    handle = models.CharField(max_length=39, validators=[handle_validator])
+    name = models.CharField(max_length=200, blank=True)
+    pronouns = models.CharField(max_length=50, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True, help_text="Employer or sponsor.")
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    public_email = models.EmailField(blank=True, help_text="Shown on public pages.")
+    private_email = models.EmailField(
+        blank=True, help_text="Never shown publicly: only staff see it."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The login of this person, for editing their groups' agendas.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [Lower("handle")]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("handle"),
+                name="person_handle_unique_ci",
+                violation_error_message="A person with this handle already exists "
+                "(handles ignore case: Jane and jane are one person).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} (@{self.handle})" if self.name else f"@{self.handle}"
+
+    def get_absolute_url(self):
+        return reverse("governance:person-detail", args=[self.handle])
+
+    @property
+    def github_url(self) -> str:
+        return f"https://github.com/{self.handle}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.handle
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.affiliation:
+            for committee in Committee.objects.filter(
+                group__roles__in=Role.objects.current().filter(person=self, kind__in=SEAT_KINDS)
+            ).distinct():
+                error = committee.seat_error(person=self, affiliation=self.affiliation)
+                if error:
+                    raise ValidationError({"affiliation": error})
+
+
+class PersonLink(models.Model):
+    """A public link of a person: website, blog, social profile."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=80)
+    url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["person", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "url"], name="personlink_unique_url"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.url}"
+
+
+class GroupKind(models.TextChoices):
+    SIG = "sig", "Special interest group"
+    WORKING_GROUP = "wg", "Working group"
+    COMMITTEE = "committee", "Committee"
+    TAG = "tag", "Technical advisory group"
+    USER_GROUP = "ug", "User group"
+
+
+class GroupStatus(models.TextChoices):
+    FORMING = "forming", "Forming"
+    ACTIVE = "active", "Active"
+    ARCHIVED = "archived", "Archived"
+
+
+class GroupQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=GroupStatus.ARCHIVED)
+
+    def of_kind(self, kind: str):
+        return self.filter(kind=kind)
+
+
+class Group(TimeStamped):
+    """A SIG, working group, committee, TAG or user group."""
+
+    kind = models.CharField(max_length=16, choices=GroupKind.choices, default=GroupKind.SIG)
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    mission = models.TextField(blank=True)
+    charter_url = models.URLField(max_length=500, blank=True)
+    label = models.CharField(max_length=80, blank=True, help_text="Issue and PR label.")
+    status = models.CharField(
+        max_length=16, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
+    )
+    status_since = models.DateField(null=True, blank=True)
+    status_reason = models.TextField(blank=True)
+    stakeholder_groups = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="stakeholder_of",
+        help_text="For a working group: the SIGs that sponsor it.",
+    )
+
+    objects = GroupQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[stakeholder_groups])
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=GroupStatus.ARCHIVED) | ~Q(status_reason=""),
+                name="group_archived_has_reason",
+                violation_error_message="An archived group needs the reason it was archived.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("governance:group-detail", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.kind == GroupKind.COMMITTEE or not self.pk:
+            return
+        if Committee.objects.filter(group=self).exists():
+            raise ValidationError(
+                {"kind": "This group has a committee charter: it must stay a committee."}
+            )
+
+
+class RoleKind(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    TECH_LEAD = "tech_lead", "Technical lead"
+    LEAD = "lead", "Lead"
+    MEMBER = "member", "Member"
+    LIAISON = "liaison", "Liaison"
+    SECRETARY = "secretary", "Secretary"
+
+
+LEADERSHIP_KINDS = (RoleKind.CHAIR, RoleKind.TECH_LEAD, RoleKind.LEAD)
+# Roles that hold one of a committee's seats.
+SEAT_KINDS = (RoleKind.CHAIR, RoleKind.LEAD, RoleKind.MEMBER)
+
+
+class RoleQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(
+            Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gt=on)
+        )
+
+    def past(self, on: datetime.date | None = None):
+        return self.filter(end__lte=on or timezone.localdate())
+
+    def leadership(self):
+        return self.filter(kind__in=LEADERSHIP_KINDS)
+
+
+class Role(TimeStamped):
+    """A person's role in a group for a term; a lead whose term ended is emeritus."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=16, choices=RoleKind.choices)
+    start = models.DateField(null=True, blank=True, help_text="Empty when not known.")
+    end = models.DateField(
+        null=True, blank=True, help_text="The first day the person no longer holds the role."
+    )
+
+    objects = RoleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "kind", "person__handle"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="role_ends_after_start",
+                violation_error_message="A role must end after it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "group", "kind"],
+                condition=Q(end__isnull=True),
+                name="role_one_open_term",
+                violation_error_message="This person already holds this role in this group.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"@{self.person.handle}: {self.get_kind_display()} of {self.group}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.start is None or self.start <= today) and (
+            self.end is None or self.end > today
+        )
+
+    @property
+    def is_emeritus(self) -> bool:
+        return (
+            self.kind in LEADERSHIP_KINDS
+            and self.end is not None
+            and self.end <= timezone.localdate()
+        )
+
+    def clean(self):
+        super().clean()
+        if not (self.person_id and self.group_id and self.kind):
+            return
+        overlapping = Role.objects.filter(
+            person_id=self.person_id, group_id=self.group_id, kind=self.kind
+        )
+        if self.end:
+            overlapping = overlapping.filter(Q(start__isnull=True) | Q(start__lt=self.end))
+        if self.start:
+            overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gt=self.start))
+        if overlapping.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                f"@{self.person.handle} already is {self.get_kind_display().lower()} of "
+                f"{self.group} for part of this term."
+            )
+        if self.kind in SEAT_KINDS and self.is_current:
+            committee = Committee.objects.filter(group_id=self.group_id).first()
+            error = committee and committee.seat_error(
+                person=self.person, affiliation=self.person.affiliation, role=self
+            )
+            if error:
+                raise ValidationError({"person": error})
+
+
+class CommitteePurpose(models.TextChoices):
+    STEERING = "steering", "Steering"
+    CODE_OF_CONDUCT = "code_of_conduct", "Code of conduct"
+    SECURITY_RESPONSE = "security_response", "Security response"
+    OTHER = "other", "Other"
+
+
+class Committee(TimeStamped):
+    """The charter of a committee group: purpose, seats, terms and the affiliation cap."""
+
+    group = models.OneToOneField(
+        Group,
+        on_delete=models.CASCADE,
+        related_name="committee",
+        limit_choices_to={"kind": GroupKind.COMMITTEE},
+    )
+    purpose = models.CharField(max_length=24, choices=CommitteePurpose.choices)
+    seats = models.PositiveSmallIntegerField(null=True, blank=True)
+    term_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_seats_per_affiliation = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="At most this many seats held by people of one affiliation.",
+    )
+    reporting_email = models.EmailField(
+        blank=True, help_text="Public address for reports (code of conduct, security)."
+    )
+    reporting_url = models.URLField(max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose"],
+                condition=~Q(purpose=CommitteePurpose.OTHER),
+                name="committee_one_per_purpose",
+                violation_error_message="There already is a committee with this purpose.",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_seats_per_affiliation__isnull=True)
+                | Q(seats__isnull=True)
+                | Q(max_seats_per_affiliation__lte=F("seats")),
+                name="committee_cap_within_seats",
+                violation_error_message="The affiliation cap cannot exceed the number of seats.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group} ({self.get_purpose_display().lower()})"
+
+    def seat_error(self, *, person: Person, affiliation: str, role: Role | None = None) -> str:
+        """Why `person` (with `affiliation`) cannot hold a seat, or "" when they can."""
+        holders = (
+            Role.objects.current()
+            .filter(group_id=self.group_id, kind__in=SEAT_KINDS)
+            .exclude(person_id=person.pk)
+            .select_related("person")
+        )
+        if role is not None and role.pk:
+            holders = holders.exclude(pk=role.pk)
+        others = {holder.person for holder in holders}
+        if self.seats is not None and len(others) + 1 > self.seats:
+            return f"All {self.seats} seats of {self.group} are held."
+        if self.max_seats_per_affiliation is None or not affiliation:
+            return ""
+        same = sum(1 for other in others if other.affiliation.casefold() == affiliation.casefold())
+        if same + 1 > self.max_seats_per_affiliation:
+            return (
+                f"{affiliation} would hold {same + 1} seats of {self.group}; at most "
+                f"{self.max_seats_per_affiliation} may be held by one affiliation."
+            )
+        return ""
+
+    def clean(self):
+        super().clean()
+        if self.group_id and self.group.kind != GroupKind.COMMITTEE:
+            raise ValidationError(
+                {"group": "Only a group of kind committee has a committee charter."}
+            )
+        if self.pk and self.max_seats_per_affiliation is not None:
+            holders = Role.objects.current().filter(group_id=self.group_id, kind__in=SEAT_KINDS)
+            counts: dict[str, int] = {}
+            for person in Person.objects.filter(roles__in=holders).distinct():
+                if person.affiliation:
+                    key = person.affiliation.casefold()
+                    counts[key] = counts.get(key, 0) + 1
+            over = [
+                name for name, count in counts.items() if count > self.max_seats_per_affiliation
+            ]
+            if over:
+                message = f"Current members already exceed this cap: {', '.join(over)}."
+                raise ValidationError({"max_seats_per_affiliation": message})
+
+
+class ChannelKind(models.TextChoices):
+    SLACK = "slack", "Slack channel"
+    MAILING_LIST = "mailing_list", "Mailing list"
+    PRIVATE_MAILING_LIST = "private_mailing_list", "Private mailing list"
+    GITHUB_TEAM = "github_team", "GitHub team"
+    FORUM = "forum", "Forum"
+    OTHER = "other", "Other"
+
+
+class ChannelQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_private=False)
+
+
+class Channel(TimeStamped):
+    """A way to reach a group or subproject: Slack, mailing list, GitHub team."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="channels")
+    subproject = models.ForeignKey(
+        "Subproject", on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+    )
+    kind = models.CharField(max_length=24, choices=ChannelKind.choices)
+    name = models.CharField(max_length=300, help_text="Channel, list address or team name.")
+    url = models.URLField(max_length=500, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    is_private = models.BooleanField(default=False, help_text="Only staff see a private channel.")
+
+    objects = ChannelQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=ChannelKind.PRIVATE_MAILING_LIST) | Q(is_private=True),
+                name="channel_private_list_is_private",
+                violation_error_message="A private mailing list must be marked private.",
+            ),
+            models.UniqueConstraint(
+                fields=["group", "kind", "name"],
+                condition=Q(subproject__isnull=True),
+                name="channel_unique_in_group",
+                violation_error_message="This group already has this channel.",
+            ),
+            models.UniqueConstraint(
+                fields=["subproject", "kind", "name"],
+                condition=Q(subproject__isnull=False),
+                name="channel_unique_in_subproject",
+                violation_error_message="This subproject already has this channel.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.name}"
+
+    def save(self, *args, **kwargs):
+        if self.kind == ChannelKind.PRIVATE_MAILING_LIST:
+            self.is_private = True
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.kind == ChannelKind.PRIVATE_MAILING_LIST:
+            self.is_private = True
+        if self.subproject_id and self.group_id and self.subproject.group_id != self.group_id:
+            raise ValidationError({"subproject": "The subproject belongs to another group."})
+
+    @property
+    def link(self) -> str:
+        """Where a reader goes to use the channel."""
+        if self.url:
+            return self.url
+        if self.kind == ChannelKind.SLACK:
+            return settings.AGORA_SLACK_CHANNEL_URL.format(name=self.name.lstrip("#"))
+        if self.kind == ChannelKind.GITHUB_TEAM:
+            return settings.AGORA_GITHUB_TEAM_URL.format(name=self.name)
+        if self.kind == ChannelKind.MAILING_LIST and "@" in self.name:
+            return f"mailto:{self.name}"
+        return ""
+
+
+def validate_url_list(value):
+    """A list of http(s) URLs."""
+    if not isinstance(value, list):
+        raise ValidationError("Enter a list of URLs.")
+    check = URLValidator(schemes=["http", "https"])
+    for index, url in enumerate(value):
+        try:
+            check(url)
+        except ValidationError:
+            raise ValidationError(f"Item {index + 1} is not a URL: {url!r}.") from None
+
+
+class Subproject(TimeStamped):
+    """A piece of work a group owns, with its OWNERS files and leads."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="subprojects")
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owners_files = models.JSONField(
+        default=list, blank=True, validators=[validate_url_list], help_text="OWNERS file URLs."
+    )
+    leads = models.ManyToManyField(Person, blank=True, related_name="subprojects_led")
+
+    history = HistoricalRecords(m2m_fields=[leads])
+
+    class Meta:
+        ordering = ["group", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "name"],
+                name="subproject_unique_name",
+                violation_error_message="This group already has a subproject of this name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.group.slug}/{self.name}"

@@ -1,0 +1,1 @@
+"""Reads shared by governance pages and the API, with a fixed number of queries."""

@@ -1,0 +1,48 @@
+"""IANA time zones: validation with suggestions, and the curated list offered in forms."""
+
+import difflib
+import zoneinfo
+from functools import cache
+
+import pytz
+from django.core.exceptions import ValidationError
+
+
+@cache
+def _available_zones() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@cache
+def _zones_by_lowercase() -> dict[str, str]:
+    return {zone.lower(): zone for zone in _available_zones()}
+
+
+def suggest_zones(value: str, limit: int = 3) -> list[str]:
+    """The valid zone names closest to `value`, best first."""
+    candidates = _zones_by_lowercase()
+    exact = candidates.get(value.strip().lower())
+    if exact:
+        return [exact]
+    matches = difflib.get_close_matches(value.strip().lower(), candidates, n=limit, cutoff=0.5)
+    if not matches:
+        # "Berlin" or "Kolkata": match on the city part of each zone.
+        city = value.strip().lower().replace(" ", "_")
+        matches = [name for name in candidates if name.rsplit("/", 1)[-1] == city][:limit]
+    return [candidates[match] for match in matches]
+
+
+def validate_time_zone(value: str) -> None:
+    """Rejects a name that is not an IANA zone, naming the closest valid ones."""
+    if value in _available_zones():
+        return
+    suggestions = suggest_zones(value)
+    hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+    raise ValidationError(
+        "“%(value)s” is not an IANA time zone.%(hint)s",
+        code="invalid_time_zone",
+        params={"value": value, "hint": hint},
+    )
+
+
+TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in pytz.common_timezones]

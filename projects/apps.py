@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    """Project list, releases and enhancement proposals."""
+
+    name = "projects"
