@@ -1,0 +1,333 @@
+"""The time model: schedules repeat over local dates of a home zone; instants follow per occurrence.
+
+A local time that does not exist (spring-forward gap) moves forward by the gap's length, and one
+that exists twice (fall-back) takes the first instant, as RFC 5545 says: zoneinfo's fold=0
+reading of a wall-clock time gives exactly that, so the page, the API and the feed agree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from dateutil import rrule
+from django.core.exceptions import ValidationError
+from django.db import models
+
+if TYPE_CHECKING:
+    from meetings.models import Meeting, Occurrence, Schedule
+
+UTC = datetime.UTC
+MAX_DURATION_MINUTES = 24 * 60
+WEEKDAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
+
+
+class Frequency(models.TextChoices):
+    ONCE = "once", "Once"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly on a weekday"
+    RRULE = "rrule", "Custom RFC 5545 rule"
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, "First"
+    SECOND = 2, "Second"
+    THIRD = 3, "Third"
+    FOURTH = 4, "Fourth"
+    LAST = -1, "Last"
+
+
+def to_instant(local: datetime.datetime, zone: ZoneInfo) -> datetime.datetime:
+    """The UTC instant of a naive wall-clock time in `zone`, read as RFC 5545 reads it."""
+    return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def _local_start(schedule: Schedule) -> datetime.datetime:
+    return datetime.datetime.combine(schedule.first_date, schedule.start_time)
+
+
+def parse_custom_rule(text: str, dtstart: datetime.datetime) -> rrule.rrule:
+    """An RRULE value (without the "RRULE:" name) as a dateutil rule; ValueError if unreadable."""
+    value = text.strip().removeprefix("RRULE:")
+    if "DTSTART" in value.upper() or "\n" in value:
+        raise ValueError("give only the RRULE value; the first date and start time are fields")
+    rule = rrule.rrulestr(value, dtstart=dtstart)
+    if not isinstance(rule, rrule.rrule):
+        raise ValueError("give a single RRULE")
+    return rule
+
+
+def build_rrule(schedule: Schedule) -> rrule.rrule:
+    """The schedule's recurrence over naive local start datetimes, anchored on its first date.
+
+    Every-N-weeks rules count weeks from the first date (dateutil's interval), not ISO weeks.
+    """
+    start = _local_start(schedule)
+    until = (
+        datetime.datetime.combine(schedule.last_date, datetime.time.max)
+        if schedule.last_date
+        else None
+    )
+    if schedule.frequency == Frequency.ONCE:
+        return rrule.rrule(rrule.DAILY, count=1, dtstart=start)
+    if schedule.frequency == Frequency.WEEKLY:
+        return rrule.rrule(rrule.WEEKLY, interval=schedule.interval, dtstart=start, until=until)
+    if schedule.frequency == Frequency.MONTHLY:
+        weekday = WEEKDAYS[start.weekday()](schedule.week_of_month)
+        return rrule.rrule(
+            rrule.MONTHLY, interval=schedule.interval, byweekday=weekday, dtstart=start, until=until
+        )
+    rule = parse_custom_rule(schedule.rrule, start)
+    return rule.replace(until=until) if until else rule
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One computed occurrence of a schedule: when it happens, and its stored record if any."""
+
+    schedule: Schedule
+    original_date: datetime.date
+    start: datetime.datetime
+    end: datetime.datetime
+    record: Occurrence | None = None
+
+    @property
+    def meeting(self) -> Meeting:
+        return self.schedule.meeting
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.schedule.time_zone)
+
+    @property
+    def local_start(self) -> datetime.datetime:
+        return self.start.astimezone(self.zone)
+
+    @property
+    def local_end(self) -> datetime.datetime:
+        return self.end.astimezone(self.zone)
+
+    @property
+    def status(self) -> str:
+        return self.record.status if self.record else "scheduled"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def is_moved(self) -> bool:
+        return self.status == "moved"
+
+    @property
+    def reason(self) -> str:
+        return self.record.reason if self.record else ""
+
+
+def _slot(schedule: Schedule, local: datetime.datetime, record: Occurrence | None) -> Slot:
+    start = to_instant(local, ZoneInfo(schedule.time_zone))
+    duration = schedule.duration
+    if record is not None and record.status == "moved":
+        start = record.moved_start or start
+        if record.moved_duration_minutes:
+            duration = datetime.timedelta(minutes=record.moved_duration_minutes)
+    return Slot(schedule, local.date(), start, start + duration, record)
+
+
+def _records(schedule: Schedule) -> dict[datetime.date, Occurrence]:
+    # Uses prefetch_related("occurrences") when the caller did it.
+    return {record.original_date: record for record in schedule.occurrences.all()}
+
+
+def schedule_slots(
+    schedule: Schedule, start: datetime.datetime, end: datetime.datetime
+) -> list[Slot]:
+    """The occurrences of `schedule` overlapping [start, end), cancelled and moved ones too."""
+    if not schedule.is_confirmed:
+        return []
+    zone = ZoneInfo(schedule.time_zone)
+    # A day of margin on each side covers every UTC offset, a move and the duration.
+    margin = datetime.timedelta(days=1, minutes=MAX_DURATION_MINUTES)
+    local_from = (start.astimezone(zone) - margin).replace(tzinfo=None)
+    local_to = (end.astimezone(zone) + margin).replace(tzinfo=None)
+    records = _records(schedule)
+    slots = [
+        _slot(schedule, local, records.get(local.date()))
+        for local in build_rrule(schedule).between(local_from, local_to, inc=True)
+    ]
+    seen = {slot.original_date for slot in slots}
+    # An occurrence moved into the window from a date outside it.
+    slots += [
+        _slot(
+            schedule, datetime.datetime.combine(record.original_date, schedule.start_time), record
+        )
+        for record in records.values()
+        if record.status == "moved" and record.original_date not in seen and record.moved_start
+    ]
+    return sorted(
+        (slot for slot in slots if slot.end > start and slot.start < end), key=lambda s: s.start
+    )
+
+
+def slots_between(
+    schedules: Iterable[Schedule], start: datetime.datetime, end: datetime.datetime
+) -> list[Slot]:
+    """Occurrences of many schedules in [start, end), by start instant."""
+    slots = [slot for schedule in schedules for slot in schedule_slots(schedule, start, end)]
+    return sorted(slots, key=lambda slot: (slot.start, slot.meeting.title))
+
+
+def schedule_dates_on(schedule: Schedule, day: datetime.date) -> bool:
+    """Whether the schedule gives an occurrence on local date `day`."""
+    if not schedule.is_confirmed:
+        return False
+    midnight = datetime.datetime.combine(day, datetime.time.min)
+    last_moment = datetime.datetime.combine(day, datetime.time.max)
+    return bool(build_rrule(schedule).between(midnight, last_moment, inc=True))
+
+
+def slot_on(schedule: Schedule, day: datetime.date) -> Slot | None:
+    """The occurrence the schedule gives on local date `day`, or None."""
+    if not schedule_dates_on(schedule, day):
+        return None
+    record = _records(schedule).get(day)
+    return _slot(schedule, datetime.datetime.combine(day, schedule.start_time), record)
+
+
+def nearby_dates(schedule: Schedule, day: datetime.date, count: int = 2) -> list[datetime.date]:
+    """Occurrence dates around `day`: what an editor meant when the date they gave is wrong."""
+    rule = build_rrule(schedule)
+    moment = datetime.datetime.combine(day, datetime.time.min)
+    before = rule.before(moment)
+    after = rule.xafter(moment, count=count)
+    return [d.date() for d in ([before] if before else []) + list(after)][:count]
+
+
+def dst_notes(schedule: Schedule, years: int = 2) -> list[str]:
+    """Occurrences whose local start falls in a DST gap or overlap, with how RFC 5545 reads them."""
+    if not schedule.is_confirmed:
+        return []
+    zone = ZoneInfo(schedule.time_zone)
+    start = _local_start(schedule)
+    notes = []
+    for local in build_rrule(schedule).between(
+        start, start + datetime.timedelta(days=366 * years), inc=True
+    ):
+        instant = to_instant(local, zone).astimezone(zone)
+        if instant.replace(tzinfo=None) != local:
+            notes.append(
+                f"{local:%Y-%m-%d %H:%M} does not exist in {schedule.time_zone} (clocks go "
+                f"forward); it starts at {instant:%H:%M %Z}, as RFC 5545 reads it."
+            )
+        elif local.replace(tzinfo=zone, fold=1).utcoffset() != instant.utcoffset():
+            notes.append(
+                f"{local:%Y-%m-%d %H:%M} happens twice in {schedule.time_zone} (clocks go back); "
+                f"it starts at the first, {instant:%H:%M %Z}."
+            )
+    return notes
+
+
+def _clock(moment: datetime.datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def describe(schedule: Schedule) -> str:
+    """The schedule in words: "First Monday of the month, 17:00-18:00 America/Los_Angeles"."""
+    if schedule.start_time is not None:
+        start = datetime.datetime.combine(datetime.date(2000, 1, 1), schedule.start_time)
+        hours = f"{_clock(start)}-{_clock(start + schedule.duration)} {schedule.time_zone}"
+    else:
+        hours = f"time to be confirmed, {schedule.time_zone}"
+    if schedule.first_date is None:
+        return f"Dates to be confirmed ({schedule.get_frequency_display().lower()}), {hours}"
+    weekday = calendar.day_name[schedule.first_date.weekday()]
+    if schedule.frequency == Frequency.ONCE:
+        rule = f"Once, on {weekday} {schedule.first_date:%Y-%m-%d}"
+    elif schedule.frequency == Frequency.WEEKLY:
+        rule = (
+            f"Every {weekday}"
+            if schedule.interval == 1
+            else f"Every {schedule.interval} weeks on {weekday} from {schedule.first_date:%Y-%m-%d}"
+        )
+    elif schedule.frequency == Frequency.MONTHLY:
+        nth = WeekOfMonth(schedule.week_of_month).label
+        months = "month" if schedule.interval == 1 else f"{schedule.interval} months"
+        rule = (
+            f"{nth} {weekday} of every {months}"
+            if schedule.interval > 1
+            else f"{nth} {weekday} of the month"
+        )
+    else:
+        rule = f"Repeating by the rule {schedule.rrule}"
+    until = f", until {schedule.last_date:%Y-%m-%d}" if schedule.last_date else ""
+    return f"{rule}{until}, {hours}"
+
+
+def validate_schedule(schedule: Schedule) -> None:
+    """The messages an editor reads for a schedule that cannot be stored as given."""
+    errors: dict[str, str] = {}
+    if schedule.frequency == Frequency.MONTHLY and schedule.week_of_month is None:
+        errors["week_of_month"] = "Choose which week of the month (first to fourth, or last)."
+    if schedule.frequency != Frequency.MONTHLY and schedule.week_of_month is not None:
+        errors["week_of_month"] = "Only a monthly schedule has a week of the month."
+    if schedule.frequency == Frequency.RRULE and not schedule.rrule.strip():
+        errors["rrule"] = "A custom schedule needs an RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU."
+    if schedule.frequency != Frequency.RRULE and schedule.rrule.strip():
+        errors["rrule"] = "Only a custom schedule has an RRULE; choose “Custom RFC 5545 rule”."
+    if errors or not schedule.is_confirmed:
+        if errors:
+            raise ValidationError(errors)
+        return
+    if schedule.frequency == Frequency.RRULE:
+        try:
+            parse_custom_rule(schedule.rrule, _local_start(schedule))
+        except (ValueError, TypeError) as error:
+            raise ValidationError({"rrule": f"This RRULE cannot be read: {error}."}) from None
+        if "COUNT=" in schedule.rrule.upper() and schedule.last_date:
+            raise ValidationError(
+                {"last_date": "The RRULE has a COUNT: leave the last date empty."}
+            )
+    rule = build_rrule(schedule)
+    first = rule.after(_local_start(schedule) - datetime.timedelta(seconds=1), inc=True)
+    if first is None:
+        raise ValidationError(
+            {"rrule": "This rule gives no occurrence on or after the first date."}
+        )
+    if first.date() != schedule.first_date:
+        # RFC 5545 counts DTSTART as an occurrence even when the rule would not give it; dateutil
+        # does not: the first date must be one the rule gives, so every reader agrees.
+        raise ValidationError(
+            {
+                "first_date": f"{schedule.first_date:%A %Y-%m-%d} is not a date this rule gives; "
+                f"its first occurrence from then is {first:%A %Y-%m-%d}."
+            }
+        )
+
+
+def validate_occurrence(record: Occurrence) -> None:
+    """The messages an editor reads for a cancellation, move or record on a wrong date."""
+    errors: dict[str, str] = {}
+    if record.status == "cancelled" and not record.reason.strip():
+        errors["reason"] = "Say why the meeting is cancelled: readers see the reason."
+    if record.status == "moved" and not (record.moved_start or record.moved_duration_minutes):
+        errors["moved_start"] = "A moved occurrence needs a new start or a new duration."
+    if record.status != "moved" and (record.moved_start or record.moved_duration_minutes):
+        errors["status"] = "Mark the occurrence as moved to give it a new start or duration."
+    schedule = getattr(record, "schedule", None)
+    if (
+        record.original_date
+        and schedule is not None
+        and schedule.is_confirmed
+        and not schedule_dates_on(schedule, record.original_date)
+    ):
+        nearby = ", ".join(f"{d:%a %Y-%m-%d}" for d in nearby_dates(schedule, record.original_date))
+        errors["original_date"] = (
+            f"{schedule.meeting} has no occurrence on {record.original_date:%a %Y-%m-%d}"
+            + (f"; nearby: {nearby}." if nearby else ".")
+        )
+    if errors:
+        raise ValidationError(errors)
