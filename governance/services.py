@@ -16,6 +16,8 @@ from governance.importers.sigs_yaml import (
     Mention,
     SigsDocument,
     SubprojectRecord,
+    chairs_role_kind,
+    emeritus_role_kinds,
 )
 from governance.models import (
     Channel,
@@ -184,15 +186,14 @@ def subproject_delete(*, subproject: Subproject) -> None:
     subproject.delete()
 
 
-# The kinds of channel and of current role sigs.yaml can express: the import owns these and
-# leaves every other kind (a forum, a secretary) to the admins.
+# The kinds of channel sigs.yaml can express: the import owns these and leaves every other
+# kind (a forum) to the admins, as it leaves roles it does not list (a secretary).
 SIGS_CHANNEL_KINDS = (
     ChannelKind.SLACK,
     ChannelKind.MAILING_LIST,
     ChannelKind.PRIVATE_MAILING_LIST,
     ChannelKind.GITHUB_TEAM,
 )
-SIGS_ROLE_KINDS = (RoleKind.CHAIR, RoleKind.TECH_LEAD, RoleKind.LIAISON)
 SIGS_COMMITTEE_PURPOSES = {
     "committee-steering": CommitteePurpose.STEERING,
     "committee-code-of-conduct": CommitteePurpose.CODE_OF_CONDUCT,
@@ -295,8 +296,11 @@ class _SigsImport:
             purpose = SIGS_COMMITTEE_PURPOSES.get(group.slug, CommitteePurpose.OTHER)
             if _attempt(self.report, record.place, committee_set, group=group, purpose=purpose):
                 self.report.count("committee charters", "created")
-        current = group.roles.current(self.on).filter(kind__in=SIGS_ROLE_KINDS)
-        wanted = [(mention, RoleKind.CHAIR) for mention in record.chairs]
+        chair_kind = chairs_role_kind(group.kind)
+        current = group.roles.current(self.on).filter(
+            kind__in=(chair_kind, RoleKind.TECH_LEAD, RoleKind.LIAISON)
+        )
+        wanted = [(mention, chair_kind) for mention in record.chairs]
         wanted += [(mention, RoleKind.TECH_LEAD) for mention in record.tech_leads]
         if record.liaison:
             wanted.append((record.liaison, RoleKind.LIAISON))
@@ -342,7 +346,9 @@ class _SigsImport:
         """An emeritus lead without a past leadership role gets one, ending today."""
         past = {
             role.person.handle.casefold()
-            for role in group.roles.leadership().past(self.on).select_related("person")
+            for role in group.roles.past(self.on)
+            .filter(kind__in=emeritus_role_kinds(group.kind))
+            .select_related("person")
         }
         for mention in mentions:
             person = self.people.get(mention.key)

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from governance.importers.sigs_yaml import (
     CONTACT_KEYS,
@@ -17,6 +18,8 @@ from governance.importers.sigs_yaml import (
     GROUP_KEYS,
     GROUP_LISTS,
     SUBPROJECT_KEYS,
+    chairs_role_kind,
+    emeritus_role_kinds,
 )
 from governance.models import (
     Channel,
@@ -106,6 +109,7 @@ class _Exporter:
     def __init__(self, *, include_private: bool, charter_base: str):
         self.include_private = include_private
         self.charter_base = charter_base
+        self.today = timezone.localdate()
 
     def person(self, person: Person, *, company: bool = True) -> dict[str, str]:
         entry = {"github": person.handle}
@@ -120,13 +124,21 @@ class _Exporter:
     def group(self, group: Group) -> dict[str, Any]:
         roles = sorted(group.roles.all(), key=lambda role: role.person.handle)
         current = [role for role in roles if role.is_current]
+        chair_kinds = {RoleKind.CHAIR, chairs_role_kind(group.kind)}
         leadership: dict[str, Any] = {
-            "chairs": [self.person(r.person) for r in current if r.kind == RoleKind.CHAIR]
+            "chairs": [self.person(r.person) for r in current if r.kind in chair_kinds]
         }
         tech_leads = [self.person(r.person) for r in current if r.kind == RoleKind.TECH_LEAD]
         if tech_leads:
             leadership["tech_leads"] = tech_leads
-        emeritus = list({r.person.pk: r.person for r in roles if r.is_emeritus}.values())
+        past_kinds = emeritus_role_kinds(group.kind)
+        emeritus = list(
+            {
+                r.person.pk: r.person
+                for r in roles
+                if r.kind in past_kinds and r.end and r.end <= self.today
+            }.values()
+        )
         if emeritus:
             leadership["emeritus_leads"] = [self.person(p, company=False) for p in emeritus]
         data: dict[str, Any] = {

@@ -20,7 +20,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 
-from governance.models import ChannelKind, GroupKind, handle_validator
+from governance.models import LEADERSHIP_KINDS, ChannelKind, GroupKind, RoleKind, handle_validator
 
 DEFAULT_CHARTER_BASE = "https://github.com/kubernetes/community/blob/master"
 
@@ -54,6 +54,18 @@ TEAM_KEYS = ("name", "description")
 
 # libyaml's loader when it is installed: several times faster on the real file.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def chairs_role_kind(group_kind: str) -> str:
+    """The role of the people a group's "chairs" list names: a committee's are its members."""
+    return RoleKind.MEMBER if group_kind == GroupKind.COMMITTEE else RoleKind.CHAIR
+
+
+def emeritus_role_kinds(group_kind: str) -> tuple[str, ...]:
+    """The past roles that make someone one of a group's "emeritus_leads"."""
+    return (*LEADERSHIP_KINDS, chairs_role_kind(group_kind))
+
+
 _check_url = URLValidator(schemes=["http", "https"])
 # Characters that cannot be seen but change a value: zero-width spaces, BOMs, controls, NBSP.
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zs", "Zl", "Zp"}
@@ -294,8 +306,17 @@ class _Parser:
             entry.get("leadership") or {}, f"{place}.leadership", LEADERSHIP_KEYS
         )
         leadership = leadership or {}
+        # Read in the file's order, so that a person's first place is the first one in the file.
+        stakeholder_names = self.stakeholders(
+            entry.get("stakeholder_sigs"), f"{place}.stakeholder_sigs"
+        )
+        leaders = {
+            key: self.people_list(leadership.get(key), f"{place}.leadership.{key}")
+            for key in LEADERSHIP_KEYS
+        }
         contact = self.mapping(entry.get("contact") or {}, f"{place}.contact", CONTACT_KEYS)
         contact = contact or {}
+        channels = self.channels(contact, f"{place}.contact")
         liaison = None
         if contact.get("liaison") is not None:
             liaison = self.person(contact["liaison"], f"{place}.contact.liaison")
@@ -307,19 +328,13 @@ class _Parser:
             mission=self.text(entry.get("mission_statement"), f"{place}.mission_statement"),
             charter_url=self.charter(entry.get("charter_link"), f"{place}.charter_link", slug),
             label=self.token(entry.get("label"), f"{place}.label"),
-            chairs=self.people_list(leadership.get("chairs"), f"{place}.leadership.chairs"),
-            tech_leads=self.people_list(
-                leadership.get("tech_leads"), f"{place}.leadership.tech_leads"
-            ),
-            emeritus_leads=self.people_list(
-                leadership.get("emeritus_leads"), f"{place}.leadership.emeritus_leads"
-            ),
+            chairs=leaders["chairs"],
+            tech_leads=leaders["tech_leads"],
+            emeritus_leads=leaders["emeritus_leads"],
             liaison=liaison,
-            channels=self.channels(contact, f"{place}.contact"),
+            channels=channels,
             subprojects=self.subprojects(entry.get("subprojects"), f"{place}.subprojects"),
-            stakeholder_names=self.stakeholders(
-                entry.get("stakeholder_sigs"), f"{place}.stakeholder_sigs"
-            ),
+            stakeholder_names=stakeholder_names,
             data=entry,
         )
 
@@ -351,7 +366,9 @@ class _Parser:
                 continue
             duplicate = next((m for m in mentions if m.key == mention.key), None)
             if duplicate:
-                self.problem(mention.place, f"@{mention.handle} is already at {duplicate.place}")
+                self.problem(
+                    mention.place, f"@{mention.handle} is already at {duplicate.place}: skipped"
+                )
                 continue
             mentions.append(mention)
         return mentions
