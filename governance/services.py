@@ -251,8 +251,8 @@ class _SigsImport:
         sigs = {sig.name.casefold(): sig for sig in Group.objects.active().of_kind(GroupKind.SIG)}
         for group, record, _ in imported:
             self.stakeholders(group, record, sigs)
-        self.board_rep()
         self.archive_missing()
+        self.board_rep()
         for group, record, subprojects in imported:
             sigs_group_imported.send(
                 sender=Group,
@@ -429,7 +429,9 @@ class _SigsImport:
 
     def board_rep(self) -> None:
         """gb_rep: the steering committee's representative on the governing board."""
-        steering = Group.objects.filter(committee__purpose=CommitteePurpose.STEERING).first()
+        steering = (
+            Group.objects.active().filter(committee__purpose=CommitteePurpose.STEERING).first()
+        )
         if steering is None:
             if self.document.board_rep:
                 self.report.problem("gb_rep", "there is no steering committee: skipped")
