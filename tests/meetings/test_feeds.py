@@ -35,11 +35,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-
-
 @pytest.fixture
 def network():
     group = GroupFactory(slug="sig-network", name="SIG Network")
