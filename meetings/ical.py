@@ -126,7 +126,8 @@ def _zone_range(schedules: list[Schedule]) -> tuple[datetime.date, datetime.date
         for record in schedule.occurrences.all()
         if record.moved_start
     ]
-    first = datetime.date(min(dates).year, 1, 1) if dates else ZONE_HORIZON
+    # From a year before: an instant early on the first date can be the day before in UTC.
+    first = datetime.date(min(dates).year - 1, 1, 1) if dates else ZONE_HORIZON
     last = max(ZONE_HORIZON, datetime.date(max(dates).year + 2, 1, 1)) if dates else ZONE_HORIZON
     return first, last
 
