@@ -29,6 +29,8 @@ REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ZONE_HORIZON = datetime.date(2038, 1, 1)
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
+# Days ahead in which to look for a schedule's next occurrence (every 52 months at most).
+NEXT_SLOT_WINDOWS = (62, 400, 52 * 31 + 31)
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -203,14 +205,14 @@ def recurrence_rule(schedule: Schedule) -> icalendar.vRecur | None:
 
 def _next_slot(schedule: Schedule, now: datetime.datetime) -> Slot | None:
     """The next occurrence not over nor cancelled; else the last one; None if it has none."""
+    # Widening windows: each is one pass of the rule, and most schedules meet within weeks.
+    for days in NEXT_SLOT_WINDOWS:
+        window = recurrence.schedule_slots(schedule, now, now + datetime.timedelta(days=days))
+        upcoming = [slot for slot in window if not slot.is_cancelled]
+        if upcoming:
+            return upcoming[0]
     local_now = now.astimezone(ZoneInfo(schedule.time_zone)).replace(tzinfo=None)
-    rule = recurrence.build_rrule(schedule)
-    # From a day back: an occurrence under way is still the next one.
-    for local in rule.xafter(local_now - DAY, inc=True):
-        slot = recurrence.slot_on(schedule, local.date())
-        if slot.end > now and not slot.is_cancelled:
-            return slot
-    last = rule.before(local_now, inc=True)
+    last = recurrence.build_rrule(schedule).before(local_now, inc=True)
     return recurrence.slot_on(schedule, last.date()) if last else None
 
 
@@ -295,6 +297,7 @@ def _overridden_days(
             and record.agenda_items.all()
         )
     }
+    # ical.js and khal misread wall times in a DST gap or overlap: see unclear_dates.
     unclear = {
         day
         for day in unclear_dates(schedule, *zone_range)
