@@ -15,6 +15,7 @@ for prefix, viewset in governance.api.routes:
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("governance.urls")),
+    path("", include("meetings.urls")),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -13,7 +13,7 @@ ARTIFACTS = BASE_DIR / "test-artifacts"
 
 # Markers whose tests need something outside the repo. CI sets AGORA_REQUIRE_ALL=1 so that
 # such a test skipped for want of it fails instead of passing silently.
-NEEDS_ENVIRONMENT = {"browser", "shared_data"}
+NEEDS_ENVIRONMENT = {"browser", "shared_data", "interop"}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -27,6 +27,14 @@ def pytest_runtest_makereport(item, call):
     ):
         report.outcome = "failed"
         report.longrepr = f"skipped, but AGORA_REQUIRE_ALL=1 requires it to run: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: what another test's data cached must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

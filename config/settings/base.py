@@ -162,6 +162,8 @@ AGORA_DISPLAY_ZONES = [
     "Asia/Shanghai",
 ]
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
+# Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
+AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
 # Where a Slack channel or GitHub team named without a URL lives.
 AGORA_SLACK_CHANNEL_URL = os.environ.get(
     "AGORA_SLACK_CHANNEL_URL", "https://kubernetes.slack.com/messages/{name}"

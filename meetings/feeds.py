@@ -1,0 +1,215 @@
+"""The iCal feeds over HTTP: conditional GET, a shared cache, and invalidation on every change.
+
+A rendered feed is cached under a data version that any change to meetings, schedules,
+occurrences, agendas, groups, roles or people replaces (meetings.signals). With REDIS_URL set
+every app server shares the cache, and so the version: a change seen by one is seen by all.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.request import split_domain_port
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from governance.models import Group, Person
+from meetings import ical
+from meetings.models import AgendaItem, Meeting, Schedule
+
+VERSION_KEY = "meetings:feeds:version"
+# Longest a rendered feed stays cached: it also bounds staleness after bulk updates (no signals).
+CACHE_SECONDS = 60 * 60
+# How long clients and proxies may reuse a response without asking again.
+MAX_AGE = 5 * 60
+
+
+def data_version() -> str:
+    """The current version of everything feeds show; read it before reading the data."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY, "")
+    return version
+
+
+def invalidate_feeds() -> None:
+    """Make every cached feed unreachable, on every app server sharing the cache."""
+    # A random version, not a counter: a counter evicted from the cache could restart at a value
+    # that old bodies are still stored under.
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """What one feed URL shows: its schedules, name and download file name."""
+
+    key: str
+    name: str
+    filename: str
+    schedules: QuerySet
+    changed: list[datetime.datetime] = field(default_factory=list)
+    # When the feed's content changes without a data change (a role's term starting or ending).
+    stale_at: datetime.datetime | None = None
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    body: bytes
+    etag: str
+    last_modified: datetime.datetime
+    stale_at: datetime.datetime | None
+
+
+def feed_schedules(meetings: QuerySet | None = None) -> QuerySet:
+    """Confirmed schedules (of `meetings`) with all a feed reads, in a fixed number of queries."""
+    schedules = Schedule.objects.confirmed()
+    if meetings is not None:
+        schedules = schedules.filter(meeting__in=meetings)
+    return schedules.select_related("meeting").prefetch_related(
+        "occurrences",
+        Prefetch(
+            "occurrences__agenda_items", queryset=AgendaItem.objects.select_related("presenter")
+        ),
+    )
+
+
+def _render(spec: FeedSpec, *, base_url: str, domain: str, seen_key: str) -> RenderedFeed:
+    now = timezone.now()
+    schedules = list(spec.schedules)
+    feed = ical.build_feed(schedules, name=spec.name, base_url=base_url, domain=domain, now=now)
+    body = feed.to_ical()
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    changed = [
+        *spec.changed,
+        *(s.updated_at for s in schedules),
+        *(s.meeting.updated_at for s in schedules),
+        *(record.updated_at for s in schedules for record in s.occurrences.all()),
+    ]
+    # A removed record or a role's term ending leaves no updated_at behind: the time this body
+    # was first served covers that.
+    seen = cache.get(seen_key)
+    since = seen[1] if seen and seen[0] == etag else now
+    cache.set(seen_key, (etag, since), timeout=None)
+    stale = [moment for moment in (feed.stale_at, spec.stale_at) if moment]
+    return RenderedFeed(body, etag, max([since, *changed]), min(stale, default=None))
+
+
+def _site(request: HttpRequest) -> tuple[str, str]:
+    """The base URL of links in the feed, and the domain of its UIDs."""
+    domain = settings.AGORA_ICAL_DOMAIN or split_domain_port(request.get_host())[0]
+    return request.build_absolute_uri("/").rstrip("/"), domain or ical.DEFAULT_DOMAIN
+
+
+def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
+    """The feed, from the cache when its data has not changed, or 304 when the client has it."""
+    version = data_version()
+    base_url, domain = _site(request)
+    digest = hashlib.sha256(f"{spec.key}\n{base_url}\n{domain}".encode()).hexdigest()
+    key = f"meetings:feed:{version}:{digest}"
+    rendered = cache.get(key)
+    if rendered is None:
+        seen_key = f"meetings:feed-seen:{digest}"
+        rendered = _render(spec, base_url=base_url, domain=domain, seen_key=seen_key)
+        timeout = CACHE_SECONDS
+        if rendered.stale_at is not None:
+            until_stale = (rendered.stale_at - timezone.now()).total_seconds()
+            timeout = max(1, min(timeout, int(until_stale) + 1))
+        cache.set(key, rendered, timeout=timeout)
+    last_modified = int(rendered.last_modified.timestamp())
+    response = get_conditional_response(
+        request, etag=rendered.etag, last_modified=last_modified
+    ) or HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = rendered.etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Content-Disposition"] = f'inline; filename="{spec.filename}"'
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+@require_safe
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """/calendar.ics: every meeting; ?groups=a,b: the meetings of those groups."""
+    if "groups" not in request.GET:
+        spec = FeedSpec(
+            "all", f"{settings.AGORA_SITE_NAME} meetings", "meetings.ics", feed_schedules()
+        )
+        return respond(request, spec)
+    slugs = sorted({slug.strip() for slug in request.GET["groups"].split(",") if slug.strip()})
+    if not slugs:
+        return HttpResponseBadRequest(
+            "Name at least one group: ?groups=slug,slug", content_type="text/plain; charset=utf-8"
+        )
+    groups = list(Group.objects.filter(slug__in=slugs).order_by("name"))
+    unknown = sorted(set(slugs) - {group.slug for group in groups})
+    if unknown:
+        noun = "group" if len(unknown) == 1 else "groups"
+        return HttpResponseBadRequest(
+            f"Unknown {noun}: {', '.join(unknown)}", content_type="text/plain; charset=utf-8"
+        )
+    spec = FeedSpec(
+        f"groups:{','.join(slugs)}",
+        f"{settings.AGORA_SITE_NAME}: {', '.join(group.name for group in groups)}",
+        "meetings.ics",
+        feed_schedules(Meeting.objects.filter(group__in=groups)),
+        changed=[group.updated_at for group in groups],
+    )
+    return respond(request, spec)
+
+
+@require_safe
+def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_object_or_404(Group, slug=slug)
+    spec = FeedSpec(
+        f"group:{group.pk}",
+        f"{settings.AGORA_SITE_NAME}: {group.name}",
+        f"{group.slug}.ics",
+        feed_schedules(Meeting.objects.filter(group=group)),
+        changed=[group.updated_at],
+    )
+    return respond(request, spec)
+
+
+@require_safe
+def meeting_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, slug=slug)
+    spec = FeedSpec(
+        f"meeting:{meeting.pk}",
+        f"{settings.AGORA_SITE_NAME}: {meeting.title}",
+        f"{meeting.slug}.ics",
+        feed_schedules(Meeting.objects.filter(pk=meeting.pk)),
+    )
+    return respond(request, spec)
+
+
+def _next_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@require_safe
+def person_feed(request: HttpRequest, handle: str) -> HttpResponse:
+    """The meetings of the groups the person has a current role in."""
+    person = get_object_or_404(Person, handle__iexact=handle)
+    roles = list(person.roles.all())
+    today = timezone.localdate()
+    groups = sorted({role.group_id for role in roles if role.is_current})
+    boundaries = [day for role in roles for day in (role.start, role.end) if day and day > today]
+    spec = FeedSpec(
+        f"person:{person.pk}:{','.join(map(str, groups))}",
+        f"{settings.AGORA_SITE_NAME}: meetings of @{person.handle}",
+        f"{person.handle}.ics",
+        feed_schedules(Meeting.objects.filter(group__in=groups)),
+        changed=[person.updated_at, *(role.updated_at for role in roles)],
+        stale_at=_next_midnight(min(boundaries)) if boundaries else None,
+    )
+    return respond(request, spec)

@@ -1,0 +1,446 @@
+"""iCalendar (RFC 5545) feeds of meetings, built from model data alone.
+
+Each confirmed schedule is one VEVENT in its home zone's wall-clock time with an RRULE; a cancelled
+occurrence is an EXDATE, a moved one or one with an agenda is a RECURRENCE-ID override, and every
+zone used has a VTIMEZONE generated from tzdata. Calendar readers then expand the feed to the same
+instants as meetings.recurrence does.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from meetings import recurrence, zones
+from meetings.models import Meeting, Occurrence, OccurrenceStatus, Schedule
+from meetings.recurrence import Frequency, Slot
+
+UTC = datetime.UTC
+PRODID = "-//Agora//Meetings//EN"
+DEFAULT_DOMAIN = "agora.local"
+# How often subscribers should fetch the feed again (RFC 7986, and the older X- spelling).
+REFRESH_INTERVAL = datetime.timedelta(hours=1)
+# VTIMEZONEs cover from the earliest first date to at least this date (the 32-bit time limit).
+ZONE_HORIZON = datetime.date(2038, 1, 1)
+DAY = datetime.timedelta(days=1)
+SECOND = datetime.timedelta(seconds=1)
+# Days ahead in which to look for a schedule's next occurrence (every 52 months at most).
+NEXT_SLOT_WINDOWS = (62, 400, 52 * 31 + 31)
+RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A built calendar, and the instant its "next occurrence" lines go out of date."""
+
+    calendar: icalendar.Calendar
+    stale_at: datetime.datetime | None
+
+    def to_ical(self) -> bytes:
+        return self.calendar.to_ical()
+
+
+# -- VTIMEZONE from tzdata -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of a zone's UTC offset or name: its instant and the observance it starts."""
+
+    at: datetime.datetime
+    offset_from: datetime.timedelta
+    offset_to: datetime.timedelta
+    name: str
+    is_dst: bool
+
+    @property
+    def local_onset(self) -> datetime.datetime:
+        # RFC 5545 3.6.5: an onset is local time in the offset used before it (TZOFFSETFROM).
+        return (self.at + self.offset_from).replace(tzinfo=None)
+
+
+def _state(zone: ZoneInfo, instant: datetime.datetime) -> tuple[datetime.timedelta, str, bool]:
+    local = instant.astimezone(zone)
+    return local.utcoffset(), local.tzname() or "", bool(local.dst())
+
+
+@cache
+def zone_transitions(
+    name: str, first: datetime.date, last: datetime.date
+) -> tuple[Transition, ...]:
+    """The zone's transitions from `first` to `last`, found in tzdata day by day, to the second."""
+    zone = ZoneInfo(name)
+    moment = datetime.datetime.combine(first, datetime.time.min, UTC) - DAY
+    end = datetime.datetime.combine(last, datetime.time.min, UTC)
+    state = _state(zone, moment)
+    transitions = []
+    while moment < end:
+        following = moment + DAY
+        if _state(zone, following) != state:
+            low, high = moment, following
+            while high - low > SECOND:
+                middle = low + datetime.timedelta(seconds=(high - low).total_seconds() // 2)
+                low, high = (middle, high) if _state(zone, middle) == state else (low, middle)
+            offset, tzname, is_dst = _state(zone, high)
+            transitions.append(Transition(high, state[0], offset, tzname or name, is_dst))
+            state = _state(zone, high)
+        moment = following
+    return tuple(t for t in transitions if t.local_onset.date() >= first)
+
+
+def vtimezone(name: str, first: datetime.date, last: datetime.date) -> icalendar.Timezone:
+    """A VTIMEZONE for `name`, exact from `first` to `last`: one observance per offset change."""
+    zone = ZoneInfo(name)
+    begin = datetime.datetime.combine(first, datetime.time.min)
+    offset, tzname, is_dst = _state(zone, begin.replace(tzinfo=zone))
+    observances = {(offset, offset, tzname or name, is_dst): [begin]}
+    for transition in zone_transitions(name, first, last):
+        key = (transition.offset_from, transition.offset_to, transition.name, transition.is_dst)
+        observances.setdefault(key, []).append(transition.local_onset)
+    component = icalendar.Timezone()
+    component.add("tzid", name)
+    for (offset_from, offset_to, tzname, is_dst), onsets in observances.items():
+        observance = icalendar.TimezoneDaylight() if is_dst else icalendar.TimezoneStandard()
+        observance.add("dtstart", onsets[0])
+        observance.add("tzoffsetfrom", offset_from)
+        observance.add("tzoffsetto", offset_to)
+        observance.add("tzname", tzname)
+        if len(onsets) > 1:
+            # ical.js reads one value per RDATE and skips DTSTART once RDATEs exist
+            # (Timezone._expandComponent): one RDATE per onset, DTSTART's included.
+            for onset in onsets:
+                observance.add("rdate", onset)
+        component.add_component(observance)
+    return component
+
+
+def _zone_range(schedules: list[Schedule]) -> tuple[datetime.date, datetime.date]:
+    dates = [schedule.first_date for schedule in schedules]
+    dates += [schedule.last_date for schedule in schedules if schedule.last_date]
+    dates += [
+        record.moved_start.date()
+        for schedule in schedules
+        for record in schedule.occurrences.all()
+        if record.moved_start
+    ]
+    # From a year before: an instant early on the first date can be the day before in UTC.
+    first = datetime.date(min(dates).year - 1, 1, 1) if dates else ZONE_HORIZON
+    last = max(ZONE_HORIZON, datetime.date(max(dates).year + 2, 1, 1)) if dates else ZONE_HORIZON
+    return first, last
+
+
+# -- VEVENTs ----------------------------------------------------------------------------------
+
+
+def meeting_url(base_url: str, meeting: Meeting, day: datetime.date | None = None) -> str:
+    # The public URL contract (DESIGN.md): feeds link pages without importing their views.
+    path = f"/meetings/{meeting.slug}/" + (f"{day:%Y-%m-%d}/" if day else "")
+    return base_url.rstrip("/") + path
+
+
+def _wall_time(schedule: Schedule, day: datetime.date) -> datetime.datetime:
+    """An occurrence's local start as the feed writes it: TZID and wall-clock time."""
+    return datetime.datetime.combine(day, schedule.start_time, ZoneInfo(schedule.time_zone))
+
+
+def is_unclear(wall: datetime.datetime) -> bool:
+    """Whether an aware wall-clock time falls in its zone's DST gap or overlap."""
+    return wall.replace(fold=0).utcoffset() != wall.replace(fold=1).utcoffset()
+
+
+def _instant_in_zone(instant: datetime.datetime, zone_name: str) -> datetime.datetime:
+    """`instant` in wall-clock time of the zone, or in UTC where that wall time is ambiguous."""
+    local = instant.astimezone(ZoneInfo(zone_name))
+    return instant.astimezone(UTC) if is_unclear(local) else local.replace(fold=0)
+
+
+def unclear_dates(
+    schedule: Schedule, first: datetime.date, last: datetime.date
+) -> list[datetime.date]:
+    """Occurrence dates whose local start is in a DST gap or overlap, from `first` to `last`.
+
+    RFC 5545 reads such a start as the engine does (gap: shifted forward, overlap: the first
+    instant), but ical.js maps both to the offset after the change and khal (pytz, is_dst=False)
+    takes an overlap's second instant: the feed gives these occurrences an override whose start
+    is unambiguous.
+    """
+    zone = ZoneInfo(schedule.time_zone)
+    days = set()
+    for transition in zone_transitions(schedule.time_zone, first, last):
+        for day in {transition.local_onset.date(), (transition.at + transition.offset_to).date()}:
+            wall = datetime.datetime.combine(day, schedule.start_time, zone)
+            if is_unclear(wall) and recurrence.schedule_dates_on(schedule, day):
+                days.add(day)
+    return sorted(days)
+
+
+def recurrence_rule(schedule: Schedule) -> icalendar.vRecur | None:
+    """The schedule's RRULE anchored on DTSTART (its first date); None for a one-off."""
+    if schedule.frequency == Frequency.ONCE:
+        return None
+    if schedule.frequency == Frequency.RRULE:
+        rule = icalendar.vRecur.from_ical(schedule.rrule.strip().removeprefix("RRULE:"))
+    else:
+        rule = icalendar.vRecur(
+            FREQ="WEEKLY" if schedule.frequency == Frequency.WEEKLY else "MONTHLY"
+        )
+        if schedule.frequency == Frequency.MONTHLY:
+            weekday = RRULE_DAYS[schedule.first_date.weekday()]
+            rule["BYDAY"] = f"{schedule.week_of_month}{weekday}"
+        if schedule.interval > 1:
+            rule["INTERVAL"] = schedule.interval
+    # The engine's own end (last date, or the rule's UNTIL), so both agree on the last occurrence.
+    until = recurrence.build_rrule(schedule)._until
+    if until is not None:
+        # RFC 5545 3.3.10: with a TZID on DTSTART, UNTIL is a UTC date-time.
+        instant = recurrence.to_instant(until, ZoneInfo(schedule.time_zone))
+        rule["UNTIL"] = instant.replace(microsecond=0)
+    return rule
+
+
+def _next_slot(schedule: Schedule, now: datetime.datetime) -> Slot | None:
+    """The next occurrence not over nor cancelled; else the last one; None if it has none."""
+    # Widening windows: each is one pass of the rule, and most schedules meet within weeks.
+    for days in NEXT_SLOT_WINDOWS:
+        window = recurrence.schedule_slots(schedule, now, now + datetime.timedelta(days=days))
+        upcoming = [slot for slot in window if not slot.is_cancelled]
+        if upcoming:
+            return upcoming[0]
+    local_now = now.astimezone(ZoneInfo(schedule.time_zone)).replace(tzinfo=None)
+    last = recurrence.build_rrule(schedule).before(local_now, inc=True)
+    return recurrence.slot_on(schedule, last.date()) if last else None
+
+
+def _occurrence_line(slot: Slot) -> str:
+    meeting = slot.meeting
+    lines = zones.summary(slot.start, slot.end, slot.schedule.time_zone, meeting.display_zones)
+    return f"{slot.local_start:%A %Y-%m-%d}: {lines}"
+
+
+def _clock_change_line(schedule: Schedule, slot: Slot) -> str:
+    start = f"{schedule.start_time:%H:%M}"
+    if slot.local_start.time() != schedule.start_time:
+        return (
+            f"{start} does not exist on this day in {schedule.time_zone} (clocks go forward): "
+            f"the meeting starts at {slot.local_start:%H:%M %Z}."
+        )
+    return (
+        f"{start} happens twice on this day in {schedule.time_zone} (clocks go back): "
+        f"the meeting starts at the first, {slot.local_start:%H:%M %Z}."
+    )
+
+
+def _agenda_lines(record: Occurrence) -> list[str]:
+    lines = []
+    for number, item in enumerate(record.agenda_items.all(), start=1):
+        details = [item.presenter_display]
+        if item.minutes_allotted:
+            details.append(f"{item.minutes_allotted} min")
+        details = ", ".join(detail for detail in details if detail)
+        lines.append(
+            f"{number}. {item.title}"
+            + (f" ({details})" if details else "")
+            + (f" {item.link}" if item.link else "")
+        )
+    return ["Agenda:", *lines] if lines else []
+
+
+def _links(meeting: Meeting) -> list[str]:
+    """The join link and the agenda document: never for a private meeting."""
+    if meeting.is_private:
+        return []
+    return [
+        line
+        for line in (
+            meeting.join_url and f"Join: {meeting.join_url}",
+            meeting.agenda_url and f"Agenda document: {meeting.agenda_url}",
+        )
+        if line
+    ]
+
+
+def _event(schedule: Schedule, *, uid: str, changed: datetime.datetime) -> icalendar.Event:
+    meeting = schedule.meeting
+    event = icalendar.Event()
+    event.add("uid", uid)
+    # DTSTAMP from the data, not the clock: the same data gives the same bytes and ETag.
+    event.add("dtstamp", changed.astimezone(UTC))
+    event.add("created", schedule.created_at.astimezone(UTC))
+    event.add("last-modified", changed.astimezone(UTC))
+    event.add("sequence", schedule.sequence)
+    event.add("summary", meeting.title)
+    if not meeting.is_private and meeting.join_url:
+        event.add("location", meeting.join_url)
+    return event
+
+
+def _changed(schedule: Schedule, records: Iterable[Occurrence]) -> datetime.datetime:
+    return max([schedule.updated_at, schedule.meeting.updated_at, *(r.updated_at for r in records)])
+
+
+def _overridden_days(
+    schedule: Schedule, records: dict[datetime.date, Occurrence], zone_range
+) -> tuple[list[datetime.date], set[datetime.date]]:
+    """Dates that get a RECURRENCE-ID override, and those among them with an unclear start."""
+    days = {
+        day
+        for day, record in records.items()
+        if record.status == OccurrenceStatus.MOVED
+        or (
+            record.status == OccurrenceStatus.SCHEDULED
+            and not schedule.meeting.is_private
+            and record.agenda_items.all()
+        )
+    }
+    # ical.js and khal misread wall times in a DST gap or overlap: see unclear_dates.
+    unclear = {
+        day
+        for day in unclear_dates(schedule, *zone_range)
+        if day not in records or records[day].status != OccurrenceStatus.CANCELLED
+    }
+    return sorted(days | unclear), unclear
+
+
+def _override(
+    schedule: Schedule,
+    day: datetime.date,
+    record: Occurrence | None,
+    *,
+    uid: str,
+    base_url: str,
+    unclear: bool,
+) -> icalendar.Event:
+    """The RECURRENCE-ID VEVENT of one moved, annotated or unclear occurrence."""
+    meeting = schedule.meeting
+    slot = recurrence.slot_on(schedule, day)
+    override = _event(schedule, uid=uid, changed=_changed(schedule, [record] if record else []))
+    override.add("recurrence-id", _wall_time(schedule, day))
+    override.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
+    override.add("dtend", _instant_in_zone(slot.end, schedule.time_zone))
+    page = meeting_url(base_url, meeting, day)
+    override.add("url", page)
+    lines = []
+    if slot.is_moved:
+        original = _wall_time(schedule, day)
+        lines.append(
+            f"Moved from {original:%A %Y-%m-%d %H:%M} {schedule.time_zone}"
+            + (f": {slot.reason}" if slot.reason else ".")
+        )
+    elif unclear:
+        lines.append(_clock_change_line(schedule, slot))
+    lines.append(_occurrence_line(slot))
+    if record is not None and not meeting.is_private:
+        lines += _agenda_lines(record)
+    lines += [*_links(meeting), f"Occurrence page: {page}"]
+    override.add("description", "\n".join(lines))
+    override.add("status", "CONFIRMED")
+    return override
+
+
+def _one_off(schedule: Schedule, *, uid: str, base_url: str) -> tuple[icalendar.Event, Slot]:
+    """A schedule of frequency "once": one VEVENT at its (possibly moved) time."""
+    meeting = schedule.meeting
+    slot = recurrence.slot_on(schedule, schedule.first_date)
+    event = _event(schedule, uid=uid, changed=_changed(schedule, schedule.occurrences.all()))
+    event.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
+    event.add("duration", slot.end - slot.start)
+    event.add("url", meeting_url(base_url, meeting))
+    lines = [schedule.describe()]
+    if slot.is_cancelled:
+        lines.append(f"Cancelled: {slot.reason}")
+    elif slot.is_moved and slot.reason:
+        lines.append(f"Moved: {slot.reason}")
+    lines.append(_occurrence_line(slot))
+    if slot.record is not None and not meeting.is_private:
+        lines += _agenda_lines(slot.record)
+    lines += [*_links(meeting), f"Meeting page: {meeting_url(base_url, meeting)}"]
+    event.add("description", "\n".join(lines))
+    event.add("status", "CANCELLED" if slot.is_cancelled else "CONFIRMED")
+    return event, slot
+
+
+def schedule_events(
+    schedule: Schedule,
+    *,
+    base_url: str,
+    domain: str,
+    now: datetime.datetime,
+    zone_range: tuple[datetime.date, datetime.date],
+) -> tuple[list[icalendar.Event], Slot | None]:
+    """The schedule's VEVENT and its overrides, and the occurrence its description names."""
+    meeting = schedule.meeting
+    uid = f"{schedule.uid}@{domain}"
+    rule = recurrence_rule(schedule)
+    if rule is None:
+        event, slot = _one_off(schedule, uid=uid, base_url=base_url)
+        return [event], slot
+
+    records = {record.original_date: record for record in schedule.occurrences.all()}
+    next_slot = _next_slot(schedule, now)
+    master = _event(schedule, uid=uid, changed=_changed(schedule, records.values()))
+    master.add("dtstart", _wall_time(schedule, schedule.first_date))
+    master.add("duration", schedule.duration)
+    master.add("rrule", rule)
+    for day, record in sorted(records.items()):
+        if record.status == OccurrenceStatus.CANCELLED:
+            master.add("exdate", _wall_time(schedule, day))
+    master.add("url", meeting_url(base_url, meeting))
+    lines = [schedule.describe()]
+    if next_slot is not None:
+        lines.append(f"Next: {_occurrence_line(next_slot)}")
+    lines += [*_links(meeting), f"Meeting page: {meeting_url(base_url, meeting)}"]
+    master.add("description", "\n".join(lines))
+    master.add("status", "CONFIRMED")
+
+    days, unclear = _overridden_days(schedule, records, zone_range)
+    overrides = [
+        _override(
+            schedule, day, records.get(day), uid=uid, base_url=base_url, unclear=day in unclear
+        )
+        for day in days
+    ]
+    return [master, *overrides], next_slot
+
+
+def build_feed(
+    schedules: Iterable[Schedule],
+    *,
+    name: str,
+    base_url: str,
+    domain: str = DEFAULT_DOMAIN,
+    now: datetime.datetime,
+) -> Feed:
+    """The calendar of the confirmed schedules among `schedules` (prefetch their occurrences,
+    agenda items and meetings), as of `now` for the "next occurrence" lines."""
+    confirmed = sorted(
+        (schedule for schedule in schedules if schedule.is_confirmed),
+        key=lambda s: (s.meeting.title.casefold(), s.meeting_id, s.first_date, s.start_time, s.pk),
+    )
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
+
+    zone_range = _zone_range(confirmed)
+    for zone in sorted({schedule.time_zone for schedule in confirmed}):
+        calendar.add_component(vtimezone(zone, *zone_range))
+    stale = []
+    for schedule in confirmed:
+        events, next_slot = schedule_events(
+            schedule, base_url=base_url, domain=domain, now=now, zone_range=zone_range
+        )
+        for event in events:
+            calendar.add_component(event)
+        if next_slot is not None and next_slot.end > now:
+            stale.append(next_slot.end)
+    return Feed(calendar, min(stale, default=None))

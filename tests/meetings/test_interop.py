@@ -1,0 +1,251 @@
+"""Real calendar readers expand our feeds to exactly the instants the site shows.
+
+Mozilla's ical.js (Thunderbird's parser), recurring-ical-events and khal each read the feeds and
+must give, from 2026-01-01 to 2027-12-31, the same (UID, start instant) pairs as the site's own
+occurrence list (meetings.recurrence.slots_between, cancelled occurrences left out).
+"""
+
+import datetime
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+import time_machine
+
+from meetings.models import Schedule
+from meetings.recurrence import slots_between
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    OccurrenceFactory,
+    ScheduleFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.interop]
+
+UTC = datetime.UTC
+FROM = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+TO = datetime.datetime(2028, 1, 1, tzinfo=UTC)
+# Readers are asked for a wider range; both sides then keep the starts in [FROM, TO).
+MARGIN = datetime.timedelta(days=2)
+INTEROP = Path(__file__).resolve().parent.parent / "interop"
+KHAL = shutil.which("khal")
+NODE = shutil.which("node")
+
+Instants = set[tuple[str, datetime.datetime]]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(datetime.datetime(2026, 1, 1, 9, tzinfo=UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def community_forum():
+    """The seed Community Meeting Forum: first Monday 17:00 and third Monday 08:00 US Pacific,
+    with one occurrence moved, one cancelled and one with an agenda."""
+    forum = MeetingFactory(slug="community-meeting-forum", title="Community Meeting Forum")
+    evening = ScheduleFactory(
+        meeting=forum,
+        first_date=datetime.date(2025, 6, 2),
+        start_time=datetime.time(17, 0),
+        frequency="monthly",
+        week_of_month=1,
+    )
+    morning = ScheduleFactory(
+        meeting=forum,
+        first_date=datetime.date(2026, 1, 19),
+        start_time=datetime.time(8, 0),
+        frequency="monthly",
+        week_of_month=3,
+    )
+    OccurrenceFactory(
+        schedule=evening,
+        original_date=datetime.date(2026, 3, 2),
+        status="moved",
+        reason="KubeCon week",
+        moved_start=datetime.datetime(2026, 3, 4, 1, 0, tzinfo=UTC),
+    )
+    OccurrenceFactory(
+        schedule=evening,
+        original_date=datetime.date(2026, 11, 2),
+        status="cancelled",
+        reason="Election day",
+    )
+    AgendaItemFactory(
+        occurrence=OccurrenceFactory(schedule=morning, original_date=datetime.date(2026, 3, 16))
+    )
+    return forum
+
+
+def zone_schedule(time_zone: str, first_date: str, start_time: str, **fields) -> Schedule:
+    number = Schedule.objects.count()
+    return ScheduleFactory(
+        meeting=MeetingFactory(slug=f"zones-{number}", title=f"{time_zone} {number}"),
+        time_zone=time_zone,
+        first_date=datetime.date.fromisoformat(first_date),
+        start_time=datetime.time.fromisoformat(start_time),
+        **fields,
+    )
+
+
+# Weekly schedules stop at the end of the compared range: khal expands open rules to 2037.
+LAST = datetime.date(2027, 12, 31)
+
+
+@pytest.fixture
+def zone_meetings():
+    """Schedules across DST rules, odd offsets, a gap, an overlap and a 53-ISO-week year."""
+    # Every second Tuesday through 2026's 53 ISO weeks: 2026-12-22, then 2027-01-05.
+    zone_schedule("Europe/Berlin", "2026-01-06", "16:00", interval=2, last_date=LAST)
+    # First Sundays, 02:30: twice on April's fall-back day, missing on October's spring-forward.
+    zone_schedule("Australia/Sydney", "2026-01-04", "02:30", frequency="monthly", week_of_month=1)
+    zone_schedule("Australia/Sydney", "2026-01-07", "09:00", last_date=LAST)
+    # 02:30 on the US spring-forward days (2026-03-08, 2027-03-14) is 03:30 PDT.
+    zone_schedule(
+        "America/Los_Angeles", "2026-01-11", "02:30", frequency="monthly", week_of_month=2
+    )
+    # 01:30 on the US fall-back days (first Sundays of November) happens twice: the first counts.
+    zone_schedule("America/New_York", "2026-01-04", "01:30", frequency="monthly", week_of_month=1)
+    # 05:15 IST is the day before in UTC.
+    zone_schedule("Asia/Kolkata", "2026-01-01", "05:15", last_date=LAST)
+    zone_schedule("Asia/Kathmandu", "2026-01-30", "18:45", frequency="monthly", week_of_month=-1)
+    # A custom rule ending on one of its own dates: UNTIL in UTC keeps that last occurrence.
+    zone_schedule(
+        "Europe/Berlin",
+        "2026-01-13",
+        "10:00",
+        frequency="rrule",
+        rrule="FREQ=MONTHLY;BYDAY=2TU",
+        last_date=datetime.date(2027, 6, 8),
+    )
+    zone_schedule("America/New_York", "2026-07-15", "10:00", frequency="once")
+    cancelled = zone_schedule("Asia/Kathmandu", "2026-09-09", "07:00", frequency="once")
+    OccurrenceFactory(schedule=cancelled, status="cancelled", reason="No quorum")
+
+
+def site_instants(schedules) -> Instants:
+    """What the site shows: its own occurrences, cancelled ones left out."""
+    schedules = schedules.select_related("meeting").prefetch_related("occurrences")
+    return {
+        (f"{slot.schedule.uid}@testserver", slot.start)
+        for slot in slots_between(schedules, FROM, TO)
+        if not slot.is_cancelled and FROM <= slot.start < TO
+    }
+
+
+def in_window(pairs) -> Instants:
+    return {(uid, start) for uid, start in pairs if FROM <= start < TO}
+
+
+def read_with_recurring_ical_events(feed: bytes, path: Path) -> Instants:
+    calendar = icalendar.Calendar.from_ical(feed)
+    events = recurring_ical_events.of(calendar).between(FROM - MARGIN, TO + MARGIN)
+    return in_window(
+        (str(event["UID"]), event["DTSTART"].dt.astimezone(UTC))
+        for event in events
+        if event.get("STATUS") != "CANCELLED"
+    )
+
+
+def read_with_ical_js(feed: bytes, path: Path) -> Instants:
+    if not NODE or not (INTEROP / "node_modules" / "ical.js").is_dir():
+        pytest.skip("ical.js needs node and `npm ci --prefix tests/interop`")
+    ics = path / "feed.ics"
+    ics.write_bytes(feed)
+    output = subprocess.run(
+        [NODE, INTEROP / "expand.mjs", ics, (FROM - MARGIN).isoformat(), (TO + MARGIN).isoformat()],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    rows = [json.loads(line) for line in output.splitlines()]
+    return in_window(
+        (row["uid"], datetime.datetime.fromisoformat(row["start"]))
+        for row in rows
+        if row["status"] != "CANCELLED"
+    )
+
+
+def read_with_khal(feed: bytes, path: Path) -> Instants:
+    if not KHAL:
+        pytest.skip("khal is not installed (Debian package khal)")
+    vdir = path / "vdir"
+    vdir.mkdir(parents=True)
+    calendar = icalendar.Calendar.from_ical(feed)
+    timezones = calendar.walk("VTIMEZONE")
+    by_uid: dict[str, list] = {}
+    for event in calendar.walk("VEVENT"):
+        by_uid.setdefault(str(event["UID"]), []).append(event)
+    # A vdir holds one calendar object (a UID with its overrides) per file.
+    for number, events in enumerate(by_uid.values()):
+        item = icalendar.Calendar()
+        item.add("prodid", "-//Agora tests//EN")
+        item.add("version", "2.0")
+        for component in [*timezones, *events]:
+            item.add_component(component)
+        (vdir / f"{number}.ics").write_bytes(item.to_ical())
+    config = path / "khal.conf"
+    config.write_text(
+        f"[calendars]\n[[feed]]\npath = {vdir}\ntype = calendar\n"
+        f"[sqlite]\npath = {path / 'khal.db'}\n"
+        "[locale]\nlocal_timezone = UTC\ndefault_timezone = UTC\n"
+        "timeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%dT%H:%M\nlongdatetimeformat = %Y-%m-%dT%H:%M:%S%z\n"
+    )
+    output = subprocess.run(
+        [
+            KHAL,
+            "-c",
+            config,
+            "list",
+            "--day-format",
+            "",
+            "--format",
+            "{uid}|{start-long}|{status}",
+            f"{FROM - MARGIN:%Y-%m-%d}",
+            f"{TO + MARGIN:%Y-%m-%d}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    rows = [line.split("|") for line in output.splitlines() if line.strip()]
+    return in_window(
+        (uid, datetime.datetime.strptime(start, "%Y-%m-%dT%H:%M:%S%z"))
+        for uid, start, status in rows
+        if status.strip() != "CANCELLED"
+    )
+
+
+READERS = [read_with_ical_js, read_with_recurring_ical_events, read_with_khal]
+FEEDS = {
+    "/calendar.ics": lambda: Schedule.objects.all(),
+    "/meetings/community-meeting-forum/calendar.ics": lambda: Schedule.objects.filter(
+        meeting__slug="community-meeting-forum"
+    ),
+}
+
+
+@pytest.mark.parametrize("path", FEEDS)
+@pytest.mark.parametrize("reader", READERS, ids=["ical.js", "recurring-ical-events", "khal"])
+def test_readers_expand_feeds_to_the_sites_instants(
+    reader, path, client, community_forum, zone_meetings, tmp_path
+):
+    response = client.get(path)
+    assert response.status_code == 200
+    expected = site_instants(FEEDS[path]())
+    assert len(expected) > 20
+
+    got = reader(response.content, tmp_path)
+
+    missing = sorted(expected - got, key=lambda pair: pair[1])
+    extra = sorted(got - expected, key=lambda pair: pair[1])
+    assert (missing, extra) == ([], [])

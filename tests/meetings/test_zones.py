@@ -1,0 +1,91 @@
+"""One occurrence read in many zones: the line pages, feeds and the API show."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from meetings.zones import display_zones, format_range, summary, zone_lines
+
+UTC = datetime.UTC
+HOUR = datetime.timedelta(hours=1)
+
+
+def local(zone: str, *fields) -> datetime.datetime:
+    return datetime.datetime(*fields, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def test_the_forums_evening_line():
+    start = local("America/Los_Angeles", 2026, 1, 5, 17)
+
+    assert summary(start, start + HOUR, "America/Los_Angeles") == (
+        "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / "
+        "9-10 AM CST (Tuesday)"
+    )
+
+
+def test_half_and_three_quarter_hour_zones_and_the_southern_summer():
+    start = local("America/Los_Angeles", 2026, 1, 5, 17)
+    extra = ["Asia/Kolkata", "Asia/Kathmandu", "Australia/Sydney"]
+    lines = [str(line) for line in zone_lines(start, start + HOUR, "America/Los_Angeles", extra)]
+
+    assert lines[-3:] == [
+        "6:30-7:30 AM IST (Tuesday)",
+        "6:45-7:45 AM +0545 (Tuesday)",
+        "12-1 PM AEDT (Tuesday)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "pacific", "london"),
+    [
+        # Both on standard time.
+        (datetime.date(2026, 3, 3), "7-8 AM PST", "3-4 PM GMT"),
+        # The US moved on 8 March, Europe not until 29 March: an hour later in California.
+        (datetime.date(2026, 3, 10), "8-9 AM PDT", "3-4 PM GMT"),
+        (datetime.date(2026, 3, 24), "8-9 AM PDT", "3-4 PM GMT"),
+        # Both on summer time.
+        (datetime.date(2026, 3, 31), "7-8 AM PDT", "3-4 PM BST"),
+        # Europe went back on 25 October, the US not until 1 November.
+        (datetime.date(2026, 10, 20), "7-8 AM PDT", "3-4 PM BST"),
+        (datetime.date(2026, 10, 27), "8-9 AM PDT", "3-4 PM GMT"),
+        (datetime.date(2026, 11, 3), "7-8 AM PST", "3-4 PM GMT"),
+    ],
+)
+def test_weeks_when_the_us_and_europe_are_out_of_step(day, pacific, london):
+    start = local("Europe/Berlin", day.year, day.month, day.day, 16)
+    lines = {line.zone: str(line) for line in zone_lines(start, start + HOUR, "Europe/Berlin")}
+
+    assert lines["Europe/Berlin"].startswith("4-5 PM CE")
+    assert lines["America/Los_Angeles"] == pacific
+    assert lines["Europe/London"] == london
+
+
+def test_the_weekday_is_named_where_the_date_differs_from_home():
+    start = local("Asia/Kolkata", 2026, 6, 1, 5, 15)
+    lines = {line.zone: line for line in zone_lines(start, start + HOUR, "Asia/Kolkata")}
+
+    assert str(lines["Asia/Kolkata"]) == "5:15-6:15 AM IST"
+    assert str(lines["America/Los_Angeles"]) == "4:45-5:45 PM PDT (Sunday)"
+    assert not lines["Asia/Shanghai"].other_day
+    assert lines["UTC"].abbreviation == "UTC"
+
+
+def test_a_range_across_noon_names_both_halves():
+    start = local("Europe/Berlin", 2026, 1, 6, 11, 30)
+    berlin = ZoneInfo("Europe/Berlin")
+
+    assert format_range(start.astimezone(berlin), (start + HOUR).astimezone(berlin)) == (
+        "11:30 AM-12:30 PM CET"
+    )
+
+
+def test_display_zones_home_first_then_the_sites_then_the_meetings_each_once():
+    assert display_zones("UTC", ["Asia/Kolkata", "America/New_York"]) == [
+        "UTC",
+        "America/Los_Angeles",
+        "America/New_York",
+        "Europe/London",
+        "Asia/Shanghai",
+        "Asia/Kolkata",
+    ]
