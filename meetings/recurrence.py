@@ -55,6 +55,8 @@ def parse_custom_rule(text: str, dtstart: datetime.datetime) -> rrule.rrule:
     value = text.strip().removeprefix("RRULE:")
     if "DTSTART" in value.upper() or "\n" in value:
         raise ValueError("give only the RRULE value; the first date and start time are fields")
+    if "UNTIL=" in value.upper():
+        raise ValueError("leave UNTIL out and set the last date instead")
     rule = rrule.rrulestr(value, dtstart=dtstart)
     if not isinstance(rule, rrule.rrule):
         raise ValueError("give a single RRULE")

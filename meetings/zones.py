@@ -34,6 +34,9 @@ def _clock(moment: datetime.datetime, meridiem: bool) -> str:
 
 def format_range(start: datetime.datetime, end: datetime.datetime) -> str:
     """ "5-6 PM PST", "11:30 AM-12:30 PM CET": aware start and end in the zone to show."""
+    if start.tzname() != end.tzname():
+        # The clocks change during the meeting: "1:30 AM AEDT-1:30 AM AEST".
+        return f"{_clock(start, True)} {start.tzname()}-{_clock(end, True)} {end.tzname()}"
     same_half = start.date() == end.date() and (start.hour < 12) == (end.hour < 12)
     return f"{_clock(start, not same_half)}-{_clock(end, True)} {start.tzname()}"
 

@@ -80,6 +80,16 @@ def test_a_range_across_noon_names_both_halves():
     )
 
 
+def test_a_meeting_across_a_clock_change_names_both_zones():
+    sydney = ZoneInfo("Australia/Sydney")
+    # 2026-04-05 02:30 happens twice in Sydney; the first is AEDT, an hour later it is AEST.
+    start = local("Australia/Sydney", 2026, 4, 5, 2, 30)
+
+    assert format_range(start.astimezone(sydney), (start + HOUR).astimezone(sydney)) == (
+        "2:30 AM AEDT-2:30 AM AEST"
+    )
+
+
 def test_display_zones_home_first_then_the_sites_then_the_meetings_each_once():
     assert display_zones("UTC", ["Asia/Kolkata", "America/New_York"]) == [
         "UTC",
