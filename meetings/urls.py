@@ -1,0 +1,29 @@
+import datetime
+
+from django.urls import path, register_converter
+
+from meetings import views
+
+app_name = "meetings"
+
+
+class IsoDateConverter:
+    """A YYYY-MM-DD path segment as a date; an impossible date does not match."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value: datetime.date) -> str:
+        return value.isoformat()
+
+
+register_converter(IsoDateConverter, "isodate")
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>/<isodate:day>/", views.occurrence_detail, name="occurrence-detail"),
+    path("meetings/<slug:slug>/<isodate:day>/agenda/", views.agenda_edit, name="agenda-edit"),
+]

@@ -1,0 +1,53 @@
+"""factory-boy factories for meetings, schedules, occurrence records and agenda items."""
+
+import datetime
+
+import factory
+
+from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, Schedule
+from meetings.recurrence import Frequency
+from tests.factories import GroupFactory
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(GroupFactory)
+    slug = factory.Sequence(lambda n: f"meeting-{n}")
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    kind = MeetingKind.GROUP_MEETING
+    join_url = factory.Sequence(lambda n: f"https://zoom.example.org/j/{1000 + n}")
+    agenda_url = factory.Sequence(lambda n: f"https://docs.example.org/agenda-{n}")
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    """Weekly on Mondays at 17:00 US Pacific, from Monday 2026-11-02."""
+
+    class Meta:
+        model = Schedule
+
+    meeting = factory.SubFactory(MeetingFactory)
+    time_zone = "America/Los_Angeles"
+    first_date = datetime.date(2026, 11, 2)
+    start_time = datetime.time(17, 0)
+    duration_minutes = 60
+    frequency = Frequency.WEEKLY
+
+
+class OccurrenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Occurrence
+
+    schedule = factory.SubFactory(ScheduleFactory)
+    original_date = factory.LazyAttribute(lambda record: record.schedule.first_date)
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    occurrence = factory.SubFactory(OccurrenceFactory)
+    order = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Agenda item {n}")
+    presenter_name = "Jane Doe"
