@@ -4,6 +4,7 @@ through meetings.services so the SEQUENCE and agenda-version rules hold here too
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,6 +27,8 @@ SCHEDULE_FIELDS = [
 STATUS_FIELDS = ["status", "reason", "moved_start", "moved_duration_minutes"]
 AGENDA_ITEM_FIELDS = ["title", "presenter", "presenter_name", "minutes_allotted", "link"]
 PREVIEW_COUNT = 6
+# A link typed without a scheme is read as https (Django 6's default), on every URL field.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.display(description="Daylight saving notes")
@@ -87,6 +90,7 @@ class CancelOccurrenceForm(forms.Form):
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "group", "kind", "is_private"]
     list_filter = ["kind", "is_private", "group__kind", "group"]
     search_fields = ["title", "slug", "group__name", "group__slug"]
@@ -219,6 +223,7 @@ class ScheduleAdmin(SimpleHistoryAdmin):
 
 
 class AgendaItemInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = AgendaItem
     extra = 1
     fields = ["order", *AGENDA_ITEM_FIELDS]
@@ -229,6 +234,11 @@ class OccurrenceAdminForm(forms.ModelForm):
     """An occurrence record, with the agenda version the editor started from."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    recording_url = forms.URLField(
+        max_length=Occurrence._meta.get_field("recording_url").max_length,
+        required=False,
+        assume_scheme="https",
+    )
 
     class Meta:
         model = Occurrence
@@ -265,6 +275,7 @@ class OccurrenceAdminForm(forms.ModelForm):
 @admin.register(Occurrence)
 class OccurrenceAdmin(SimpleHistoryAdmin):
     form = OccurrenceAdminForm
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "original_date", "status", "reason"]
     list_filter = ["status", "schedule__meeting__group"]
     search_fields = ["schedule__meeting__title", "schedule__meeting__slug", "reason"]
