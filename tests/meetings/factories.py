@@ -4,6 +4,7 @@ import datetime
 
 import factory
 
+from meetings import services
 from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, Schedule
 from meetings.recurrence import Frequency
 from tests.factories import GroupFactory
@@ -51,3 +52,25 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
     title = factory.Sequence(lambda n: f"Agenda item {n}")
     presenter_name = "Jane Doe"
+
+
+def private_meeting_with_records() -> Meeting:
+    """A steering committee's closed session (weekly, Mondays 17:00 Pacific from 5 October
+    2026) whose 26 October occurrence has an agenda, minutes and a recording."""
+    meeting = MeetingFactory(
+        group=GroupFactory(kind="committee"),
+        title="Steering closed session",
+        is_private=True,
+        join_url="https://zoom.example.org/j/secret",
+        agenda_url="https://docs.example.org/secret-agenda",
+    )
+    schedule = ScheduleFactory(meeting=meeting, first_date=datetime.date(2026, 10, 5))
+    services.agenda_save(
+        schedule=schedule,
+        original_date=datetime.date(2026, 10, 26),
+        items=[{"title": "Confidential vote"}],
+        minutes="Secret minutes",
+        recording_url="https://video.example.org/secret",
+        expected_version=services.UNSAVED_VERSION,
+    )
+    return meeting

@@ -10,8 +10,13 @@ from django.template.loader import render_to_string
 
 from meetings import selectors, services
 from meetings.models import Occurrence
-from tests.factories import GroupFactory, PersonFactory, RoleFactory
-from tests.meetings.factories import AgendaItemFactory, MeetingFactory, ScheduleFactory
+from tests.factories import PersonFactory, RoleFactory
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    ScheduleFactory,
+    private_meeting_with_records,
+)
 
 OCT_26 = datetime.date(2026, 10, 26)  # Monday after Europe's change, before the US's.
 NOV_2 = datetime.date(2026, 11, 2)  # Monday after the US's change.
@@ -38,28 +43,6 @@ def squeeze(value: str) -> str:
 
 def cancel(schedule, day, reason="KubeCon week: most of us travel"):
     return services.occurrence_cancel(schedule=schedule, original_date=day, reason=reason)
-
-
-def private_meeting_with_records():
-    steering = GroupFactory(slug="steering", name="Steering Committee", kind="committee")
-    meeting = MeetingFactory(
-        group=steering,
-        slug="steering-closed",
-        title="Steering closed session",
-        is_private=True,
-        join_url="https://zoom.example.org/j/secret",
-        agenda_url="https://docs.example.org/secret-agenda",
-    )
-    schedule = ScheduleFactory(meeting=meeting, first_date=datetime.date(2026, 10, 5))
-    services.agenda_save(
-        schedule=schedule,
-        original_date=OCT_26,
-        items=[{"title": "Confidential vote"}],
-        minutes="Secret minutes",
-        recording_url="https://video.example.org/secret",
-        expected_version=services.UNSAVED_VERSION,
-    )
-    return meeting
 
 
 class TestMeetingList:
