@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -31,12 +32,24 @@ PREVIEW_COUNT = 6
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+def _stored(schedule: Schedule) -> Schedule | None:
+    """The schedule as saved: a form that failed validation may have put bad values on it."""
+    return Schedule.objects.filter(pk=schedule.pk).first() if schedule.pk else None
+
+
+@admin.display(description="In words")
+def described(schedule: Schedule) -> str:
+    stored = _stored(schedule)
+    return stored.describe() if stored else "-"
+
+
 @admin.display(description="Daylight saving notes")
-def dst_notes_display(schedule: Schedule) -> str:
+def dst_notes(schedule: Schedule) -> str:
     """The RFC 5545 reading of start times that fall in a DST gap or overlap."""
-    if not schedule.pk:
+    stored = _stored(schedule)
+    if stored is None:
         return "-"
-    notes = recurrence.dst_notes(schedule)
+    notes = recurrence.dst_notes(stored)
     if not notes:
         return "No occurrence in the next two years starts in a DST gap or overlap."
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((n,) for n in notes)))
@@ -45,17 +58,8 @@ def dst_notes_display(schedule: Schedule) -> str:
 class ScheduleInline(admin.StackedInline):
     model = Schedule
     extra = 0
-    fields = [*SCHEDULE_FIELDS, "described", "dst_notes", "sequence", "uid"]
-    readonly_fields = ["described", "dst_notes", "sequence", "uid"]
-
-    @admin.display(description="In words")
-    def described(self, schedule: Schedule) -> str:
-        return schedule.describe() if schedule.pk else "-"
-
-    def dst_notes(self, schedule: Schedule) -> str:
-        return dst_notes_display(schedule)
-
-    dst_notes.short_description = dst_notes_display.short_description
+    fields = [*SCHEDULE_FIELDS, described, dst_notes, "sequence", "uid"]
+    readonly_fields = [described, dst_notes, "sequence", "uid"]
 
 
 def save_schedule_formset(formset) -> None:
@@ -195,22 +199,13 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 @admin.register(Schedule)
 class ScheduleAdmin(SimpleHistoryAdmin):
-    list_display = ["meeting", "described", "time_zone", "sequence"]
+    list_display = ["meeting", "__str__", "time_zone", "sequence"]
     list_filter = ["frequency", "meeting__group"]
     search_fields = ["meeting__title", "meeting__slug", "source_text"]
     autocomplete_fields = ["meeting"]
     list_select_related = ["meeting"]
-    fields = ["meeting", *SCHEDULE_FIELDS, "dst_notes", "sequence", "uid"]
-    readonly_fields = ["dst_notes", "sequence", "uid"]
-
-    @admin.display(description="In words")
-    def described(self, schedule: Schedule) -> str:
-        return schedule.describe()
-
-    def dst_notes(self, schedule: Schedule) -> str:
-        return dst_notes_display(schedule)
-
-    dst_notes.short_description = dst_notes_display.short_description
+    fields = ["meeting", *SCHEDULE_FIELDS, dst_notes, "sequence", "uid"]
+    readonly_fields = [dst_notes, "sequence", "uid"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -292,11 +287,26 @@ class OccurrenceAdmin(SimpleHistoryAdmin):
         ("Record", {"fields": ["minutes", "recording_url", "version"]}),
     ]
 
+    def view_on_site(self, record: Occurrence) -> str:
+        return reverse(
+            "meetings:occurrence-detail",
+            args=[record.schedule.meeting.slug, record.original_date],
+        )
+
+    def delete_model(self, request, obj):
+        services.occurrence_delete(record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset.select_related("schedule"):
+            services.occurrence_delete(record=record)
+
     def get_readonly_fields(self, request, obj=None):
         # An occurrence is addressed by its schedule and date: those never change.
         return ["version", "schedule", "original_date"] if obj else ["version"]
 
     def save_model(self, request, obj, form, change):
+        if change and not set(STATUS_FIELDS) & set(form.changed_data):
+            return  # Agenda and minutes only: save_formset saves them.
         record = services.occurrence_set_status(
             schedule=obj.schedule,
             original_date=obj.original_date,

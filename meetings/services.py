@@ -213,6 +213,13 @@ def occurrence_set_status(
     return occurrence_restore(**where)
 
 
+@transaction.atomic
+def occurrence_delete(*, record: Occurrence) -> None:
+    """Forget what was stored about an occurrence: it happens as its schedule says."""
+    record.delete()
+    _raise_sequence(record.schedule)
+
+
 def _conflict(schedule: Schedule, original_date: datetime.date) -> AgendaConflict:
     current = Occurrence.objects.prefetch_related("agenda_items__presenter").get(
         schedule=schedule, original_date=original_date
