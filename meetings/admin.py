@@ -13,19 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from meetings import recurrence, selectors, services
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 
-SCHEDULE_FIELDS = [
-    "time_zone",
-    "first_date",
-    "start_time",
-    "duration_minutes",
-    "frequency",
-    "interval",
-    "week_of_month",
-    "rrule",
-    "last_date",
-    "source_text",
-]
-STATUS_FIELDS = ["status", "reason", "moved_start", "moved_duration_minutes"]
+SCHEDULE_FIELDS = [*services.TIMING_FIELDS, "source_text"]
 AGENDA_ITEM_FIELDS = ["title", "presenter", "presenter_name", "minutes_allotted", "link"]
 PREVIEW_COUNT = 6
 # A link typed without a scheme is read as https (Django 6's default), on every URL field.
@@ -282,7 +270,7 @@ class OccurrenceAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["schedule", "original_date", "expected_version"]}),
         (
             "Cancel or move",
-            {"fields": STATUS_FIELDS},
+            {"fields": services.STATUS_FIELDS},
         ),
         ("Record", {"fields": ["minutes", "recording_url", "version"]}),
     ]
@@ -305,12 +293,12 @@ class OccurrenceAdmin(SimpleHistoryAdmin):
         return ["version", "schedule", "original_date"] if obj else ["version"]
 
     def save_model(self, request, obj, form, change):
-        if change and not set(STATUS_FIELDS) & set(form.changed_data):
+        if change and not set(services.STATUS_FIELDS) & set(form.changed_data):
             return  # Agenda and minutes only: save_formset saves them.
         record = services.occurrence_set_status(
             schedule=obj.schedule,
             original_date=obj.original_date,
-            **{name: form.cleaned_data[name] for name in STATUS_FIELDS},
+            **{name: form.cleaned_data[name] for name in services.STATUS_FIELDS},
         )
         obj.pk = record.pk
         obj.refresh_from_db()

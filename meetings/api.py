@@ -14,11 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import (
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -145,15 +141,7 @@ class ScheduleSerializer(serializers.ModelSerializer):
         fields = [
             "uid",
             "meeting",
-            "time_zone",
-            "first_date",
-            "start_time",
-            "duration_minutes",
-            "frequency",
-            "interval",
-            "week_of_month",
-            "rrule",
-            "last_date",
+            *services.TIMING_FIELDS,
             "source_text",
             "is_confirmed",
             "description",
@@ -531,9 +519,16 @@ class OccurrenceViewSet(
         self._set_status(serializer, schedule, serializer.validated_data["original_date"])
 
     def perform_update(self, serializer):
-        record = serializer.instance
-        for name in ("status", "reason", "moved_start", "moved_duration_minutes"):
-            serializer.validated_data.setdefault(name, getattr(record, name))
+        record, data = serializer.instance, serializer.validated_data
+        status = data.setdefault("status", record.status)
+        # A new start or duration belongs to a move: it does not carry over to a cancellation.
+        kept = (
+            ("reason", "moved_start", "moved_duration_minutes")
+            if status == "moved"
+            else ("reason",)
+        )
+        for name in kept:
+            data.setdefault(name, getattr(record, name))
         self._set_status(serializer, record.schedule, record.original_date)
 
     @extend_schema(

@@ -15,20 +15,20 @@ from governance.models import Group
 from meetings import selectors
 from meetings.models import AgendaItem, Meeting, Occurrence, OccurrenceStatus, Schedule
 
-# Changing one of these changes when the schedule's occurrences happen.
-TIMING_FIELDS = frozenset(
-    {
-        "time_zone",
-        "first_date",
-        "start_time",
-        "duration_minutes",
-        "frequency",
-        "interval",
-        "week_of_month",
-        "rrule",
-        "last_date",
-    }
+# Changing one of these changes when the schedule's occurrences happen (in form order).
+TIMING_FIELDS = (
+    "time_zone",
+    "first_date",
+    "start_time",
+    "duration_minutes",
+    "frequency",
+    "interval",
+    "week_of_month",
+    "rrule",
+    "last_date",
 )
+# What cancelling, moving or restoring an occurrence sets.
+STATUS_FIELDS = ("status", "reason", "moved_start", "moved_duration_minutes")
 # The version an occurrence without a stored record reads as: a new record starts there.
 UNSAVED_VERSION: int = Occurrence._meta.get_field("version").default
 
@@ -54,11 +54,6 @@ def can_edit_meeting(user, meeting: Meeting, *, led_groups: Collection[int] | No
     if led_groups is None:
         led_groups = selectors.groups_led_by(user)
     return meeting.group_id in led_groups
-
-
-def can_edit_group_meetings(user, group: Group) -> bool:
-    """Whether `user` may add meetings to `group`: the same rule as for its meetings."""
-    return can_edit_meeting(user, Meeting(group=group))
 
 
 def _assign(instance, fields: Mapping[str, Any]) -> set[str]:
@@ -117,7 +112,7 @@ def schedule_update(*, schedule: Schedule, **fields: Any) -> Schedule:
     changed = _assign(stored, fields)
     if not changed:
         return stored
-    if changed & TIMING_FIELDS:
+    if changed.intersection(TIMING_FIELDS):
         stored.sequence += 1
     stored.full_clean()
     stored.save()
@@ -127,69 +122,6 @@ def schedule_update(*, schedule: Schedule, **fields: Any) -> Schedule:
 @transaction.atomic
 def schedule_delete(*, schedule: Schedule) -> None:
     schedule.delete()
-
-
-def _set_status(
-    *,
-    schedule: Schedule,
-    original_date: datetime.date,
-    status: str,
-    reason: str = "",
-    moved_start: datetime.datetime | None = None,
-    moved_duration_minutes: int | None = None,
-) -> Occurrence:
-    record = Occurrence.objects.select_for_update().filter(
-        schedule=schedule, original_date=original_date
-    ).first() or Occurrence(schedule=schedule, original_date=original_date)
-    record.status = status
-    record.reason = reason
-    record.moved_start = moved_start
-    record.moved_duration_minutes = moved_duration_minutes
-    record.full_clean()
-    record.save()
-    _raise_sequence(schedule)
-    return record
-
-
-@transaction.atomic
-def occurrence_cancel(
-    *, schedule: Schedule, original_date: datetime.date, reason: str
-) -> Occurrence:
-    """Cancel one occurrence; readers see the reason, feeds drop it (EXDATE)."""
-    return _set_status(
-        schedule=schedule,
-        original_date=original_date,
-        status=OccurrenceStatus.CANCELLED,
-        reason=reason.strip(),
-    )
-
-
-@transaction.atomic
-def occurrence_move(
-    *,
-    schedule: Schedule,
-    original_date: datetime.date,
-    start: datetime.datetime | None = None,
-    duration_minutes: int | None = None,
-    reason: str = "",
-) -> Occurrence:
-    """Give one occurrence a new start instant and/or duration; it keeps its original date."""
-    return _set_status(
-        schedule=schedule,
-        original_date=original_date,
-        status=OccurrenceStatus.MOVED,
-        reason=reason.strip(),
-        moved_start=start,
-        moved_duration_minutes=duration_minutes,
-    )
-
-
-@transaction.atomic
-def occurrence_restore(*, schedule: Schedule, original_date: datetime.date) -> Occurrence:
-    """Undo a cancellation or move: the occurrence happens as the schedule says."""
-    return _set_status(
-        schedule=schedule, original_date=original_date, status=OccurrenceStatus.SCHEDULED
-    )
 
 
 @transaction.atomic
@@ -202,15 +134,60 @@ def occurrence_set_status(
     moved_start: datetime.datetime | None = None,
     moved_duration_minutes: int | None = None,
 ) -> Occurrence:
-    """Cancel, move or restore an occurrence, as `status` says (for forms that edit status)."""
-    where = {"schedule": schedule, "original_date": original_date}
-    if status == OccurrenceStatus.CANCELLED:
-        return occurrence_cancel(**where, reason=reason)
-    if status == OccurrenceStatus.MOVED:
-        return occurrence_move(
-            **where, start=moved_start, duration_minutes=moved_duration_minutes, reason=reason
-        )
-    return occurrence_restore(**where)
+    """Cancel, move or restore an occurrence, creating its record if it had none.
+
+    The record's clean() names what is missing: a reason to cancel, a new start or duration
+    to move, a date the schedule gives.
+    """
+    record = Occurrence.objects.select_for_update().filter(
+        schedule=schedule, original_date=original_date
+    ).first() or Occurrence(schedule=schedule, original_date=original_date)
+    record.status = status
+    record.reason = reason.strip()
+    record.moved_start = moved_start
+    record.moved_duration_minutes = moved_duration_minutes
+    record.full_clean()
+    record.save()
+    _raise_sequence(schedule)
+    return record
+
+
+def occurrence_cancel(
+    *, schedule: Schedule, original_date: datetime.date, reason: str
+) -> Occurrence:
+    """Cancel one occurrence; readers see the reason, feeds drop it (EXDATE)."""
+    return occurrence_set_status(
+        schedule=schedule,
+        original_date=original_date,
+        status=OccurrenceStatus.CANCELLED,
+        reason=reason,
+    )
+
+
+def occurrence_move(
+    *,
+    schedule: Schedule,
+    original_date: datetime.date,
+    start: datetime.datetime | None = None,
+    duration_minutes: int | None = None,
+    reason: str = "",
+) -> Occurrence:
+    """Give one occurrence a new start instant and/or duration; it keeps its original date."""
+    return occurrence_set_status(
+        schedule=schedule,
+        original_date=original_date,
+        status=OccurrenceStatus.MOVED,
+        reason=reason,
+        moved_start=start,
+        moved_duration_minutes=duration_minutes,
+    )
+
+
+def occurrence_restore(*, schedule: Schedule, original_date: datetime.date) -> Occurrence:
+    """Undo a cancellation or move: the occurrence happens as the schedule says."""
+    return occurrence_set_status(
+        schedule=schedule, original_date=original_date, status=OccurrenceStatus.SCHEDULED
+    )
 
 
 @transaction.atomic

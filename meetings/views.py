@@ -37,33 +37,28 @@ def meeting_list(request):
     return render(request, "meetings/meeting_list.html", context)
 
 
+def _meeting_context(request, detail) -> dict:
+    """A meeting page's context: whether the reader edits it and sees its private parts."""
+    can_edit = services.can_edit_meeting(request.user, detail.meeting)
+    return {
+        "detail": detail,
+        "meeting": detail.meeting,
+        "can_edit": can_edit,
+        "show_private": can_edit or not detail.meeting.is_private,
+    }
+
+
 def meeting_detail(request, slug):
     detail = selectors.meeting_detail(slug=slug)
-    can_edit = services.can_edit_meeting(request.user, detail.meeting)
-    return render(
-        request,
-        "meetings/meeting_detail.html",
-        {
-            "detail": detail,
-            "meeting": detail.meeting,
-            "can_edit": can_edit,
-            "show_private": can_edit or not detail.meeting.is_private,
-        },
-    )
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, detail))
 
 
 def occurrence_detail(request, slug, day):
     detail = selectors.occurrence_detail(slug=slug, day=day)
-    can_edit = services.can_edit_meeting(request.user, detail.meeting)
     return render(
         request,
         "meetings/occurrence_detail.html",
-        {
-            "detail": detail,
-            "meeting": detail.meeting,
-            "can_edit": can_edit,
-            "show_private": can_edit or not detail.meeting.is_private,
-        },
+        _meeting_context(request, detail),
         # A date the schedules do not give: the page names the nearby ones.
         status=200 if detail.slots else 404,
     )
