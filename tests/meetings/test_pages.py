@@ -338,6 +338,23 @@ class TestAgendaEditor:
         assert self.post(client, 2, title="My item", minutes="My notes").status_code == 302
         assert Occurrence.objects.get().minutes == "My notes"
 
+    def test_conflict_when_the_record_was_removed_meanwhile(self, client, frozen, schedule, lead):
+        record = services.agenda_save(
+            schedule=schedule,
+            original_date=NOV_2,
+            items=[],
+            minutes="Old",
+            recording_url="",
+            expected_version=services.UNSAVED_VERSION,
+        )
+        services.occurrence_delete(record=record)
+        client.force_login(lead)
+        response = self.post(client, record.version, minutes="Mine")
+        assert response.status_code == 409
+        assert "They removed this occurrence's agenda" in text(response)
+        assert f'name="version" value="{services.UNSAVED_VERSION}"' in response.content.decode()
+        assert not Occurrence.objects.exists()
+
 
 class TestIncludes:
     def render(self, rf, template, **context):
