@@ -1,15 +1,17 @@
 """Root URLs: pages of every app, the API under /api/v1/, its schema and the admin."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 import governance.api
+import meetings.api
 from config import views
 
 router = DefaultRouter()
-for prefix, viewset in governance.api.routes:
+for prefix, viewset in [*governance.api.routes, *meetings.api.routes]:
     router.register(prefix, viewset, basename=prefix.rstrip("s"))
 
 urlpatterns = [
@@ -20,6 +22,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    # Group leads are not staff: they sign in here to edit their meetings' agendas.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
 admin.site.site_header = "Agora administration"

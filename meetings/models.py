@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from governance.models import Group, Person, Subproject, TimeStamped
 from governance.timezones import validate_time_zone
@@ -68,6 +69,7 @@ class Meeting(TimeStamped):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -130,6 +132,7 @@ class Schedule(TimeStamped):
     )
 
     objects = ScheduleQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "first_date", "start_time"]
@@ -207,6 +210,8 @@ class Occurrence(TimeStamped):
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Raised on each agenda or minutes save."
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["schedule", "original_date"]

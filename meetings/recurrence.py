@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -55,8 +56,9 @@ def parse_custom_rule(text: str, dtstart: datetime.datetime) -> rrule.rrule:
     value = text.strip().removeprefix("RRULE:")
     if "DTSTART" in value.upper() or "\n" in value:
         raise ValueError("give only the RRULE value; the first date and start time are fields")
-    if "UNTIL=" in value.upper():
-        raise ValueError("leave UNTIL out and set the last date instead")
+    if re.search(r"UNTIL=[0-9T]+Z", value, re.IGNORECASE):
+        # The rule runs over local wall time: a UTC UNTIL would need a zone dateutil lacks here.
+        raise ValueError("write UNTIL in local time (no Z), or leave it out and set the last date")
     rule = rrule.rrulestr(value, dtstart=dtstart)
     if not isinstance(rule, rrule.rrule):
         raise ValueError("give a single RRULE")

@@ -1,10 +1,31 @@
-from django.urls import path
+import datetime
 
-from meetings import feeds
+from django.urls import path, register_converter
+
+from meetings import feeds, views
 
 app_name = "meetings"
 
+
+class IsoDateConverter:
+    """A YYYY-MM-DD path segment as a date; an impossible date does not match."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> datetime.date:
+        return datetime.date.fromisoformat(value)
+
+    def to_url(self, value: datetime.date) -> str:
+        return value.isoformat()
+
+
+register_converter(IsoDateConverter, "isodate")
+
 urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting-list"),
+    path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
+    path("meetings/<slug:slug>/<isodate:day>/", views.occurrence_detail, name="occurrence-detail"),
+    path("meetings/<slug:slug>/<isodate:day>/agenda/", views.agenda_edit, name="agenda-edit"),
     path("calendar.ics", feeds.calendar_feed, name="calendar-feed"),
     path("groups/<slug:slug>/calendar.ics", feeds.group_feed, name="group-feed"),
     path("meetings/<slug:slug>/calendar.ics", feeds.meeting_feed, name="meeting-feed"),

@@ -1,10 +1,12 @@
-"""factory-boy factories for meetings, their schedules, occurrence records and agendas."""
+"""factory-boy factories for meetings, schedules, occurrence records and agenda items."""
 
 import datetime
 
 import factory
 
-from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
+from meetings import services
+from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, Schedule
+from meetings.recurrence import Frequency
 from tests.factories import GroupFactory
 
 
@@ -15,12 +17,13 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     slug = factory.Sequence(lambda n: f"meeting-{n}")
     title = factory.Sequence(lambda n: f"Meeting {n}")
-    join_url = factory.Sequence(lambda n: f"https://zoom.example/j/{n}")
-    agenda_url = factory.Sequence(lambda n: f"https://docs.example/agenda-{n}")
+    kind = MeetingKind.GROUP_MEETING
+    join_url = factory.Sequence(lambda n: f"https://zoom.example.org/j/{1000 + n}")
+    agenda_url = factory.Sequence(lambda n: f"https://docs.example.org/agenda-{n}")
 
 
 class ScheduleFactory(factory.django.DjangoModelFactory):
-    """Weekly on Mondays at 17:00 US Pacific from 2026-01-05, an hour long."""
+    """Weekly on Mondays at 17:00 US Pacific from Monday 2026-01-05, an hour long."""
 
     class Meta:
         model = Schedule
@@ -30,7 +33,7 @@ class ScheduleFactory(factory.django.DjangoModelFactory):
     first_date = datetime.date(2026, 1, 5)
     start_time = datetime.time(17, 0)
     duration_minutes = 60
-    frequency = "weekly"
+    frequency = Frequency.WEEKLY
 
 
 class OccurrenceFactory(factory.django.DjangoModelFactory):
@@ -46,6 +49,28 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
         model = AgendaItem
 
     occurrence = factory.SubFactory(OccurrenceFactory)
+    order = factory.Sequence(lambda n: n)
     title = factory.Sequence(lambda n: f"Agenda item {n}")
-    presenter_name = "Ada Lovelace"
-    minutes_allotted = 10
+    presenter_name = "Jane Doe"
+
+
+def private_meeting_with_records() -> Meeting:
+    """A steering committee's closed session (weekly, Mondays 17:00 Pacific from 5 October
+    2026) whose 26 October occurrence has an agenda, minutes and a recording."""
+    meeting = MeetingFactory(
+        group=GroupFactory(kind="committee"),
+        title="Steering closed session",
+        is_private=True,
+        join_url="https://zoom.example.org/j/secret",
+        agenda_url="https://docs.example.org/secret-agenda",
+    )
+    schedule = ScheduleFactory(meeting=meeting, first_date=datetime.date(2026, 10, 5))
+    services.agenda_save(
+        schedule=schedule,
+        original_date=datetime.date(2026, 10, 26),
+        items=[{"title": "Confidential vote"}],
+        minutes="Secret minutes",
+        recording_url="https://video.example.org/secret",
+        expected_version=services.UNSAVED_VERSION,
+    )
+    return meeting

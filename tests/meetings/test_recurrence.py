@@ -276,7 +276,7 @@ def test_an_unknown_zone_suggests_the_closest_names():
         (
             {"frequency": "rrule", "rrule": "FREQ=WEEKLY;UNTIL=20261231T000000Z"},
             "rrule",
-            "leave UNTIL out and set the last date instead",
+            "write UNTIL in local time (no Z), or leave it out and set the last date",
         ),
         ({"frequency": "monthly"}, "week_of_month", "Choose which week of the month"),
         ({"duration_minutes": 0}, "duration_minutes", "greater than or equal to 1"),

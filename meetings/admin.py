@@ -1,0 +1,326 @@
+"""Admin: meetings with their schedules, occurrence records with agendas; every save goes
+through meetings.services so the SEQUENCE and agenda-version rules hold here too."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
+
+from meetings import recurrence, selectors, services
+from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
+
+SCHEDULE_FIELDS = [*services.TIMING_FIELDS, "source_text"]
+AGENDA_ITEM_FIELDS = ["title", "presenter", "presenter_name", "minutes_allotted", "link"]
+PREVIEW_COUNT = 6
+# A link typed without a scheme is read as https (Django 6's default), on every URL field.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def _stored(schedule: Schedule) -> Schedule | None:
+    """The schedule as saved: a form that failed validation may have put bad values on it."""
+    return Schedule.objects.filter(pk=schedule.pk).first() if schedule.pk else None
+
+
+@admin.display(description="In words")
+def described(schedule: Schedule) -> str:
+    stored = _stored(schedule)
+    return stored.describe() if stored else "-"
+
+
+@admin.display(description="Daylight saving notes")
+def dst_notes(schedule: Schedule) -> str:
+    """The RFC 5545 reading of start times that fall in a DST gap or overlap."""
+    stored = _stored(schedule)
+    if stored is None:
+        return "-"
+    notes = recurrence.dst_notes(stored)
+    if not notes:
+        return "No occurrence in the next two years starts in a DST gap or overlap."
+    return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((n,) for n in notes)))
+
+
+class ScheduleInline(admin.StackedInline):
+    model = Schedule
+    extra = 0
+    fields = [*SCHEDULE_FIELDS, described, dst_notes, "sequence", "uid"]
+    readonly_fields = [described, dst_notes, "sequence", "uid"]
+
+
+def save_schedule_formset(formset) -> None:
+    """Apply an inline formset of schedules through the services (sequence rule)."""
+    formset.save(commit=False)  # fills new_objects, changed_objects, deleted_objects
+    for schedule in formset.deleted_objects:
+        services.schedule_delete(schedule=schedule)
+    for schedule, changed in formset.changed_objects:
+        services.schedule_update(
+            schedule=schedule, **{name: getattr(schedule, name) for name in changed}
+        )
+    for schedule in formset.new_objects:
+        services.schedule_create(
+            meeting=schedule.meeting, **{name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
+        )
+
+
+class CancelOccurrenceForm(forms.Form):
+    """The cancel action's intermediate form: which occurrence, and why."""
+
+    schedule = forms.ModelChoiceField(queryset=Schedule.objects.none(), empty_label=None)
+    original_date = forms.DateField(
+        label="Date", help_text="The occurrence's date in the schedule's home zone (YYYY-MM-DD)."
+    )
+    reason = forms.CharField(max_length=300, help_text="Shown to readers and in the feeds.")
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["schedule"].queryset = meeting.schedules.confirmed()
+        self.fields["schedule"].label_from_instance = lambda schedule: schedule.describe()
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URLS
+    list_display = ["title", "group", "kind", "is_private"]
+    list_filter = ["kind", "is_private", "group__kind", "group"]
+    search_fields = ["title", "slug", "group__name", "group__slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["group", "subproject"]
+    list_select_related = ["group"]
+    inlines = [ScheduleInline]
+    actions = ["cancel_occurrence"]
+    readonly_fields = ["next_occurrences"]
+    fieldsets = [
+        (None, {"fields": ["group", "subproject", "title", "slug", "kind", "description"]}),
+        ("Links", {"fields": ["join_url", "agenda_url", "notes_url", "recordings_url"]}),
+        ("Display", {"fields": ["display_zones", "is_private"]}),
+        ("Next occurrences", {"fields": ["next_occurrences"]}),
+    ]
+
+    @admin.display(description="Next occurrences")
+    def next_occurrences(self, meeting: Meeting) -> str:
+        """The coming occurrences as readers see them, in every display zone."""
+        if not meeting.pk:
+            return "Save the meeting with a schedule to see its occurrences."
+        slots = selectors.meeting_detail(slug=meeting.slug, upcoming_count=PREVIEW_COUNT).upcoming
+        if not slots:
+            return "No coming occurrence."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    slot.original_date.strftime("%a %Y-%m-%d"),
+                    slot.record.get_status_display() if slot.record else "Scheduled",
+                    " / ".join(str(line) for line in selectors.slot_lines(slot)),
+                )
+                for slot in slots
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Date</th><th>Status</th><th>Times</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            services.meeting_update(meeting=obj, **fields)
+        else:
+            obj.pk = services.meeting_create(**form.cleaned_data).pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        save_schedule_formset(formset)
+        notes = [
+            note
+            for schedule in form.instance.schedules.all()
+            for note in recurrence.dst_notes(schedule)
+        ]
+        for note in notes:
+            messages.warning(request, note)
+
+    @admin.action(description="Cancel one occurrence of the selected meeting")
+    def cancel_occurrence(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Choose exactly one meeting to cancel an occurrence of.", messages.ERROR
+            )
+            return None
+        meeting = queryset.get()
+        form = CancelOccurrenceForm(
+            request.POST if "apply" in request.POST else None, meeting=meeting
+        )
+        if form.is_valid():
+            try:
+                services.occurrence_cancel(
+                    schedule=form.cleaned_data["schedule"],
+                    original_date=form.cleaned_data["original_date"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                self.message_user(
+                    request,
+                    f"{meeting} on {form.cleaned_data['original_date']:%a %Y-%m-%d} is cancelled.",
+                    messages.SUCCESS,
+                )
+                return None
+        return render(
+            request,
+            "admin/meetings/cancel_occurrence.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Cancel an occurrence of {meeting}",
+                "meeting": meeting,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "__str__", "time_zone", "sequence"]
+    list_filter = ["frequency", "meeting__group"]
+    search_fields = ["meeting__title", "meeting__slug", "source_text"]
+    autocomplete_fields = ["meeting"]
+    list_select_related = ["meeting"]
+    fields = ["meeting", *SCHEDULE_FIELDS, dst_notes, "sequence", "uid"]
+    readonly_fields = [dst_notes, "sequence", "uid"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.schedule_update(
+                schedule=obj, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
+        else:
+            obj.pk = services.schedule_create(**form.cleaned_data).pk
+        obj.refresh_from_db()
+
+
+class AgendaItemInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
+    model = AgendaItem
+    extra = 1
+    fields = ["order", *AGENDA_ITEM_FIELDS]
+    autocomplete_fields = ["presenter"]
+
+
+class OccurrenceAdminForm(forms.ModelForm):
+    """An occurrence record, with the agenda version the editor started from."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    recording_url = forms.URLField(
+        max_length=Occurrence._meta.get_field("recording_url").max_length,
+        required=False,
+        assume_scheme="https",
+    )
+
+    class Meta:
+        model = Occurrence
+        fields = [
+            "schedule",
+            "original_date",
+            "status",
+            "reason",
+            "moved_start",
+            "moved_duration_minutes",
+            "minutes",
+            "recording_url",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expected_version"].initial = (
+            self.instance.version if self.instance.pk else services.UNSAVED_VERSION
+        )
+
+    def clean_expected_version(self):
+        version = self.cleaned_data["expected_version"]
+        if self.instance.pk:
+            # Locked until the admin's transaction ends, so no save slips in before ours.
+            stored = Occurrence.objects.select_for_update().filter(pk=self.instance.pk)
+            if stored.values_list("version", flat=True).first() != version:
+                raise ValidationError(
+                    "Someone saved this occurrence's agenda or minutes after you opened it. "
+                    "Open it again to see their changes, then make yours."
+                )
+        return version
+
+
+@admin.register(Occurrence)
+class OccurrenceAdmin(SimpleHistoryAdmin):
+    form = OccurrenceAdminForm
+    formfield_overrides = HTTPS_URLS
+    list_display = ["__str__", "original_date", "status", "reason"]
+    list_filter = ["status", "schedule__meeting__group"]
+    search_fields = ["schedule__meeting__title", "schedule__meeting__slug", "reason"]
+    list_select_related = ["schedule__meeting"]
+    autocomplete_fields = ["schedule"]
+    date_hierarchy = "original_date"
+    inlines = [AgendaItemInline]
+    fieldsets = [
+        (None, {"fields": ["schedule", "original_date", "expected_version"]}),
+        (
+            "Cancel or move",
+            {"fields": services.STATUS_FIELDS},
+        ),
+        ("Record", {"fields": ["minutes", "recording_url", "version"]}),
+    ]
+
+    def view_on_site(self, record: Occurrence) -> str:
+        return reverse(
+            "meetings:occurrence-detail",
+            args=[record.schedule.meeting.slug, record.original_date],
+        )
+
+    def delete_model(self, request, obj):
+        services.occurrence_delete(record=obj)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset.select_related("schedule"):
+            services.occurrence_delete(record=record)
+
+    def get_readonly_fields(self, request, obj=None):
+        # An occurrence is addressed by its schedule and date: those never change.
+        return ["version", "schedule", "original_date"] if obj else ["version"]
+
+    def save_model(self, request, obj, form, change):
+        if change and not set(services.STATUS_FIELDS) & set(form.changed_data):
+            return  # Agenda and minutes only: save_formset saves them.
+        record = services.occurrence_set_status(
+            schedule=obj.schedule,
+            original_date=obj.original_date,
+            **{name: form.cleaned_data[name] for name in services.STATUS_FIELDS},
+        )
+        obj.pk = record.pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # fills the lists the change message reads
+        if not (formset.has_changed() or {"minutes", "recording_url"} & set(form.changed_data)):
+            return
+        kept = [
+            item_form.cleaned_data
+            for item_form in formset.forms
+            if item_form.cleaned_data
+            and not item_form.cleaned_data.get("DELETE")
+            and (item_form.instance.pk or item_form.has_changed())
+        ]
+        kept.sort(key=lambda data: data["order"])
+        occurrence = form.instance
+        services.agenda_save(
+            schedule=occurrence.schedule,
+            original_date=occurrence.original_date,
+            items=[{name: data[name] for name in AGENDA_ITEM_FIELDS} for data in kept],
+            minutes=form.cleaned_data["minutes"],
+            recording_url=form.cleaned_data["recording_url"],
+            expected_version=form.cleaned_data["expected_version"],
+        )

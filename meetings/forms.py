@@ -1,0 +1,142 @@
+"""Forms of the meeting pages: the list's filters and the agenda editor."""
+
+import datetime
+
+from django import forms
+from django.db.models.functions import Lower
+
+from governance.models import Person
+from meetings import selectors
+from meetings.models import AgendaItem, MeetingKind, Occurrence
+from meetings.recurrence import MAX_DURATION_MINUTES
+
+WEEKS_CHOICES = [(1, "1 week"), (2, "2 weeks"), (4, "4 weeks"), (8, "8 weeks")]
+DEFAULT_WEEKS = 2
+
+
+class MeetingFilterForm(forms.Form):
+    """The GET form of /meetings/: which group and kind, list or month view, how far ahead."""
+
+    group = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="All groups"
+    )
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *MeetingKind.choices], required=False)
+    weeks = forms.TypedChoiceField(choices=WEEKS_CHOICES, coerce=int, label="Ahead")
+    view = forms.ChoiceField(
+        choices=[("list", "List"), ("month", "Month")], required=False, widget=forms.HiddenInput
+    )
+    month = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("weeks"):
+            # The select then shows the default that the list uses.
+            data = data.copy()
+            data["weeks"] = str(DEFAULT_WEEKS)
+        super().__init__(data, **kwargs)
+        self.fields["group"].queryset = selectors.filter_groups()
+
+    def clean_view(self):
+        return self.cleaned_data["view"] or "list"
+
+    def clean_month(self) -> datetime.date | None:
+        value = self.cleaned_data["month"].strip()
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(f"{value}-01")
+        except ValueError:
+            raise forms.ValidationError(
+                "Give the month as YYYY-MM, e.g. 2026-12.", code="invalid_month"
+            ) from None
+
+
+class AgendaForm(forms.Form):
+    """An occurrence's minutes and recording, with the version the editor started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    minutes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text="Markdown. Links and formatting are kept; scripts and styles are removed.",
+    )
+    recording_url = forms.URLField(
+        max_length=Occurrence._meta.get_field("recording_url").max_length,
+        required=False,
+        assume_scheme="https",
+        label="Recording link",
+    )
+
+
+class AgendaItemForm(forms.Form):
+    """One agenda item; the presenter is a community member's handle or any name."""
+
+    title = forms.CharField(max_length=AgendaItem._meta.get_field("title").max_length)
+    presenter = forms.CharField(
+        max_length=200, required=False, help_text="GitHub handle (@jane) or a name."
+    )
+    minutes_allotted = forms.IntegerField(
+        min_value=1, max_value=MAX_DURATION_MINUTES, required=False, label="Minutes"
+    )
+    link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+
+
+class BaseAgendaItemFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        handles = {
+            form.cleaned_data["presenter"].lstrip("@").lower()
+            for form in self.ordered_forms
+            if form.cleaned_data.get("presenter")
+        }
+        self.people = {
+            person.handle.lower(): person
+            for person in Person.objects.annotate(key=Lower("handle")).filter(key__in=handles)
+        }
+
+    def items(self) -> list[dict]:
+        """The agenda items in their chosen order, as agenda_save takes them."""
+        items = []
+        # ordered_forms leaves out deleted rows and untouched blank ones.
+        for form in self.ordered_forms:
+            data = form.cleaned_data
+            presenter_text = data.get("presenter", "").strip()
+            person = self.people.get(presenter_text.lstrip("@").lower())
+            items.append(
+                {
+                    "title": data["title"],
+                    "presenter": person,
+                    "presenter_name": "" if person else presenter_text,
+                    "minutes_allotted": data.get("minutes_allotted"),
+                    "link": data.get("link", ""),
+                }
+            )
+        return items
+
+
+AgendaItemFormSet = forms.formset_factory(
+    AgendaItemForm,
+    formset=BaseAgendaItemFormSet,
+    extra=3,
+    can_order=True,
+    can_delete=True,
+    max_num=100,
+    validate_max=True,
+)
+
+
+def agenda_initial(record: Occurrence | None) -> list[dict]:
+    """The formset's initial rows from a stored agenda."""
+    if record is None:
+        return []
+    return [
+        {
+            "title": item.title,
+            "presenter": f"@{item.presenter.handle}" if item.presenter else item.presenter_name,
+            "minutes_allotted": item.minutes_allotted,
+            "link": item.link,
+            "ORDER": position,
+        }
+        for position, item in enumerate(record.agenda_items.all(), start=1)
+    ]

@@ -1,0 +1,337 @@
+"""Reads shared by meeting pages, the admin and the API, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from governance.models import Group, Person, Role
+from meetings import recurrence, zones
+from meetings.models import Meeting, Occurrence, Schedule
+from meetings.recurrence import Slot
+
+UTC = datetime.UTC
+# Past occurrences older than this are listed only when something was recorded about them.
+RECENT_PAST = datetime.timedelta(weeks=6)
+PAST_WINDOW = datetime.timedelta(days=366)
+
+
+def listing_zone() -> ZoneInfo:
+    """The zone whose calendar days list pages group occurrences by: the site's default
+    display zone (US Pacific), the first of settings.AGORA_DISPLAY_ZONES."""
+    return ZoneInfo(settings.AGORA_DISPLAY_ZONES[0])
+
+
+def slot_lines(slot: Slot) -> list[zones.ZoneLine]:
+    """The occurrence in its home zone, the site's display zones and the meeting's own."""
+    return zones.zone_lines(
+        slot.start, slot.end, slot.schedule.time_zone, slot.meeting.display_zones
+    )
+
+
+def planned_lines(slot: Slot) -> list[zones.ZoneLine]:
+    """For a moved occurrence: when the schedule had it, in the same zones."""
+    schedule = slot.schedule
+    start = recurrence.to_instant(
+        datetime.datetime.combine(slot.original_date, schedule.start_time),
+        ZoneInfo(schedule.time_zone),
+    )
+    return zones.zone_lines(
+        start, start + schedule.duration, schedule.time_zone, slot.meeting.display_zones
+    )
+
+
+def groups_led_by(user) -> frozenset[int]:
+    """Ids of the groups in which `user`'s person holds a current chair or lead role."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Role.objects.current()
+        .leadership()
+        .filter(person__user=user)
+        .values_list("group_id", flat=True)
+    )
+
+
+def _schedules(meetings: QuerySet[Meeting] | None = None) -> QuerySet[Schedule]:
+    """Confirmed schedules with their meeting, group and occurrence records in two queries."""
+    schedules = Schedule.objects.confirmed().select_related("meeting__group")
+    if meetings is not None:
+        schedules = schedules.filter(meeting__in=meetings)
+    return schedules.prefetch_related("occurrences")
+
+
+def _filtered_meetings(group: Group | None, kind: str) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.all()
+    if group is not None:
+        meetings = meetings.filter(group=group)
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    return meetings
+
+
+def filter_groups() -> QuerySet[Group]:
+    """The groups that have meetings: the choices of the list page's group filter."""
+    return Group.objects.filter(meetings__isnull=False).distinct().order_by("name")
+
+
+def upcoming_slots(
+    *,
+    group: Group | None = None,
+    kind: str = "",
+    weeks: int = 2,
+    now: datetime.datetime | None = None,
+) -> list[Slot]:
+    """Occurrences from now (including one in progress) to `weeks` ahead, by start."""
+    now = now or timezone.now()
+    schedules = _schedules(_filtered_meetings(group, kind))
+    return recurrence.slots_between(schedules, now, now + datetime.timedelta(weeks=weeks))
+
+
+def slots_in_range(
+    *,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    group: Iterable[Group] = (),
+    meeting: Iterable[Meeting] = (),
+) -> list[Slot]:
+    """Occurrences in [start, end), of the given groups' and meetings' schedules if any."""
+    meetings = Meeting.objects.all()
+    if group:
+        meetings = meetings.filter(group__in=group)
+    if meeting:
+        meetings = meetings.filter(pk__in=[row.pk for row in meeting])
+    return recurrence.slots_between(_schedules(meetings), start, end)
+
+
+def by_day(slots: Iterable[Slot]) -> list[tuple[datetime.date, list[Slot]]]:
+    """Slots (sorted by start) grouped by their calendar day in the listing zone."""
+    zone = listing_zone()
+    return [
+        (day, list(day_slots))
+        for day, day_slots in groupby(slots, key=lambda slot: slot.start.astimezone(zone).date())
+    ]
+
+
+@dataclass(frozen=True)
+class GridDay:
+    """One day cell of the month view."""
+
+    date: datetime.date
+    in_month: bool
+    is_today: bool
+    slots: list[Slot]
+
+
+@dataclass(frozen=True)
+class MonthGrid:
+    """A month as weeks of days (Monday first), with its occurrences in the listing zone."""
+
+    month: datetime.date
+    weeks: list[list[GridDay]]
+    previous: datetime.date
+    next: datetime.date
+    count: int
+
+
+def month_grid(*, month: datetime.date, group: Group | None = None, kind: str = "") -> MonthGrid:
+    """The month containing `month`, every occurrence placed on its listing-zone day."""
+    zone = listing_zone()
+    first = month.replace(day=1)
+    days = [
+        day
+        for week in calendar.Calendar().monthdatescalendar(first.year, first.month)
+        for day in week
+    ]
+    start = datetime.datetime.combine(days[0], datetime.time.min, zone)
+    end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, zone)
+    slots = recurrence.slots_between(_schedules(_filtered_meetings(group, kind)), start, end)
+    on_day = dict(by_day(slots))
+    today = timezone.now().astimezone(zone).date()
+    cells = [
+        GridDay(day, day.month == first.month, day == today, on_day.get(day, [])) for day in days
+    ]
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return MonthGrid(
+        month=first,
+        weeks=[cells[index : index + 7] for index in range(0, len(cells), 7)],
+        previous=(first - datetime.timedelta(days=1)).replace(day=1),
+        next=last + datetime.timedelta(days=1),
+        count=sum(1 for slot in slots if slot.start.astimezone(zone).month == first.month),
+    )
+
+
+def _meeting_queryset() -> QuerySet[Meeting]:
+    records = Occurrence.objects.annotate(agenda_count=Count("agenda_items"))
+    return Meeting.objects.select_related("group", "subproject").prefetch_related(
+        Prefetch(
+            "schedules",
+            queryset=Schedule.objects.order_by(F("first_date").asc(nulls_last=True), "start_time"),
+        ),
+        Prefetch("schedules__occurrences", queryset=records),
+    )
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    """A meeting page: its schedules, the next occurrences and the past ones worth a look."""
+
+    meeting: Meeting
+    schedules: list[Schedule]
+    upcoming: list[Slot]
+    past: list[Slot]
+
+    @property
+    def unconfirmed(self) -> list[Schedule]:
+        return [schedule for schedule in self.schedules if not schedule.is_confirmed]
+
+
+def _has_record_content(slot: Slot) -> bool:
+    record = slot.record
+    return bool(
+        record
+        and (
+            record.minutes
+            or record.recording_url
+            or getattr(record, "agenda_count", 0)
+            or record.status != "scheduled"
+        )
+    )
+
+
+def meeting_detail(
+    *, slug: str, upcoming_count: int = 6, now: datetime.datetime | None = None
+) -> MeetingDetail:
+    """The meeting, its next `upcoming_count` occurrences, the past weeks' occurrences and
+    older ones with minutes, recordings, agendas or a cancellation (newest first)."""
+    now = now or timezone.now()
+    meeting = get_object_or_404(_meeting_queryset(), slug=slug)
+    schedules = list(meeting.schedules.all())
+    confirmed = [schedule for schedule in schedules if schedule.is_confirmed]
+    upcoming = _next_slots(confirmed, now, upcoming_count)
+    past = [
+        slot
+        for slot in recurrence.slots_between(confirmed, now - PAST_WINDOW, now)
+        if slot.end <= now and (slot.start >= now - RECENT_PAST or _has_record_content(slot))
+    ]
+    return MeetingDetail(meeting, schedules, upcoming, past[::-1])
+
+
+def _next_slots(schedules: list[Schedule], now: datetime.datetime, count: int) -> list[Slot]:
+    """The next `count` occurrences, looking further ahead only for rare schedules."""
+    slots: list[Slot] = []
+    for weeks in (9, 27, 106):
+        slots = recurrence.slots_between(schedules, now, now + datetime.timedelta(weeks=weeks))
+        if len(slots) >= count:
+            break
+    return slots[:count]
+
+
+@dataclass(frozen=True)
+class OccurrenceDetail:
+    """One date of a meeting: its occurrence(s) that day, or the dates near it if none."""
+
+    meeting: Meeting
+    date: datetime.date
+    slots: list[Slot]
+    nearby: list[datetime.date] = field(default_factory=list)
+    previous_date: datetime.date | None = None
+    next_date: datetime.date | None = None
+
+
+def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
+    """The occurrences the meeting's schedules give on local date `day` (with agenda items),
+    the meeting's previous and next dates; `slots` is empty when no schedule gives `day`."""
+    records = Occurrence.objects.prefetch_related("agenda_items__presenter")
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("group").prefetch_related(
+            Prefetch("schedules", queryset=Schedule.objects.confirmed()),
+            Prefetch("schedules__occurrences", queryset=records),
+        ),
+        slug=slug,
+    )
+    schedules = list(meeting.schedules.all())
+    slots = [slot for schedule in schedules if (slot := recurrence.slot_on(schedule, day))]
+    midnight = datetime.datetime.combine(day, datetime.time.min)
+    rules = [recurrence.build_rrule(schedule) for schedule in schedules]
+    before = [moment for rule in rules if (moment := rule.before(midnight))]
+    after = [
+        moment
+        for rule in rules
+        if (moment := rule.after(midnight + datetime.timedelta(days=1), inc=True))
+    ]
+    nearby = (
+        []
+        if slots
+        else sorted({d for schedule in schedules for d in recurrence.nearby_dates(schedule, day)})
+    )
+    return OccurrenceDetail(
+        meeting=meeting,
+        date=day,
+        slots=sorted(slots, key=lambda slot: slot.start),
+        nearby=nearby,
+        previous_date=max(before).date() if before else None,
+        next_date=min(after).date() if after else None,
+    )
+
+
+def last_saved(record: Occurrence):
+    """The latest history entry of an occurrence record (who saved it, when), or None."""
+    return record.history.select_related("history_user__person").first() if record.pk else None
+
+
+def next_meetings(
+    *, limit: int = 8, days: int = 14, now: datetime.datetime | None = None
+) -> list[Slot]:
+    """The next occurrences of all meetings, for the home page; cancelled ones included so
+    readers learn of the cancellation."""
+    now = now or timezone.now()
+    return recurrence.slots_between(_schedules(), now, now + datetime.timedelta(days=days))[:limit]
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """A meeting as a group or person page lists it: its schedules and next occurrences."""
+
+    meeting: Meeting
+    schedules: list[Schedule]
+    next_slots: list[Slot]
+
+
+def _summaries(meetings: QuerySet[Meeting], now: datetime.datetime | None, count: int):
+    now = now or timezone.now()
+    meetings = meetings.select_related("group").prefetch_related(
+        "schedules", "schedules__occurrences"
+    )
+    summaries = []
+    for meeting in meetings:
+        schedules = list(meeting.schedules.all())
+        confirmed = [schedule for schedule in schedules if schedule.is_confirmed]
+        summaries.append(MeetingSummary(meeting, schedules, _next_slots(confirmed, now, count)))
+    return summaries
+
+
+def group_meetings(
+    group: Group, *, count: int = 3, now: datetime.datetime | None = None
+) -> list[MeetingSummary]:
+    """The meetings of a group with their next `count` occurrences."""
+    return _summaries(Meeting.objects.filter(group=group), now, count)
+
+
+def person_meetings(
+    person: Person, *, count: int = 2, now: datetime.datetime | None = None
+) -> list[MeetingSummary]:
+    """The meetings of the groups in which `person` holds a current role."""
+    groups = Role.objects.current().filter(person=person).values("group_id")
+    return _summaries(
+        Meeting.objects.filter(group__in=groups).order_by("group__name", "title"), now, count
+    )

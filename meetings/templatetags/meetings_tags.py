@@ -1,0 +1,46 @@
+"""Template filters and tags of the meeting pages and of the includes other pages use."""
+
+import datetime
+
+import markdown
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from meetings import selectors
+from meetings.recurrence import Slot
+
+register = template.Library()
+
+
+@register.filter
+def minutes_html(text: str) -> SafeString:
+    """Markdown minutes as HTML, sanitised: scripts, styles, event handlers and other
+    active content are dropped; links get rel="noopener noreferrer"."""
+    return mark_safe(nh3.clean(markdown.markdown(text, extensions=["extra", "sane_lists"])))
+
+
+@register.filter
+def zone_lines(slot: Slot):
+    return selectors.slot_lines(slot)
+
+
+@register.filter
+def planned_lines(slot: Slot):
+    return selectors.planned_lines(slot)
+
+
+@register.filter
+def utc_iso(moment: datetime.datetime) -> str:
+    """An instant as an ISO 8601 UTC string, for <time datetime> and scripts."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@register.simple_tag
+def group_meetings(group):
+    return selectors.group_meetings(group)
+
+
+@register.simple_tag
+def person_meetings(person):
+    return selectors.person_meetings(person)

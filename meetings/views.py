@@ -1,0 +1,117 @@
+"""Meeting pages: the list and month view, a meeting, one occurrence, the agenda editor."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from meetings import selectors, services
+from meetings.forms import AgendaForm, AgendaItemFormSet, MeetingFilterForm, agenda_initial
+
+
+def meeting_list(request):
+    form = MeetingFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "meetings/meeting_list.html", {"form": form}, status=400)
+    filters = {"group": form.cleaned_data["group"], "kind": form.cleaned_data["kind"]}
+    context = {
+        "form": form,
+        "filters": filters,
+        "zone": selectors.listing_zone(),
+        # Switching between list and month keeps the chosen group and kind.
+        "filter_query": urlencode(
+            {name: request.GET[name] for name in ("group", "kind") if request.GET.get(name)}
+        ),
+    }
+    if form.cleaned_data["view"] == "month":
+        month = form.cleaned_data["month"] or timezone.now().astimezone(context["zone"]).date()
+        context["grid"] = selectors.month_grid(month=month, **filters)
+        return render(request, "meetings/meeting_month.html", context)
+    weeks = form.cleaned_data["weeks"]
+    context["weeks"] = weeks
+    context["days"] = selectors.by_day(selectors.upcoming_slots(weeks=weeks, **filters))
+    return render(request, "meetings/meeting_list.html", context)
+
+
+def _meeting_context(request, detail) -> dict:
+    """A meeting page's context: whether the reader edits it and sees its private parts."""
+    can_edit = services.can_edit_meeting(request.user, detail.meeting)
+    return {
+        "detail": detail,
+        "meeting": detail.meeting,
+        "can_edit": can_edit,
+        "show_private": can_edit or not detail.meeting.is_private,
+    }
+
+
+def meeting_detail(request, slug):
+    detail = selectors.meeting_detail(slug=slug)
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, detail))
+
+
+def occurrence_detail(request, slug, day):
+    detail = selectors.occurrence_detail(slug=slug, day=day)
+    return render(
+        request,
+        "meetings/occurrence_detail.html",
+        _meeting_context(request, detail),
+        # A date the schedules do not give: the page names the nearby ones.
+        status=200 if detail.slots else 404,
+    )
+
+
+@login_required
+def agenda_edit(request, slug, day: datetime.date):
+    detail = selectors.occurrence_detail(slug=slug, day=day)
+    meeting = detail.meeting
+    if not services.can_edit_meeting(request.user, meeting):
+        return render(request, "meetings/forbidden.html", {"meeting": meeting}, status=403)
+    uid = request.GET.get("schedule")
+    slots = [slot for slot in detail.slots if uid is None or str(slot.schedule.uid) == uid]
+    if len(slots) != 1:
+        raise Http404("No single occurrence of this meeting on this date.")
+    slot = slots[0]
+    record = slot.record
+    context = {"meeting": meeting, "slot": slot, "detail": detail}
+    if request.method == "POST":
+        form = AgendaForm(request.POST)
+        formset = AgendaItemFormSet(request.POST, prefix="items")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.agenda_save(
+                    schedule=slot.schedule,
+                    original_date=slot.original_date,
+                    items=formset.items(),
+                    minutes=form.cleaned_data["minutes"],
+                    recording_url=form.cleaned_data["recording_url"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.AgendaConflict as conflict:
+                # Keep the editor's text, but from the version they have now seen.
+                data = request.POST.copy()
+                data["version"] = conflict.current.version
+                form = AgendaForm(data)
+                context["conflict"] = conflict.current
+                context["conflict_saved"] = selectors.last_saved(conflict.current)
+                status = 409
+            else:
+                messages.success(request, "The agenda and minutes are saved.")
+                return redirect("meetings:occurrence-detail", slug=meeting.slug, day=day)
+        else:
+            status = 400
+    else:
+        form = AgendaForm(
+            initial={
+                "version": record.version if record else services.UNSAVED_VERSION,
+                "minutes": record.minutes if record else "",
+                "recording_url": record.recording_url if record else "",
+            }
+        )
+        formset = AgendaItemFormSet(initial=agenda_initial(record), prefix="items")
+        status = 200
+    context.update(form=form, formset=formset)
+    return render(request, "meetings/agenda_form.html", context, status=status)
