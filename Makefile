@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 INTEROP := tests/interop
 NPM := $(shell command -v npm)
 
-.PHONY: run test lint format migrate demo clean
+.PHONY: run test lint format migrate demo bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ run: demo
 
 test: $(STAMP) $(if $(NPM),$(INTEROP)/node_modules/.installed)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
