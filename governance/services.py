@@ -1,12 +1,13 @@
 """Writes to governance records: validated, atomic, the one place each rule is applied."""
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Committee, Group, Person, Role
+from governance.models import Channel, Committee, Group, Person, Role, Subproject
 
 
 def _apply(instance, fields: dict[str, Any]):
@@ -18,6 +19,18 @@ def _apply(instance, fields: dict[str, Any]):
         instance.full_clean()
         instance.save()
     return changed
+
+
+def _set_related(instance, name: str, values: Iterable | None) -> list[str]:
+    """Set the many-to-many `name` of `instance` to `values` (None: leave it); [name] if changed."""
+    if values is None:
+        return []
+    values = set(values)
+    related = getattr(instance, name)
+    if values == set(related.all()):
+        return []
+    related.set(values)
+    return [name]
 
 
 @transaction.atomic
@@ -33,15 +46,26 @@ def person_update(*, person: Person, **fields: Any) -> list[str]:
 
 
 @transaction.atomic
-def group_create(*, slug: str, name: str, kind: str, **fields: Any) -> Group:
+def group_create(
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    stakeholder_groups: Iterable[Group] = (),
+    **fields: Any,
+) -> Group:
     group = Group(slug=slug, name=name, kind=kind)
     _apply(group, fields)
+    _set_related(group, "stakeholder_groups", stakeholder_groups)
     return group
 
 
 @transaction.atomic
-def group_update(*, group: Group, **fields: Any) -> list[str]:
-    return _apply(group, fields)
+def group_update(
+    *, group: Group, stakeholder_groups: Iterable[Group] | None = None, **fields: Any
+) -> list[str]:
+    """Change `fields` and, when given, the stakeholder groups; returns the names that changed."""
+    return _apply(group, fields) + _set_related(group, "stakeholder_groups", stakeholder_groups)
 
 
 @transaction.atomic
@@ -74,3 +98,38 @@ def role_end(*, role: Role, on: datetime.date | None = None) -> Role:
     role.full_clean()
     role.save(update_fields=["end", "updated_at"])
     return role
+
+
+@transaction.atomic
+def role_update(*, role: Role, **fields: Any) -> list[str]:
+    return _apply(role, fields)
+
+
+@transaction.atomic
+def channel_create(*, group: Group, kind: str, name: str, **fields: Any) -> Channel:
+    channel = Channel(group=group, kind=kind, name=name)
+    _apply(channel, fields)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, channel: Channel, **fields: Any) -> list[str]:
+    return _apply(channel, fields)
+
+
+@transaction.atomic
+def subproject_create(
+    *, group: Group, name: str, leads: Iterable[Person] = (), **fields: Any
+) -> Subproject:
+    subproject = Subproject(group=group, name=name)
+    _apply(subproject, fields)
+    _set_related(subproject, "leads", leads)
+    return subproject
+
+
+@transaction.atomic
+def subproject_update(
+    *, subproject: Subproject, leads: Iterable[Person] | None = None, **fields: Any
+) -> list[str]:
+    """Change `fields` and, when given, the leads; returns the names that changed."""
+    return _apply(subproject, fields) + _set_related(subproject, "leads", leads)

@@ -131,9 +131,11 @@ REST_FRAMEWORK = {
     # DRF's default is AllowAny: say it explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Model ValidationErrors (clean(), constraints) raised in services become 400s.
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -151,6 +153,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field named "kind": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "GroupKindEnum": "governance.models.GroupKind",
+        "RoleKindEnum": "governance.models.RoleKind",
+        "ChannelKindEnum": "governance.models.ChannelKind",
+    },
 }
 
 # Zones every occurrence is shown in, besides its home zone and the meeting's own.
@@ -161,6 +169,10 @@ AGORA_DISPLAY_ZONES = [
     "Europe/London",
     "Asia/Shanghai",
 ]
+# Templates other apps add to a group's and a person's page, in this order (each is included
+# with the page's context: `detail.group` / `detail.person`), e.g. a group's meetings.
+AGORA_GROUP_PAGE_SECTIONS: list[str] = []
+AGORA_PERSON_PAGE_SECTIONS: list[str] = []
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Where a Slack channel or GitHub team named without a URL lives.
 AGORA_SLACK_CHANNEL_URL = os.environ.get(
