@@ -20,14 +20,16 @@ from governance.filters import (
     SubprojectFilter,
 )
 
-# No DELETE: removals happen in the admin.
-WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
+    """Read by anyone, written by staff; no DELETE, since removals happen in the admin."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class PersonViewSet(ReadBackMixin, viewsets.ModelViewSet):
+class PersonViewSet(GovernanceViewSet):
     """People, by GitHub handle (any case)."""
 
-    http_method_names = WRITE_METHODS
     lookup_field = "handle__iexact"
     lookup_url_kwarg = "handle"
     filterset_class = PersonFilter
@@ -41,10 +43,9 @@ class PersonViewSet(ReadBackMixin, viewsets.ModelViewSet):
         return serializers.PersonSerializer
 
 
-class GroupViewSet(ReadBackMixin, viewsets.ModelViewSet):
+class GroupViewSet(GovernanceViewSet):
     """Groups, by slug, with their current leads and their channels."""
 
-    http_method_names = WRITE_METHODS
     lookup_field = "slug"
     serializer_class = serializers.GroupSerializer
     filterset_class = GroupFilter
@@ -53,10 +54,9 @@ class GroupViewSet(ReadBackMixin, viewsets.ModelViewSet):
         return selectors.group_queryset(include_private=is_staff(self.request))
 
 
-class RoleViewSet(ReadBackMixin, viewsets.ModelViewSet):
+class RoleViewSet(GovernanceViewSet):
     """Who holds which role in which group, and for which term."""
 
-    http_method_names = WRITE_METHODS
     serializer_class = serializers.RoleSerializer
     filterset_class = RoleFilter
 
@@ -73,10 +73,9 @@ class RoleViewSet(ReadBackMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(role).data)
 
 
-class SubprojectViewSet(ReadBackMixin, viewsets.ModelViewSet):
+class SubprojectViewSet(GovernanceViewSet):
     """Subprojects of the groups, with their OWNERS files and leads."""
 
-    http_method_names = WRITE_METHODS
     serializer_class = serializers.SubprojectSerializer
     filterset_class = SubprojectFilter
 
@@ -84,10 +83,9 @@ class SubprojectViewSet(ReadBackMixin, viewsets.ModelViewSet):
         return selectors.subproject_queryset(include_private=is_staff(self.request))
 
 
-class ChannelViewSet(ReadBackMixin, viewsets.ModelViewSet):
+class ChannelViewSet(GovernanceViewSet):
     """Contact channels of groups and subprojects; private ones only for staff."""
 
-    http_method_names = WRITE_METHODS
     serializer_class = serializers.ChannelSerializer
     filterset_class = ChannelFilter
 
@@ -95,10 +93,9 @@ class ChannelViewSet(ReadBackMixin, viewsets.ModelViewSet):
         return selectors.channel_queryset(include_private=is_staff(self.request))
 
 
-class CommitteeViewSet(ReadBackMixin, viewsets.ModelViewSet):
+class CommitteeViewSet(GovernanceViewSet):
     """Committee charters, by their group's slug, with the current seat holders."""
 
-    http_method_names = WRITE_METHODS
     lookup_field = "group__slug"
     lookup_url_kwarg = "slug"
     serializer_class = serializers.CommitteeSerializer
