@@ -1,7 +1,7 @@
 """Reads shared by governance pages and the API, with a fixed number of queries."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -193,7 +193,7 @@ class GroupDetail:
     subprojects: list[Subproject]
     stakeholder_groups: list[Group]
     stakeholder_of: list[Group]
-    committee: Committee | None = field(default=None)
+    committee: Committee | None
 
 
 def group_detail(*, slug: str) -> GroupDetail:

@@ -184,6 +184,7 @@ class GroupSerializer(PageUrlMixin, serializers.ModelSerializer):
             "channels",
             "html_url",
         ]
+        extra_kwargs = {"kind": {"required": True}}
         validators = []
 
     def create(self, validated_data):

@@ -1,4 +1,6 @@
-"""factory-boy factories for the governance records tests/factories.py does not cover."""
+"""Factories for the governance records tests/factories.py lacks, and rows to count queries."""
+
+import datetime
 
 import factory
 
@@ -8,9 +10,10 @@ from governance.models import (
     Committee,
     CommitteePurpose,
     GroupKind,
+    RoleKind,
     Subproject,
 )
-from tests.factories import GroupFactory
+from tests.factories import GroupFactory, PersonFactory, RoleFactory
 
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
@@ -45,3 +48,20 @@ class SubprojectFactory(factory.django.DjangoModelFactory):
     def leads(self, create, extracted, **kwargs):
         if create and extracted:
             self.leads.set(extracted)
+
+
+def populate(rows: int, today: datetime.date) -> None:
+    """`rows` groups of each kind, each with leads, channels, subprojects; `rows` committees."""
+    started = today.replace(year=today.year - 3)
+    ended = today.replace(year=today.year - 1)
+    for n in range(rows):
+        for kind in GroupKind.values:
+            group = GroupFactory(kind=kind)
+            for role_kind in [RoleKind.CHAIR, RoleKind.TECH_LEAD, RoleKind.MEMBER]:
+                RoleFactory(group=group, kind=role_kind, start=started)
+            RoleFactory(group=group, kind=RoleKind.CHAIR, start=started, end=ended)
+            ChannelFactory(group=group, kind=ChannelKind.SLACK)
+            ChannelFactory(group=group, kind=ChannelKind.PRIVATE_MAILING_LIST, is_private=True)
+            group.stakeholder_groups.add(GroupFactory())
+            SubprojectFactory(group=group, leads=[PersonFactory()])
+        CommitteeFactory(group__name=f"Committee {n}")

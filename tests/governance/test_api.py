@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from governance import services
 from governance.models import Channel, Person, Role, RoleKind
-from tests.governance.test_pages import populate
+from tests.governance.factories import populate
 
 pytestmark = pytest.mark.django_db
 
@@ -191,10 +191,10 @@ def test_lists_are_paginated(api_client, community):
 def test_list_endpoints_make_the_same_queries_for_n_and_3n_rows(
     api_client, django_assert_num_queries, today, url, queries
 ):
-    populate(2, today)
+    populate(1, today)
     with django_assert_num_queries(queries):
         results(api_client.get(url))
-    populate(4, today)
+    populate(2, today)
     with django_assert_num_queries(queries):
         results(api_client.get(url))
 
@@ -385,6 +385,19 @@ def test_a_role_ending_before_it_starts_is_a_400(staff_api, community):
     )
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["A role must end after it starts."]}
+
+
+def test_a_group_needs_its_kind_and_an_archived_group_its_reason(staff_api, db):
+    response = staff_api.post("/api/v1/groups/", {"slug": "sig-x", "name": "X"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["kind"]
+    response = staff_api.post(
+        "/api/v1/groups/", {"slug": "sig-x", "name": "X", "kind": "sig", "status": "archived"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["An archived group needs the reason it was archived."]
+    }
 
 
 def test_an_unknown_group_in_a_role_is_a_400_on_the_group(staff_api, community):
