@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -202,7 +202,7 @@ def group_detail(*, slug: str) -> GroupDetail:
         Prefetch(
             "roles",
             queryset=Role.objects.select_related("person").order_by(
-                Lower("person__handle"), "start"
+                Lower("person__handle"), "start", "kind"
             ),
             to_attr="all_roles",
         ),
@@ -300,7 +300,9 @@ def person_detail(*, handle: str) -> PersonDetail:
         "links",
         Prefetch(
             "roles",
-            queryset=Role.objects.select_related("group").order_by("-start", "group__name"),
+            queryset=Role.objects.select_related("group").order_by(
+                F("start").desc(nulls_last=True), "group__name", "kind"
+            ),
             to_attr="all_roles",
         ),
         Prefetch("subprojects_led", queryset=Subproject.objects.select_related("group")),
