@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
+from rest_framework.request import Request
 
 # Namespaces that are not public.
 PRIVATE_NAMESPACES = {"admin"}
@@ -63,7 +66,10 @@ def _api_detail_values(route: Route) -> list[dict[str, str]] | None:
         return None
     lookup_field = viewset.lookup_field
     kwarg = viewset.lookup_url_kwarg or lookup_field
-    model = viewset(request=None, format_kwarg=None).get_serializer_class().Meta.model
+    request = Request(RequestFactory().get("/"))
+    request.user = AnonymousUser()
+    view = viewset(request=request, format_kwarg=None, kwargs={}, action="retrieve")
+    model = view.get_queryset().model
     kwargs = []
     for row in model._default_manager.all():
         value = row
