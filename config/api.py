@@ -1,8 +1,14 @@
-"""What every app's API shares: permissions and strict filtering."""
+"""What every app's API shares: permissions, strict filtering, paging and model errors."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import permissions
+
+# `views` as a module: DRF imports this file while rest_framework.views is still loading.
+from rest_framework import pagination, permissions, views
 from rest_framework.exceptions import ValidationError
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 
 # Query parameters that are not filters: pagination, ordering and format.
 NON_FILTER_PARAMS = frozenset({"page", "page_size", "ordering", "format", "search"})
@@ -40,3 +46,37 @@ def is_staff(request) -> bool:
     """Whether the request may see private fields."""
     user = getattr(request, "user", None)
     return bool(user and user.is_authenticated and user.is_staff)
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """Pages of 50 by default; a client may ask for up to 200 with `page_size`."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """DRF's handler, which also answers a model's ValidationError with 400 naming the field.
+
+    Services run full_clean(), so clean() messages and constraint violations arrive here.
+    """
+    if isinstance(exc, DjangoValidationError):
+        errors = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in errors:
+            errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+        exc = ValidationError(errors)
+    return views.exception_handler(exc, context)
+
+
+class ReadBackMixin:
+    """Answers a create or update with the object read back as a GET shows it.
+
+    Serializers that nest prefetched relations need the object from `get_queryset()`,
+    not the bare instance a service returned.
+    """
+
+    def perform_create(self, serializer):
+        serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.get_queryset().get(pk=serializer.save().pk)

@@ -1,3 +1,115 @@
-"""REST API for governance records: (prefix, viewset) pairs the root router registers."""
+"""REST API for governance records: (prefix, viewset) pairs the root router registers.
 
-routes: list = []
+Anyone may read; staff write, through governance.services. Private fields and private channels
+appear only to staff. Deleting is done in the admin, where the history keeps what was removed.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.api import ReadBackMixin, is_staff
+from governance import selectors, serializers, services
+from governance.filters import (
+    ChannelFilter,
+    CommitteeFilter,
+    GroupFilter,
+    PersonFilter,
+    RoleFilter,
+    SubprojectFilter,
+)
+
+
+class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
+    """Read by anyone, written by staff; no DELETE, since removals happen in the admin."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class PersonViewSet(GovernanceViewSet):
+    """People, by GitHub handle (any case)."""
+
+    lookup_field = "handle__iexact"
+    lookup_url_kwarg = "handle"
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return selectors.person_queryset()
+
+    def get_serializer_class(self):
+        if is_staff(self.request):
+            return serializers.StaffPersonSerializer
+        return serializers.PersonSerializer
+
+
+class GroupViewSet(GovernanceViewSet):
+    """Groups, by slug, with their current leads and their channels."""
+
+    lookup_field = "slug"
+    serializer_class = serializers.GroupSerializer
+    filterset_class = GroupFilter
+
+    def get_queryset(self):
+        return selectors.group_queryset(include_private=is_staff(self.request))
+
+
+class RoleViewSet(GovernanceViewSet):
+    """Who holds which role in which group, and for which term."""
+
+    serializer_class = serializers.RoleSerializer
+    filterset_class = RoleFilter
+
+    def get_queryset(self):
+        return selectors.role_queryset()
+
+    @extend_schema(request=serializers.RoleEndSerializer, responses=serializers.RoleSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the term: from `on` (default today) the person no longer holds the role."""
+        form = serializers.RoleEndSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        role = services.role_end(role=self.get_object(), on=form.validated_data.get("on"))
+        return Response(self.get_serializer(role).data)
+
+
+class SubprojectViewSet(GovernanceViewSet):
+    """Subprojects of the groups, with their OWNERS files and leads."""
+
+    serializer_class = serializers.SubprojectSerializer
+    filterset_class = SubprojectFilter
+
+    def get_queryset(self):
+        return selectors.subproject_queryset(include_private=is_staff(self.request))
+
+
+class ChannelViewSet(GovernanceViewSet):
+    """Contact channels of groups and subprojects; private ones only for staff."""
+
+    serializer_class = serializers.ChannelSerializer
+    filterset_class = ChannelFilter
+
+    def get_queryset(self):
+        return selectors.channel_queryset(include_private=is_staff(self.request))
+
+
+class CommitteeViewSet(GovernanceViewSet):
+    """Committee charters, by their group's slug, with the current seat holders."""
+
+    lookup_field = "group__slug"
+    lookup_url_kwarg = "slug"
+    serializer_class = serializers.CommitteeSerializer
+    filterset_class = CommitteeFilter
+
+    def get_queryset(self):
+        return selectors.committee_queryset()
+
+
+routes = [
+    ("people", PersonViewSet),
+    ("groups", GroupViewSet),
+    ("roles", RoleViewSet),
+    ("subprojects", SubprojectViewSet),
+    ("channels", ChannelViewSet),
+    ("committees", CommitteeViewSet),
+]

@@ -18,7 +18,7 @@ from governance.models import (
 from governance.services import (
     channel_upsert,
     committee_set,
-    group_stakeholders_set,
+    group_update,
     group_upsert,
     person_upsert,
     role_create,
@@ -280,9 +280,7 @@ def load() -> None:
     for slug, charter in COMMITTEES.items():
         committee_set(group=groups[slug], **charter)
     for slug, stakeholders in STAKEHOLDERS.items():
-        group_stakeholders_set(
-            group=groups[slug], stakeholders=[groups[sig] for sig in stakeholders]
-        )
+        group_update(group=groups[slug], stakeholder_groups=[groups[sig] for sig in stakeholders])
     for slug, handle, kind, start, end in ROLES:
         _role(person=people[handle], group=groups[slug], kind=kind, start=start, end=end)
     for slug, subprojects in SUBPROJECTS.items():

@@ -1,1 +1,435 @@
 """Reads shared by governance pages and the API, with a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404
+from django.utils import timezone
+
+from governance.models import (
+    LEADERSHIP_KINDS,
+    SEAT_KINDS,
+    Channel,
+    ChannelKind,
+    Committee,
+    CommitteePurpose,
+    Group,
+    GroupKind,
+    Person,
+    Role,
+    RoleKind,
+    Subproject,
+)
+
+PEOPLE_PER_PAGE = 50
+SEARCH_LIMIT = 20
+# The channels the group list shows; a group's page shows them all.
+LIST_CHANNELS = (ChannelKind.SLACK, ChannelKind.MAILING_LIST)
+
+
+def _current_roles(*kinds: str) -> Prefetch:
+    """Prefetches a group's current roles of `kinds` (all kinds when none) as `current_roles`."""
+    roles = Role.objects.current().select_related("person").order_by(Lower("person__handle"))
+    if kinds:
+        roles = roles.filter(kind__in=kinds)
+    return Prefetch("roles", queryset=roles, to_attr="current_roles")
+
+
+def _group_channels(*, include_private: bool) -> Prefetch:
+    """Prefetches the group's own channels (not its subprojects') as `visible_channels`."""
+    channels = Channel.objects.filter(subproject__isnull=True)
+    if not include_private:
+        channels = channels.public()
+    return Prefetch("channels", queryset=channels, to_attr="visible_channels")
+
+
+def _first_role_each(roles: list[Role]) -> list[Role]:
+    """The first of `roles` for each person."""
+    first: dict[int, Role] = {}
+    for role in roles:
+        first.setdefault(role.person_id, role)
+    return list(first.values())
+
+
+def _people_of(roles: list[Role], *kinds: str) -> list[Person]:
+    """The distinct people holding one of `kinds` among `roles`, in the roles' order."""
+    return [role.person for role in _first_role_each([r for r in roles if r.kind in kinds])]
+
+
+def group_queryset(*, include_private: bool = False) -> QuerySet[Group]:
+    """Groups with their current leads and channels; private channels only when asked."""
+    return Group.objects.prefetch_related(
+        _current_roles(*LEADERSHIP_KINDS),
+        _group_channels(include_private=include_private),
+        Prefetch("stakeholder_groups", queryset=Group.objects.only("slug", "name", "kind")),
+    )
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """A row of the group list: the group, who runs it, how to reach it."""
+
+    group: Group
+    leaders: list[Person]
+    tech_leads: list[Person]
+    channels: list[Channel]
+
+
+@dataclass(frozen=True)
+class KindSection:
+    """The groups of one kind, as listed on the group list."""
+
+    kind: str
+    label: str
+    leaders_label: str
+    show_tech_leads: bool
+    summaries: list[GroupSummary]
+
+
+# Who runs a group, by kind, as the group list names them: a committee's seat holders,
+# everyone else's chairs (some groups call them leads).
+LEADERS = {
+    GroupKind.COMMITTEE: ("Members", SEAT_KINDS),
+    GroupKind.USER_GROUP: ("Leads", (RoleKind.CHAIR, RoleKind.LEAD)),
+}
+CHAIRS = ("Chairs", (RoleKind.CHAIR, RoleKind.LEAD))
+
+
+def groups_by_kind() -> list[KindSection]:
+    """Every group, by kind in the order GroupKind names them, with leads and public contacts."""
+    groups = Group.objects.order_by("name").prefetch_related(
+        _current_roles(*LEADERSHIP_KINDS, RoleKind.MEMBER),
+        _group_channels(include_private=False),
+    )
+    by_kind: dict[str, list[GroupSummary]] = {kind: [] for kind in GroupKind.values}
+    for group in groups:
+        leader_kinds = LEADERS.get(group.kind, CHAIRS)[1]
+        by_kind[group.kind].append(
+            GroupSummary(
+                group=group,
+                leaders=_people_of(group.current_roles, *leader_kinds),
+                tech_leads=_people_of(group.current_roles, RoleKind.TECH_LEAD),
+                channels=[
+                    channel for channel in group.visible_channels if channel.kind in LIST_CHANNELS
+                ],
+            )
+        )
+    return [
+        KindSection(
+            kind=kind,
+            label=GroupKind(kind).label,
+            leaders_label=LEADERS.get(kind, CHAIRS)[0],
+            show_tech_leads=kind == GroupKind.SIG or any(s.tech_leads for s in summaries),
+            summaries=summaries,
+        )
+        for kind, summaries in by_kind.items()
+        if summaries
+    ]
+
+
+def group_counts_by_kind() -> list[tuple[str, str, int]]:
+    """(kind, label, number of groups not archived) for each kind that has any."""
+    counts = dict(Group.objects.active().values_list("kind").annotate(count=Count("pk")).order_by())
+    return [
+        (kind, GroupKind(kind).label, counts[kind]) for kind in GroupKind.values if kind in counts
+    ]
+
+
+@dataclass(frozen=True)
+class EmeritusLead:
+    """Someone who once led a group and leads it no longer, with the terms they served."""
+
+    person: Person
+    roles: list[Role]
+
+    @property
+    def last_day(self) -> datetime.date:
+        return max(role.end for role in self.roles)
+
+    @property
+    def years(self) -> str:
+        """The span of their terms, "2018-2022", or "until 2022" when the start is unknown."""
+        starts = [role.start.year for role in self.roles if role.start]
+        end = self.last_day.year
+        if not starts:
+            return f"until {end}"
+        start = min(starts)
+        return str(end) if start == end else f"{start}\N{EN DASH}{end}"
+
+
+def emeritus_leads(roles: list[Role]) -> list[EmeritusLead]:
+    """Leads of a group whose terms ended, leaving out anyone who leads the group now.
+
+    `roles` are all the group's roles, with their person selected.
+    """
+    leading_now = {
+        role.person_id for role in roles if role.is_current and role.kind in LEADERSHIP_KINDS
+    }
+    past: dict[int, list[Role]] = {}
+    for role in roles:
+        if role.is_emeritus and role.person_id not in leading_now:
+            past.setdefault(role.person_id, []).append(role)
+    leads = [EmeritusLead(person=terms[0].person, roles=terms) for terms in past.values()]
+    # Most recently retired first.
+    return sorted(leads, key=lambda lead: (-lead.last_day.toordinal(), lead.person.handle.lower()))
+
+
+@dataclass(frozen=True)
+class GroupDetail:
+    """Everything the page of one group shows."""
+
+    group: Group
+    chairs: list[Person]
+    tech_leads: list[Person]
+    leads: list[Person]
+    members: list[Person]
+    liaisons: list[Person]
+    secretaries: list[Person]
+    emeritus: list[EmeritusLead]
+    channels: list[Channel]
+    subprojects: list[Subproject]
+    stakeholder_groups: list[Group]
+    stakeholder_of: list[Group]
+    committee: Committee | None
+
+
+def group_detail(*, slug: str) -> GroupDetail:
+    """The page of the group `slug`, with public channels only; Http404 when unknown."""
+    groups = Group.objects.select_related("committee").prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=Role.objects.select_related("person").order_by(
+                Lower("person__handle"), "start", "kind"
+            ),
+            to_attr="all_roles",
+        ),
+        _group_channels(include_private=False),
+        Prefetch(
+            "subprojects",
+            queryset=Subproject.objects.order_by("name").prefetch_related(
+                "leads",
+                Prefetch("channels", queryset=Channel.objects.public(), to_attr="public_channels"),
+            ),
+        ),
+        Prefetch("stakeholder_groups", queryset=Group.objects.order_by("name")),
+        Prefetch("stakeholder_of", queryset=Group.objects.order_by("name")),
+    )
+    try:
+        group = groups.get(slug=slug)
+    except Group.DoesNotExist:
+        raise Http404(f"No group {slug!r}.") from None
+    current = [role for role in group.all_roles if role.is_current]
+    try:
+        committee = group.committee
+    except Committee.DoesNotExist:
+        committee = None
+    return GroupDetail(
+        group=group,
+        chairs=_people_of(current, RoleKind.CHAIR),
+        tech_leads=_people_of(current, RoleKind.TECH_LEAD),
+        leads=_people_of(current, RoleKind.LEAD),
+        members=_people_of(current, RoleKind.MEMBER),
+        liaisons=_people_of(current, RoleKind.LIAISON),
+        secretaries=_people_of(current, RoleKind.SECRETARY),
+        emeritus=emeritus_leads(group.all_roles),
+        channels=group.visible_channels,
+        subprojects=list(group.subprojects.all()),
+        stakeholder_groups=list(group.stakeholder_groups.all()),
+        stakeholder_of=list(group.stakeholder_of.all()),
+        committee=committee,
+    )
+
+
+def person_queryset() -> QuerySet[Person]:
+    """People with their public links and their current roles (group selected)."""
+    return Person.objects.prefetch_related(
+        "links",
+        Prefetch(
+            "roles",
+            queryset=Role.objects.current().select_related("group").order_by("group__name", "kind"),
+            to_attr="current_roles",
+        ),
+    )
+
+
+def filter_people(
+    people: QuerySet[Person], *, group: str = "", affiliation: str = "", q: str = ""
+) -> QuerySet[Person]:
+    """Those of `people` holding a role in the group `group` now, of `affiliation`, matching `q`."""
+    if group:
+        people = people.filter(
+            Exists(Role.objects.current().filter(person=OuterRef("pk"), group__slug=group))
+        )
+    if affiliation:
+        people = people.filter(affiliation__iexact=affiliation)
+    if q:
+        people = people.filter(Q(handle__icontains=q) | Q(name__icontains=q))
+    return people
+
+
+def person_list(
+    *, group: str = "", affiliation: str = "", q: str = "", page: int | str = 1
+) -> Page:
+    """One page of the people directory, filtered as `filter_people` does."""
+    people = filter_people(person_queryset(), group=group, affiliation=affiliation, q=q)
+    return Paginator(people, PEOPLE_PER_PAGE).get_page(page)
+
+
+def affiliations() -> list[str]:
+    """Every affiliation someone has, once each, for choosing in a filter."""
+    names = Person.objects.exclude(affiliation="").values_list("affiliation", flat=True)
+    return sorted(set(names), key=str.casefold)
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    """Everything the page of one person shows."""
+
+    person: Person
+    current_roles: list[Role]
+    past_roles: list[Role]
+    subprojects_led: list[Subproject]
+
+
+def person_detail(*, handle: str) -> PersonDetail:
+    """The page of the person `handle`, whatever its case; Http404 when unknown."""
+    people = Person.objects.prefetch_related(
+        "links",
+        Prefetch(
+            "roles",
+            queryset=Role.objects.select_related("group").order_by(
+                F("start").desc(nulls_last=True), "group__name", "kind"
+            ),
+            to_attr="all_roles",
+        ),
+        Prefetch("subprojects_led", queryset=Subproject.objects.select_related("group")),
+    )
+    try:
+        person = people.get(handle__iexact=handle)
+    except Person.DoesNotExist:
+        raise Http404(f"No person {handle!r}.") from None
+    today = timezone.localdate()
+    return PersonDetail(
+        person=person,
+        # Upcoming terms (elected, not yet started) are listed with the current ones.
+        current_roles=[role for role in person.all_roles if not role.end or role.end > today],
+        past_roles=[role for role in person.all_roles if role.end and role.end <= today],
+        subprojects_led=list(person.subprojects_led.all()),
+    )
+
+
+def committee_queryset() -> QuerySet[Committee]:
+    """Committees with their group, its current seat holders and its current liaisons."""
+    current = Role.objects.current().select_related("person")
+    return Committee.objects.select_related("group").prefetch_related(
+        Prefetch(
+            "group__roles",
+            # Chairs first, then leads and members.
+            queryset=current.filter(kind__in=SEAT_KINDS).order_by("kind", Lower("person__handle")),
+            to_attr="seat_roles",
+        ),
+        Prefetch(
+            "group__roles",
+            queryset=current.filter(kind=RoleKind.LIAISON).order_by(Lower("person__handle")),
+            to_attr="liaison_roles",
+        ),
+    )
+
+
+def role_queryset() -> QuerySet[Role]:
+    return Role.objects.select_related("person", "group")
+
+
+def subproject_queryset(*, include_private: bool = False) -> QuerySet[Subproject]:
+    """Subprojects with their group, leads and channels; private channels only when asked."""
+    channels = Channel.objects.all() if include_private else Channel.objects.public()
+    return Subproject.objects.select_related("group").prefetch_related(
+        "leads", Prefetch("channels", queryset=channels, to_attr="visible_channels")
+    )
+
+
+def channel_queryset(*, include_private: bool = False) -> QuerySet[Channel]:
+    channels = Channel.objects.select_related("group")
+    return channels if include_private else channels.public()
+
+
+@dataclass(frozen=True)
+class CommitteeSummary:
+    """A committee on the governance page: its charter, its group and who sits on it now."""
+
+    committee: Committee
+    members: list[Role]
+    liaisons: list[Person]
+
+    @property
+    def group(self) -> Group:
+        return self.committee.group
+
+
+@dataclass(frozen=True)
+class CommitteeSection:
+    """A section of the governance page: a standing committee, or a note that none is recorded."""
+
+    anchor: str
+    title: str
+    summary: CommitteeSummary | None
+
+
+# The standing committees, in the order the governance page shows them.
+STANDING_COMMITTEES = [
+    (CommitteePurpose.STEERING, "steering", "Steering committee"),
+    (CommitteePurpose.CODE_OF_CONDUCT, "code-of-conduct", "Code of conduct committee"),
+    (CommitteePurpose.SECURITY_RESPONSE, "security-response", "Security response committee"),
+]
+
+
+def governance_overview() -> dict:
+    """The standing committees (steering, code of conduct, security response), then the others.
+
+    Returns `sections` (one CommitteeSection each) and the `code_of_conduct` and
+    `security_response` summaries, whose reporting addresses the page puts first.
+    """
+    summaries = [
+        CommitteeSummary(
+            committee=committee,
+            members=_first_role_each(committee.group.seat_roles),
+            liaisons=[role.person for role in committee.group.liaison_roles],
+        )
+        for committee in committee_queryset().order_by("group__name")
+    ]
+    by_purpose = {summary.committee.purpose: summary for summary in summaries}
+    sections = [
+        CommitteeSection(anchor=anchor, title=title, summary=by_purpose.get(purpose))
+        for purpose, anchor, title in STANDING_COMMITTEES
+    ]
+    sections += [
+        CommitteeSection(anchor=summary.group.slug, title=summary.group.name, summary=summary)
+        for summary in summaries
+        if summary.committee.purpose == CommitteePurpose.OTHER
+    ]
+    return {
+        "sections": sections,
+        "code_of_conduct": by_purpose.get(CommitteePurpose.CODE_OF_CONDUCT),
+        "security_response": by_purpose.get(CommitteePurpose.SECURITY_RESPONSE),
+    }
+
+
+def search_groups(q: str) -> list[Group]:
+    """Groups whose name, slug, label or mission contains `q`, by name."""
+    matches = Q(name__icontains=q) | Q(slug__icontains=q) | Q(label__icontains=q)
+    return list(
+        Group.objects.filter(matches | Q(mission__icontains=q)).order_by("name")[:SEARCH_LIMIT]
+    )
+
+
+def search_people(q: str) -> list[Person]:
+    """People whose handle, name or affiliation contains `q`, by handle."""
+    matches = Q(handle__icontains=q) | Q(name__icontains=q) | Q(affiliation__icontains=q)
+    return list(Person.objects.filter(matches)[:SEARCH_LIMIT])
+
+
+def person_count() -> int:
+    return Person.objects.count()

@@ -1,7 +1,7 @@
 """Writes to governance records: validated, atomic, the one place each rule is applied."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -46,6 +46,18 @@ def _apply(instance, fields: dict[str, Any]):
     return changed
 
 
+def _set_related(instance, name: str, values: Iterable | None) -> list[str]:
+    """Set the many-to-many `name` of `instance` to `values` (None: leave it); [name] if changed."""
+    if values is None:
+        return []
+    values = set(values)
+    related = getattr(instance, name)
+    if values == set(related.all()):
+        return []
+    related.set(values)
+    return [name]
+
+
 @transaction.atomic
 def person_create(*, handle: str, **fields: Any) -> Person:
     person = Person(handle=handle)
@@ -59,15 +71,26 @@ def person_update(*, person: Person, **fields: Any) -> list[str]:
 
 
 @transaction.atomic
-def group_create(*, slug: str, name: str, kind: str, **fields: Any) -> Group:
+def group_create(
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    stakeholder_groups: Iterable[Group] = (),
+    **fields: Any,
+) -> Group:
     group = Group(slug=slug, name=name, kind=kind)
     _apply(group, fields)
+    _set_related(group, "stakeholder_groups", stakeholder_groups)
     return group
 
 
 @transaction.atomic
-def group_update(*, group: Group, **fields: Any) -> list[str]:
-    return _apply(group, fields)
+def group_update(
+    *, group: Group, stakeholder_groups: Iterable[Group] | None = None, **fields: Any
+) -> list[str]:
+    """Change `fields` and, when given, the stakeholder groups; returns the names that changed."""
+    return _apply(group, fields) + _set_related(group, "stakeholder_groups", stakeholder_groups)
 
 
 @transaction.atomic
@@ -102,6 +125,41 @@ def role_end(*, role: Role, on: datetime.date | None = None) -> Role:
     return role
 
 
+@transaction.atomic
+def role_update(*, role: Role, **fields: Any) -> list[str]:
+    return _apply(role, fields)
+
+
+@transaction.atomic
+def channel_create(*, group: Group, kind: str, name: str, **fields: Any) -> Channel:
+    channel = Channel(group=group, kind=kind, name=name)
+    _apply(channel, fields)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, channel: Channel, **fields: Any) -> list[str]:
+    return _apply(channel, fields)
+
+
+@transaction.atomic
+def subproject_create(
+    *, group: Group, name: str, leads: Iterable[Person] = (), **fields: Any
+) -> Subproject:
+    subproject = Subproject(group=group, name=name)
+    _apply(subproject, fields)
+    _set_related(subproject, "leads", leads)
+    return subproject
+
+
+@transaction.atomic
+def subproject_update(
+    *, subproject: Subproject, leads: Iterable[Person] | None = None, **fields: Any
+) -> list[str]:
+    """Change `fields` and, when given, the leads; returns the names that changed."""
+    return _apply(subproject, fields) + _set_related(subproject, "leads", leads)
+
+
 def _outcome(created: bool, changed: list[str]) -> str:
     if created:
         return "created"
@@ -120,20 +178,9 @@ def person_upsert(*, handle: str, **fields: Any) -> tuple[Person, str]:
 @transaction.atomic
 def group_upsert(*, slug: str, **fields: Any) -> tuple[Group, str]:
     group = Group.objects.filter(slug=slug).first()
-    created = group is None
-    group = group or Group(slug=slug)
-    return group, _outcome(created, _apply(group, fields))
-
-
-@transaction.atomic
-def group_stakeholders_set(*, group: Group, stakeholders: list[Group]) -> bool:
-    """Make `stakeholders` the SIGs that sponsor `group`; returns whether that changed them."""
-    if {sig.pk for sig in stakeholders} == set(
-        group.stakeholder_groups.values_list("pk", flat=True)
-    ):
-        return False
-    group.stakeholder_groups.set(stakeholders)
-    return True
+    if group is None:
+        return group_create(slug=slug, **fields), "created"
+    return group, _outcome(False, group_update(group=group, **fields))
 
 
 @transaction.atomic
@@ -155,9 +202,11 @@ def channel_upsert(
     channel = Channel.objects.filter(
         group=group, subproject=subproject, kind=kind, name=name
     ).first()
-    created = channel is None
-    channel = channel or Channel(group=group, subproject=subproject, kind=kind, name=name)
-    return channel, _outcome(created, _apply(channel, fields))
+    if channel is None:
+        return channel_create(
+            group=group, subproject=subproject, kind=kind, name=name, **fields
+        ), "created"
+    return channel, _outcome(False, channel_update(channel=channel, **fields))
 
 
 @transaction.atomic
@@ -171,14 +220,11 @@ def subproject_upsert(
 ) -> tuple[Subproject, str]:
     """Create or update a group's subproject; `leads`, when given, become its only leads."""
     subproject = Subproject.objects.filter(group=group, name=name).first()
-    created = subproject is None
-    subproject = subproject or Subproject(group=group, name=name)
-    changed = _apply(subproject, fields)
-    current = set() if created else set(subproject.leads.values_list("pk", flat=True))
-    if leads is not None and {person.pk for person in leads} != current:
-        subproject.leads.set(leads)
-        changed.append("leads")
-    return subproject, _outcome(created, changed)
+    if subproject is None:
+        return subproject_create(group=group, name=name, leads=leads or (), **fields), "created"
+    return subproject, _outcome(
+        False, subproject_update(subproject=subproject, leads=leads, **fields)
+    )
 
 
 @transaction.atomic
@@ -420,7 +466,7 @@ class _SigsImport:
                 self.report.problem(place, f"there is no SIG named {name!r}: skipped")
             else:
                 wanted.append(sig)
-        if group_stakeholders_set(group=group, stakeholders=wanted):
+        if group_update(group=group, stakeholder_groups=wanted):
             self.report.count("stakeholder lists", "updated")
 
     def board_rep(self) -> None:

@@ -1,29 +1,52 @@
 """Public governance pages."""
 
-from django.shortcuts import render
+from django.conf import settings
+from django.shortcuts import redirect, render
 
 from governance import selectors
+from governance.forms import PersonFilterForm
 
 
 def group_list(request):
-    return render(
-        request, "governance/group_list.html", {"groups_by_kind": selectors.groups_by_kind()}
-    )
+    return render(request, "governance/group_list.html", {"sections": selectors.groups_by_kind()})
 
 
 def group_detail(request, slug):
     return render(
-        request, "governance/group_detail.html", {"group": selectors.group_detail(slug=slug)}
+        request,
+        "governance/group_detail.html",
+        {
+            "detail": selectors.group_detail(slug=slug),
+            "extra_sections": settings.AGORA_GROUP_PAGE_SECTIONS,
+        },
     )
 
 
 def person_list(request):
-    return render(request, "governance/person_list.html", {"people": selectors.person_list()})
+    form = PersonFilterForm(request.GET)
+    page = selectors.person_list(**form.filters, page=request.GET.get("page", 1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "governance/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(form.filters.values()),
+        },
+    )
 
 
 def person_detail(request, handle):
+    detail = selectors.person_detail(handle=handle)
+    if detail.person.handle != handle:
+        return redirect(detail.person, permanent=True)
     return render(
-        request, "governance/person_detail.html", {"person": selectors.person_detail(handle=handle)}
+        request,
+        "governance/person_detail.html",
+        {"detail": detail, "extra_sections": settings.AGORA_PERSON_PAGE_SECTIONS},
     )
 
 

@@ -5,12 +5,10 @@ Anyone reads public data; a private meeting's join link, agenda and minutes are 
 go through meetings.services.
 """
 
-import contextlib
 import datetime
 from functools import cached_property
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -40,15 +38,6 @@ AGENDA_ITEM_DEFAULTS = {
     "minutes_allotted": None,
     "link": "",
 }
-
-
-@contextlib.contextmanager
-def model_errors_as_400():
-    """A model's ValidationError (clean(), constraints) raised by a service, as a 400."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise ValidationError(serializers.as_serializer_error(error)) from None
 
 
 class CanEditMeetingOrReadOnly(permissions.BasePermission):
@@ -433,16 +422,14 @@ class MeetingViewSet(MeetingAccessMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self.require_edit(Meeting(group=serializer.validated_data["group"]))
-        with model_errors_as_400():
-            serializer.instance = services.meeting_create(**serializer.validated_data)
+        serializer.instance = services.meeting_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
         if "group" in serializer.validated_data:
             self.require_edit(Meeting(group=serializer.validated_data["group"]))
-        with model_errors_as_400():
-            serializer.instance = services.meeting_update(
-                meeting=serializer.instance, **serializer.validated_data
-            )
+        serializer.instance = services.meeting_update(
+            meeting=serializer.instance, **serializer.validated_data
+        )
 
     def perform_destroy(self, meeting):
         services.meeting_delete(meeting=meeting)
@@ -462,14 +449,12 @@ class ScheduleViewSet(MeetingAccessMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         self.require_edit(serializer.validated_data["meeting"])
-        with model_errors_as_400():
-            serializer.instance = services.schedule_create(**serializer.validated_data)
+        serializer.instance = services.schedule_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        with model_errors_as_400():
-            serializer.instance = services.schedule_update(
-                schedule=serializer.instance, **serializer.validated_data
-            )
+        serializer.instance = services.schedule_update(
+            schedule=serializer.instance, **serializer.validated_data
+        )
 
     def perform_destroy(self, schedule):
         services.schedule_delete(schedule=schedule)
@@ -502,15 +487,14 @@ class OccurrenceViewSet(
 
     def _set_status(self, serializer, schedule, original_date):
         data = serializer.validated_data
-        with model_errors_as_400():
-            record = services.occurrence_set_status(
-                schedule=schedule,
-                original_date=original_date,
-                status=data.get("status", OccurrenceStatus.SCHEDULED),
-                reason=data.get("reason", ""),
-                moved_start=data.get("moved_start"),
-                moved_duration_minutes=data.get("moved_duration_minutes"),
-            )
+        record = services.occurrence_set_status(
+            schedule=schedule,
+            original_date=original_date,
+            status=data.get("status", OccurrenceStatus.SCHEDULED),
+            reason=data.get("reason", ""),
+            moved_start=data.get("moved_start"),
+            moved_duration_minutes=data.get("moved_duration_minutes"),
+        )
         serializer.instance = self.get_queryset().get(pk=record.pk)
 
     def perform_create(self, serializer):
@@ -544,15 +528,14 @@ class OccurrenceViewSet(
         agenda.is_valid(raise_exception=True)
         data = agenda.validated_data
         try:
-            with model_errors_as_400():
-                services.agenda_save(
-                    schedule=record.schedule,
-                    original_date=record.original_date,
-                    items=[{**AGENDA_ITEM_DEFAULTS, **item} for item in data["items"]],
-                    minutes=data["minutes"],
-                    recording_url=data["recording_url"],
-                    expected_version=data["version"],
-                )
+            services.agenda_save(
+                schedule=record.schedule,
+                original_date=record.original_date,
+                items=[{**AGENDA_ITEM_DEFAULTS, **item} for item in data["items"]],
+                minutes=data["minutes"],
+                recording_url=data["recording_url"],
+                expected_version=data["version"],
+            )
         except services.AgendaConflict as conflict:
             current = self.get_queryset().get(pk=conflict.current.pk)
             return Response(

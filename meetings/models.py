@@ -233,6 +233,11 @@ class Occurrence(TimeStamped):
     def __str__(self):
         return f"{self.schedule.meeting} on {self.original_date}"
 
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:occurrence-detail", args=[self.schedule.meeting.slug, self.original_date]
+        )
+
     def clean(self):
         super().clean()
         recurrence.validate_occurrence(self)

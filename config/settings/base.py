@@ -132,9 +132,11 @@ REST_FRAMEWORK = {
     # DRF's default is AllowAny: say it explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Model ValidationErrors (clean(), constraints) raised in services become 400s.
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -148,10 +150,21 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tag operations by resource ("people", "groups"), not by the version segment.
+    "SCHEMA_PATH_PREFIX": "/api/v[0-9]+",
     # Served from our own static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a field named "kind": name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "GroupKindEnum": "governance.models.GroupKind",
+        "RoleKindEnum": "governance.models.RoleKind",
+        "ChannelKindEnum": "governance.models.ChannelKind",
+        "GroupStatusEnum": "governance.models.GroupStatus",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "OccurrenceStatusEnum": "meetings.models.OccurrenceStatus",
+    },
 }
 
 # Zones every occurrence is shown in, besides its home zone and the meeting's own.
@@ -162,6 +175,10 @@ AGORA_DISPLAY_ZONES = [
     "Europe/London",
     "Asia/Shanghai",
 ]
+# Templates other apps add to a group's and a person's page, in this order (each is included
+# with the page's context: `detail.group` / `detail.person`), e.g. a group's meetings.
+AGORA_GROUP_PAGE_SECTIONS = ["meetings/_group_meetings.html"]
+AGORA_PERSON_PAGE_SECTIONS = ["meetings/_person_meetings.html"]
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")

@@ -74,3 +74,11 @@ def private_meeting_with_records() -> Meeting:
         expected_version=services.UNSAVED_VERSION,
     )
     return meeting
+
+
+def private_meeting_secrets() -> list[str]:
+    """A public meeting beside a private one with records; what must not be shown publicly."""
+    ScheduleFactory(meeting=MeetingFactory(slug="public-weekly"))
+    meeting = private_meeting_with_records()
+    record = Occurrence.objects.get(schedule__meeting=meeting)
+    return [meeting.join_url, meeting.agenda_url, record.minutes, record.recording_url]

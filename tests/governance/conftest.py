@@ -1,0 +1,43 @@
+"""Fixtures of the governance tests: a fixed today, the demo-like community, API clients."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.governance.community import build_community
+
+TODAY = datetime.date(2025, 6, 15)
+
+
+@pytest.fixture
+def today():
+    """Freezes the clock at noon UTC on TODAY, so terms are current or past for certain."""
+    with time_machine.travel(datetime.datetime(2025, 6, 15, 12, tzinfo=datetime.UTC), tick=False):
+        yield TODAY
+
+
+@pytest.fixture
+def community(db, today):
+    return build_community(today)
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_user("staffer", password="pw", is_staff=True)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    """An API client authenticated as staff with a token, as a tool would be."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff_user).key}")
+    return client
