@@ -25,6 +25,12 @@ def parse_release_version(text: str) -> tuple[int, int, int] | None:
     return int(major), int(minor), int(patch or 0)
 
 
+def release_version_label(parsed: tuple[int, int, int]) -> str:
+    """How a parsed version is written: v1.29, or v1.29.3 for a patch release."""
+    major, minor, patch = parsed
+    return f"v{major}.{minor}" + (f".{patch}" if patch else "")
+
+
 def validate_release_version(value: str):
     if parse_release_version(value) is None:
         raise ValidationError(
@@ -351,7 +357,7 @@ class Release(TimeStamped):
         parsed = parse_release_version(self.version)
         if parsed:
             self.major, self.minor, self.patch = parsed
-            self.version = "v" + self.version.strip().removeprefix("v")
+            self.version = release_version_label(parsed)
 
     def save(self, *args, **kwargs):
         self._read_version()
