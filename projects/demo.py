@@ -714,7 +714,7 @@ def _person(handle: str) -> Person:
     return person
 
 
-def _project(spec: dict, area: ProjectArea) -> Project:
+def _project(spec: dict, area: ProjectArea, groups: dict[str, Group]) -> Project:
     fields = {
         name: spec.get(name, "")
         for name in [
@@ -728,7 +728,7 @@ def _project(spec: dict, area: ProjectArea) -> Project:
     }
     project = services.project_create(slug=spec["slug"], name=spec["name"], area=area, **fields)
     for group, relation in spec.get("groups", []):
-        services.project_link_group(project=project, group=_group(group), relation=relation)
+        services.project_link_group(project=project, group=groups[group], relation=relation)
     for steward, level, day, decision in spec.get("maturity", []):
         services.maturity_step_add(
             project=project, steward=steward, level=level, date=_day(day), decision_url=decision
@@ -754,7 +754,13 @@ def _feature_matrix(project: Project, releases: dict[str, Release]):
             )
 
 
-def _proposal(spec: dict, kubernetes: Project, releases: dict[str, Release]) -> Proposal:
+def _proposal(
+    spec: dict,
+    kubernetes: Project,
+    releases: dict[str, Release],
+    people: dict[str, Person],
+    groups: dict[str, Group],
+) -> Proposal:
     milestones = {
         f"{stage}_milestone": releases[version] for stage, version in spec["milestones"].items()
     }
@@ -765,16 +771,16 @@ def _proposal(spec: dict, kubernetes: Project, releases: dict[str, Release]) -> 
         number=spec["number"],
         title=spec["title"],
         summary=spec["summary"],
-        owning_group=_group(spec["group"]),
-        participating_groups=[_group(slug) for slug in spec.get("participating", [])],
+        owning_group=groups[spec["group"]],
+        participating_groups=[groups[slug] for slug in spec.get("participating", [])],
         status=spec["status"],
         stage=spec["stage"],
         latest_milestone=releases[first.get("latest", spec["latest"])],
         **{**milestones, **planned},
-        authors=[_person(handle) for handle in spec["authors"]],
-        reviewers=[_person(handle) for handle in spec["reviewers"]],
-        approvers=[_person(handle) for handle in spec["approvers"]],
-        prr_approvers={stage: _person(handle) for stage, handle in spec["prr"].items()},
+        authors=[people[handle] for handle in spec["authors"]],
+        reviewers=[people[handle] for handle in spec["reviewers"]],
+        approvers=[people[handle] for handle in spec["approvers"]],
+        prr_approvers={stage: people[handle] for stage, handle in spec["prr"].items()},
         feature_gates=spec["gates"],
         disable_supported=spec["disable_supported"],
         creation_date=_day(spec["created"]),
@@ -792,13 +798,14 @@ def _proposal(spec: dict, kubernetes: Project, releases: dict[str, Release]) -> 
 @transaction.atomic
 def load():
     """Add the demo's project list, releases, feature table and proposals that are missing."""
+    groups = {slug: _group(slug) for slug in GROUPS}
     areas = {}
     for position, (slug, name) in enumerate(AREAS):
         area = ProjectArea.objects.filter(slug=slug).first()
         areas[slug] = area or services.area_create(slug=slug, name=name, position=position)
     for spec in PROJECTS:
         if not Project.objects.filter(slug=spec["slug"]).exists():
-            _project(spec, areas[spec["area"]])
+            _project(spec, areas[spec["area"]], groups)
 
     kubernetes = Project.objects.get(slug="kubernetes")
     releases = {}
@@ -812,6 +819,11 @@ def load():
     provider = Project.objects.get(slug="cloud-provider-azure")
     if not Feature.objects.filter(project=provider).exists():
         _feature_matrix(provider, releases)
-    for spec in PROPOSALS:
-        if not Proposal.objects.filter(project=kubernetes, number=spec["number"]).exists():
-            _proposal(spec, kubernetes, releases)
+    new = [
+        spec
+        for spec in PROPOSALS
+        if not Proposal.objects.filter(project=kubernetes, number=spec["number"]).exists()
+    ]
+    people = {handle: _person(handle) for handle in PEOPLE} if new else {}
+    for spec in new:
+        _proposal(spec, kubernetes, releases, people, groups)

@@ -268,7 +268,7 @@ class ProposalFilters:
     affiliation: str = ""
     flagged: bool = False
 
-    FACETS = ("project", "group", "status", "stage", "milestone", "author", "affiliation")
+    FACETS = ("project", "group", "status", "milestone", "stage", "author", "affiliation")
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> "ProposalFilters":
