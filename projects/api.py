@@ -1,5 +1,7 @@
 """REST API for the project list, releases and proposals: anyone reads, staff write."""
 
+import dataclasses
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django_filters import rest_framework as filters
@@ -37,16 +39,25 @@ def _service(call, **kwargs):
         raise serializers.ValidationError(detail) from error
 
 
-class ProjectAreaSerializer(serializers.ModelSerializer):
+class ServiceWrites:
+    """A serializer that saves through its services: `create_with(**data)` and
+    `update_with(<updated>=instance, **data)`, where `updated` names the instance argument."""
+
+    create_with = update_with = updated = None
+
+    def create(self, validated_data):
+        return _service(type(self).create_with, **validated_data)
+
+    def update(self, instance, validated_data):
+        return _service(type(self).update_with, **{self.updated: instance}, **validated_data)
+
+
+class ProjectAreaSerializer(ServiceWrites, serializers.ModelSerializer):
+    create_with, update_with, updated = services.area_create, services.area_update, "area"
+
     class Meta:
         model = ProjectArea
         fields = ["slug", "name", "description", "position"]
-
-    def create(self, validated_data):
-        return _service(services.area_create, **validated_data)
-
-    def update(self, instance, validated_data):
-        return _service(services.area_update, area=instance, **validated_data)
 
 
 class MaturityStepSerializer(serializers.ModelSerializer):
@@ -78,7 +89,8 @@ class ProjectGroupSerializer(serializers.Serializer):
     relation = serializers.CharField()
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ServiceWrites, serializers.ModelSerializer):
+    create_with, update_with, updated = services.project_create, services.project_update, "project"
     area = serializers.SlugRelatedField(slug_field="slug", queryset=ProjectArea.objects.all())
     current_level = serializers.CharField(
         read_only=True, allow_null=True, help_text="The level of the latest maturity step."
@@ -113,12 +125,6 @@ class ProjectSerializer(serializers.ModelSerializer):
             "page",
         ]
 
-    def create(self, validated_data):
-        return _service(services.project_create, **validated_data)
-
-    def update(self, instance, validated_data):
-        return _service(services.project_update, project=instance, **validated_data)
-
 
 class FeatureStatusSerializer(serializers.Serializer):
     release = serializers.CharField(source="release.version")
@@ -143,7 +149,8 @@ class FeatureMatrixSerializer(serializers.Serializer):
     features = FeatureRowSerializer(many=True)
 
 
-class ReleaseSerializer(serializers.ModelSerializer):
+class ReleaseSerializer(ServiceWrites, serializers.ModelSerializer):
+    create_with, update_with, updated = services.release_create, services.release_update, "release"
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
@@ -159,12 +166,6 @@ class ReleaseSerializer(serializers.ModelSerializer):
             "release_date",
             "page",
         ]
-
-    def create(self, validated_data):
-        return _service(services.release_create, **validated_data)
-
-    def update(self, instance, validated_data):
-        return _service(services.release_update, release=instance, **validated_data)
 
 
 def _person(handle: str) -> Person:
@@ -325,15 +326,25 @@ class ProposalSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
         return attrs
 
+    @staticmethod
+    def _links(validated_data) -> services.ProposalLinks:
+        """Take the links (people, groups, gates, replaced proposals) out of `validated_data`."""
+        names = [field.name for field in dataclasses.fields(services.ProposalLinks)]
+        return services.ProposalLinks(
+            **{name: validated_data.pop(name) for name in names if name in validated_data}
+        )
+
     def create(self, validated_data):
-        return _service(services.proposal_create, **validated_data)
+        links = self._links(validated_data)
+        return _service(services.proposal_create, links=links, **validated_data)
 
     def update(self, instance, validated_data):
-        if "project" in validated_data and validated_data["project"] != instance.project:
+        if validated_data.get("project", instance.project) != instance.project:
             raise serializers.ValidationError(
                 {"project": "A proposal cannot move to another project."}
             )
-        return _service(services.proposal_update, proposal=instance, **validated_data)
+        links = self._links(validated_data)
+        return _service(services.proposal_update, proposal=instance, links=links, **validated_data)
 
 
 class ProposalFilterSet(filters.FilterSet):

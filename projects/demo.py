@@ -715,17 +715,8 @@ def _person(handle: str) -> Person:
 
 
 def _project(spec: dict, area: ProjectArea, groups: dict[str, Group]) -> Project:
-    fields = {
-        name: spec.get(name, "")
-        for name in [
-            "goal",
-            "homepage_url",
-            "repository_url",
-            "releases_url",
-            "tests_dashboard_url",
-            "license",
-        ]
-    }
+    links = {"slug", "name", "area", "groups", "maturity", "apis", "channels", "tie_ins"}
+    fields = {name: value for name, value in spec.items() if name not in links}
     project = services.project_create(slug=spec["slug"], name=spec["name"], area=area, **fields)
     for group, relation in spec.get("groups", []):
         services.project_link_group(project=project, group=groups[group], relation=relation)
@@ -772,16 +763,18 @@ def _proposal(
         title=spec["title"],
         summary=spec["summary"],
         owning_group=groups[spec["group"]],
-        participating_groups=[groups[slug] for slug in spec.get("participating", [])],
+        links=services.ProposalLinks(
+            participating_groups=[groups[slug] for slug in spec.get("participating", [])],
+            authors=[people[handle] for handle in spec["authors"]],
+            reviewers=[people[handle] for handle in spec["reviewers"]],
+            approvers=[people[handle] for handle in spec["approvers"]],
+            prr_approvers={stage: people[handle] for stage, handle in spec["prr"].items()},
+            feature_gates=spec["gates"],
+        ),
         status=spec["status"],
         stage=spec["stage"],
         latest_milestone=releases[first.get("latest", spec["latest"])],
         **{**milestones, **planned},
-        authors=[people[handle] for handle in spec["authors"]],
-        reviewers=[people[handle] for handle in spec["reviewers"]],
-        approvers=[people[handle] for handle in spec["approvers"]],
-        prr_approvers={stage: people[handle] for stage, handle in spec["prr"].items()},
-        feature_gates=spec["gates"],
         disable_supported=spec["disable_supported"],
         creation_date=_day(spec["created"]),
         last_updated=_day(spec["updated"]),

@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -132,53 +133,49 @@ def _unique(people: Iterable[Person]) -> list[Person]:
     return list(seen.values())
 
 
-def _set_relations(
-    proposal: Proposal,
-    *,
-    participating_groups: Iterable[Group] | None,
-    authors: Iterable[Person] | None,
-    reviewers: Iterable[Person] | None,
-    approvers: Iterable[Person] | None,
-    prr_approvers: Mapping[str, Person] | None,
-    feature_gates: Mapping[str, Sequence[str]] | None,
-    replaces: Iterable[Proposal] | None,
-):
-    """Replace each relation that is given (None leaves it as it is)."""
-    if participating_groups is not None:
-        proposal.participating_groups.set(participating_groups)
-    if replaces is not None:
-        proposal.replaces.set(replaces)
+@dataclass(frozen=True)
+class ProposalLinks:
+    """Who and what a proposal is linked to. A link left None stays as it is on an update
+    (and empty on a creation); a given one replaces what was there."""
+
+    participating_groups: Sequence[Group] | None = None
+    authors: Sequence[Person] | None = None
+    reviewers: Sequence[Person] | None = None
+    approvers: Sequence[Person] | None = None
+    prr_approvers: Mapping[str, Person] | None = None  # {stage: approver}
+    feature_gates: Mapping[str, Sequence[str]] | None = None  # {gate: components}
+    replaces: Sequence[Proposal] | None = None
+
+
+def _set_links(proposal: Proposal, links: ProposalLinks):
+    if links.participating_groups is not None:
+        proposal.participating_groups.set(links.participating_groups)
+    if links.replaces is not None:
+        proposal.replaces.set(links.replaces)
     people_by_role: list[tuple[str, list[tuple[str, Person]]]] = [
         (role, [("", person) for person in _unique(people)])
         for role, people in [
-            (Role.AUTHOR, authors),
-            (Role.REVIEWER, reviewers),
-            (Role.APPROVER, approvers),
+            (Role.AUTHOR, links.authors),
+            (Role.REVIEWER, links.reviewers),
+            (Role.APPROVER, links.approvers),
         ]
         if people is not None
     ]
-    if prr_approvers is not None:
-        people_by_role.append((Role.PRR_APPROVER, list(prr_approvers.items())))
+    if links.prr_approvers is not None:
+        people_by_role.append((Role.PRR_APPROVER, list(links.prr_approvers.items())))
     for role, entries in people_by_role:
         proposal.participants.filter(role=role).delete()
         for position, (stage, person) in enumerate(entries):
-            _save(
-                ProposalPerson(
-                    proposal=proposal, person=person, role=role, stage=stage, position=position
-                )
+            link = ProposalPerson(
+                proposal=proposal, person=person, role=role, stage=stage, position=position
             )
-    if feature_gates is not None:
-        proposal.feature_gates.exclude(name__in=list(feature_gates)).delete()
-        for name, components in feature_gates.items():
+            _save(link)
+    if links.feature_gates is not None:
+        proposal.feature_gates.exclude(name__in=list(links.feature_gates)).delete()
+        for name, components in links.feature_gates.items():
             gate = FeatureGate.objects.filter(proposal=proposal, name=name).first()
-            _save(
-                gate or FeatureGate(proposal=proposal, name=name),
-                {"components": list(components)},
-            )
-
-
-def _default_slug(proposal: Proposal) -> str:
-    return slugify(f"{proposal.number or ''} {proposal.title}")[:200]
+            gate = gate or FeatureGate(proposal=proposal, name=name)
+            _save(gate, {"components": list(components)})
 
 
 @transaction.atomic
@@ -187,57 +184,24 @@ def proposal_create(
     project: Project,
     title: str,
     number: int | None = None,
-    participating_groups: Iterable[Group] = (),
-    authors: Iterable[Person] = (),
-    reviewers: Iterable[Person] = (),
-    approvers: Iterable[Person] = (),
-    prr_approvers: Mapping[str, Person] | None = None,
-    feature_gates: Mapping[str, Sequence[str]] | None = None,
-    replaces: Iterable[Proposal] = (),
+    links: ProposalLinks = ProposalLinks(),
     **fields: Any,
 ) -> Proposal:
     """Create a proposal that follows every editing rule; a broken rule raises its message."""
     proposal = Proposal(project=project, title=title, number=number)
-    proposal.slug = fields.pop("slug", "") or _default_slug(proposal)
+    proposal.slug = fields.pop("slug", "") or slugify(f"{number or ''} {title}")[:200]
     _save(proposal, fields)
-    _set_relations(
-        proposal,
-        participating_groups=participating_groups,
-        authors=authors,
-        reviewers=reviewers,
-        approvers=approvers,
-        prr_approvers=prr_approvers or {},
-        feature_gates=feature_gates or {},
-        replaces=replaces,
-    )
+    _set_links(proposal, links)
     return proposal
 
 
 @transaction.atomic
 def proposal_update(
-    *,
-    proposal: Proposal,
-    participating_groups: Iterable[Group] | None = None,
-    authors: Iterable[Person] | None = None,
-    reviewers: Iterable[Person] | None = None,
-    approvers: Iterable[Person] | None = None,
-    prr_approvers: Mapping[str, Person] | None = None,
-    feature_gates: Mapping[str, Sequence[str]] | None = None,
-    replaces: Iterable[Proposal] | None = None,
-    **fields: Any,
+    *, proposal: Proposal, links: ProposalLinks = ProposalLinks(), **fields: Any
 ) -> Proposal:
-    """Change a proposal; the editing rules apply (relations not given stay as they are)."""
+    """Change a proposal; the editing rules apply."""
     _save(proposal, fields)
-    _set_relations(
-        proposal,
-        participating_groups=participating_groups,
-        authors=authors,
-        reviewers=reviewers,
-        approvers=approvers,
-        prr_approvers=prr_approvers,
-        feature_gates=feature_gates,
-        replaces=replaces,
-    )
+    _set_links(proposal, links)
     return proposal
 
 
@@ -250,13 +214,7 @@ def proposal_import(
     number: int | None,
     slug: str,
     problems: Sequence[str] = (),
-    participating_groups: Iterable[Group] = (),
-    authors: Iterable[Person] = (),
-    reviewers: Iterable[Person] = (),
-    approvers: Iterable[Person] = (),
-    prr_approvers: Mapping[str, Person] | None = None,
-    feature_gates: Mapping[str, Sequence[str]] | None = None,
-    replaces: Iterable[Proposal] = (),
+    links: ProposalLinks = ProposalLinks(),
     **fields: Any,
 ) -> Proposal:
     """Create or refresh the proposal read from `source_path`, keeping it even when it breaks
@@ -284,16 +242,7 @@ def proposal_import(
     flags.extend(proposal.rule_violations().values())
     proposal.flags = flags
     proposal.save()
-    _set_relations(
-        proposal,
-        participating_groups=participating_groups,
-        authors=authors,
-        reviewers=reviewers,
-        approvers=approvers,
-        prr_approvers=prr_approvers or {},
-        feature_gates=feature_gates or {},
-        replaces=replaces,
-    )
+    _set_links(proposal, links)
     return proposal
 
 

@@ -39,14 +39,8 @@ def proposal_detail(request, number=None, slug=""):
     proposals = selectors.proposals_numbered(
         number=number, slug=slug, project=request.GET.get("project", "")
     )
-    if not proposals:
-        raise Http404("No enhancement proposal with this number.")
-    if len(proposals) > 1:
-        return render(
-            request,
-            "projects/choose.html",
-            {"choices": proposals, "what": f"Proposals numbered {number or slug}"},
-        )
+    if len(proposals) != 1:
+        return _none_or_several(request, proposals, f"Proposals numbered {number or slug}")
     proposal = selectors.proposal_detail(proposal_id=proposals[0].pk)
     return render(request, "projects/proposal_detail.html", {"proposal": proposal})
 
@@ -57,13 +51,14 @@ def release_list(request):
 
 def release_detail(request, version):
     releases = selectors.releases_numbered(version=version, project=request.GET.get("project", ""))
-    if not releases:
-        raise Http404("No release with this version.")
-    if len(releases) > 1:
-        return render(
-            request,
-            "projects/choose.html",
-            {"choices": releases, "what": f"Releases numbered {releases[0].version}"},
-        )
+    if len(releases) != 1:
+        return _none_or_several(request, releases, f"Releases numbered {version}")
     tracking = selectors.release_tracking(release=releases[0])
     return render(request, "projects/release_detail.html", {"tracking": tracking})
+
+
+def _none_or_several(request, matches: list, what: str):
+    """404 when nothing matched; a page to choose when several projects share the number."""
+    if not matches:
+        raise Http404(f"{what}: none.")
+    return render(request, "projects/choose.html", {"choices": matches, "what": what})

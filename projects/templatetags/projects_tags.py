@@ -68,6 +68,16 @@ def maturity_badge(level: str) -> str:
 
 
 @register.filter
+def link_label(url: str) -> str:
+    """A URL as a reader says it: "kubernetes/enhancements#3299" for a GitHub issue or pull
+    request, the address without its scheme otherwise."""
+    parts = url.split("://", 1)[-1].rstrip("/").split("/")
+    if parts[0] == "github.com" and len(parts) == 5 and parts[3] in {"issues", "pull"}:
+        return f"{parts[1]}/{parts[2]}#{parts[4]}"
+    return "/".join(parts)
+
+
+@register.filter
 def pull_request_label(url: str) -> str:
     """ "#29836" for a pull request URL, the URL itself otherwise."""
     number = url.rstrip("/").rsplit("/", 1)[-1]

@@ -246,7 +246,7 @@ def test_proposal_page_shows_everything(client, demo_data):
         "@deads2k Red Hat for alpha, beta, stable",
         "Alpha in v1.22",
         "Stable in v1.26 released 8 Dec 2022 (current stage)",
-        "https://github.com/kubernetes/enhancements/issues/1981",
+        "Tracking issue kubernetes/enhancements#1981",
     ]:
         assert expected in text, expected
 

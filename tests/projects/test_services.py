@@ -38,10 +38,12 @@ def test_proposal_create_sets_people_in_order_and_gates(kubernetes):
         alpha_milestone=_release(kubernetes, "v1.25"),
         beta_milestone=_release(kubernetes, "v1.27"),
         stable_milestone=_release(kubernetes, "v1.29"),
-        authors=[ritazh, aramase, ritazh],
-        reviewers=[enj],
-        prr_approvers={Stage.ALPHA: deads2k, Stage.BETA: deads2k},
-        feature_gates={"KMSv2": ["kube-apiserver"]},
+        links=services.ProposalLinks(
+            authors=[ritazh, aramase, ritazh],
+            reviewers=[enj],
+            prr_approvers={Stage.ALPHA: deads2k, Stage.BETA: deads2k},
+            feature_gates={"KMSv2": ["kube-apiserver"]},
+        ),
     )
     assert proposal.slug == "3299-kms-v2-improvements"
     authors = proposal.participants.filter(role=ProposalPerson.Role.AUTHOR)
@@ -61,7 +63,7 @@ def test_proposal_create_refuses_a_broken_rule_and_saves_nothing(kubernetes):
             status=ProposalStatus.IMPLEMENTED,
             stage=Stage.BETA,
             latest_milestone=_release(kubernetes, "v1.29"),
-            authors=[PersonFactory()],
+            links=services.ProposalLinks(authors=[PersonFactory()]),
         )
     assert "must be at stage stable" in error.value.message_dict["stage"][0]
     assert not kubernetes.proposals.exists()
@@ -70,9 +72,15 @@ def test_proposal_create_refuses_a_broken_rule_and_saves_nothing(kubernetes):
 def test_proposal_update_replaces_only_the_relations_given(kubernetes):
     first, second = PersonFactory(), PersonFactory()
     proposal = services.proposal_create(
-        project=kubernetes, number=7, title="T", owning_group=GroupFactory(), authors=[first]
+        project=kubernetes,
+        number=7,
+        title="T",
+        owning_group=GroupFactory(),
+        links=services.ProposalLinks(authors=[first]),
     )
-    services.proposal_update(proposal=proposal, reviewers=[second], title="New title")
+    services.proposal_update(
+        proposal=proposal, links=services.ProposalLinks(reviewers=[second]), title="New title"
+    )
     proposal.refresh_from_db()
     assert proposal.title == "New title"
     assert {(p.role, p.person) for p in proposal.participants.all()} == {
@@ -138,7 +146,11 @@ def test_import_keeps_a_duplicate_number_without_it_and_says_where(kubernetes):
 
 def test_import_refuses_values_the_database_cannot_hold(kubernetes):
     with pytest.raises(ValidationError) as error:
-        _import(kubernetes, tracking_issue_url="not a url", authors=[PersonFactory()])
+        _import(
+            kubernetes,
+            tracking_issue_url="not a url",
+            links=services.ProposalLinks(authors=[PersonFactory()]),
+        )
     assert "tracking_issue_url" in error.value.message_dict
     assert not kubernetes.proposals.exists()
 
