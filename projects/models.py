@@ -675,7 +675,7 @@ class Proposal(TimeStamped):
             if self.latest_milestone_id is None:
                 errors["latest_milestone"] = f"An {status} proposal needs a latest milestone."
         releases = [("latest", self.latest_milestone), *self.milestones()]
-        for stage, release in releases:
+        for stage, release in releases if self.project_id else []:
             if release is not None and release.project_id != self.project_id:
                 field = "latest_milestone" if stage == "latest" else milestone_field(stage)
                 errors[field] = (

@@ -1,5 +1,6 @@
 """Reads shared by the project and proposal pages and the API, in a fixed number of queries."""
 
+import datetime
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from projects.models import (
     Project,
     ProjectArea,
     ProjectChannel,
+    ProjectGroup,
     Proposal,
     ProposalPerson,
     ProposalStatus,
@@ -59,6 +61,8 @@ class FacetValue:
 
 @dataclass
 class ProjectList:
+    """/projects/: the matching projects by area, and counts for each filter value."""
+
     areas: list[tuple[ProjectArea, list[Project]]]
     area_facet: list[FacetValue]
     maturity_facet: list[FacetValue]
@@ -91,9 +95,7 @@ def project_queryset(*, staff: bool = False) -> QuerySet[Project]:
             "api_versions",
             _public_channels(staff),
             "tie_ins",
-            Prefetch(
-                "group_links", queryset=Project.groups.through.objects.select_related("group")
-            ),
+            Prefetch("group_links", queryset=ProjectGroup.objects.select_related("group")),
         )
     )
 
@@ -213,7 +215,11 @@ PROPOSAL_SORTS = {
     "-number": ("Number, highest first", [F("number").desc(nulls_last=True), "slug"]),
     "-updated": (
         "Recently updated",
-        [F("last_updated").desc(nulls_last=True), F("creation_date").desc(nulls_last=True)],
+        [
+            F("last_updated").desc(nulls_last=True),
+            F("creation_date").desc(nulls_last=True),
+            "number",
+        ],
     ),
     "-milestone": (
         "Latest milestone, newest first",
@@ -511,7 +517,7 @@ def proposals_numbered(*, number: int | None = None, slug: str = "", project: st
 class StageChange:
     """A recorded change of a proposal's stage, status or latest milestone."""
 
-    date: object
+    date: datetime.datetime
     stage: str
     status: str
     latest_milestone: str
