@@ -355,6 +355,12 @@ def test_release_versions_accept_no_v_and_order_numerically(client, build_propos
     assert client.get("/releases/TBD/").status_code == 404
 
 
+def test_a_version_shared_by_two_projects_asks_which(client, demo_data):
+    ReleaseFactory(version="v1.29")
+    assert "Several projects use this number" in _html(client, "/releases/v1.29/")
+    assert "Tracked: 6 proposals" in _text(_html(client, "/releases/v1.29/?project=kubernetes"))
+
+
 def test_release_page_queries_do_not_grow(client, build_proposals):
     build_proposals(3)
     few = _queries(client, "/releases/v1.29/")
