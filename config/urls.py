@@ -8,16 +8,18 @@ from rest_framework.routers import DefaultRouter
 
 import governance.api
 import meetings.api
+import projects.api
 from config import views
 
 router = DefaultRouter()
-for prefix, viewset in [*governance.api.routes, *meetings.api.routes]:
+for prefix, viewset in [*governance.api.routes, *meetings.api.routes, *projects.api.routes]:
     router.register(prefix, viewset, basename=prefix.rstrip("s"))
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("governance.urls")),
     path("", include("meetings.urls")),
+    path("", include("projects.urls")),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

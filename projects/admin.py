@@ -1,0 +1,217 @@
+"""Admin: where staff edit the project list, releases and proposals, with history on each."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects import services
+from projects.models import (
+    APIVersion,
+    Feature,
+    FeatureGate,
+    FeatureStatus,
+    MaturityStep,
+    Project,
+    ProjectArea,
+    ProjectChannel,
+    ProjectGroup,
+    Proposal,
+    ProposalPerson,
+    Release,
+    TieIn,
+)
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    extra = 0
+    fields = ["name", "slug"]
+    show_change_link = True
+
+
+@admin.register(ProjectArea)
+class ProjectAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProjectInline]
+
+
+class ProjectGroupInline(admin.TabularInline):
+    model = ProjectGroup
+    extra = 0
+    autocomplete_fields = ["group"]
+
+
+class MaturityStepInline(admin.TabularInline):
+    model = MaturityStep
+    extra = 0
+
+
+class APIVersionInline(admin.TabularInline):
+    model = APIVersion
+    extra = 0
+
+
+class ProjectChannelInline(admin.TabularInline):
+    model = ProjectChannel
+    extra = 0
+
+
+class TieInInline(admin.TabularInline):
+    model = TieIn
+    extra = 0
+
+
+class FeatureInline(admin.TabularInline):
+    model = Feature
+    extra = 0
+    fields = ["name", "description", "position"]
+    show_change_link = True
+
+
+class MaturityFilter(admin.SimpleListFilter):
+    """Filter projects by the level of their latest maturity step."""
+
+    title = "current maturity"
+    parameter_name = "maturity"
+
+    def lookups(self, request, model_admin):
+        return MaturityStep._meta.get_field("level").choices
+
+    def queryset(self, request, queryset):
+        return queryset.at_level(self.value()) if self.value() else queryset
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "area", "license", "repository_url"]
+    list_filter = ["area", MaturityFilter, "groups"]
+    search_fields = ["name", "slug", "goal"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["area"]
+    inlines = [
+        ProjectGroupInline,
+        MaturityStepInline,
+        APIVersionInline,
+        ProjectChannelInline,
+        TieInInline,
+        FeatureInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "area", "goal", "license"]}),
+        (
+            "Artifacts",
+            {"fields": ["homepage_url", "repository_url", "releases_url", "tests_dashboard_url"]},
+        ),
+    ]
+
+
+class FeatureStatusInline(admin.TabularInline):
+    model = FeatureStatus
+    extra = 0
+    autocomplete_fields = ["release"]
+
+
+@admin.register(Feature)
+class FeatureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "project", "position"]
+    list_filter = ["project"]
+    search_fields = ["name", "project__name"]
+    list_select_related = ["project"]
+    inlines = [FeatureStatusInline]
+
+
+@admin.register(Release)
+class ReleaseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "version",
+        "project",
+        "start_date",
+        "enhancements_freeze",
+        "code_freeze",
+        "release_date",
+    ]
+    list_filter = ["project"]
+    search_fields = ["version", "project__name"]
+    list_select_related = ["project"]
+    date_hierarchy = "release_date"
+
+
+class ProposalPersonInline(admin.TabularInline):
+    model = ProposalPerson
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["role", "person", "stage", "position"]
+
+
+class FeatureGateInline(admin.TabularInline):
+    model = FeatureGate
+    extra = 0
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "flagged"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged"), ("no", "Not flagged")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.flagged()
+        if self.value() == "no":
+            return queryset.filter(flags=[])
+        return queryset
+
+
+MILESTONE_FIELDS = [
+    "latest_milestone",
+    "alpha_milestone",
+    "beta_milestone",
+    "stable_milestone",
+    "deprecated_milestone",
+    "disabled_milestone",
+    "removed_milestone",
+]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "title", "owning_group", "status", "stage", "latest_milestone"]
+    list_display_links = ["label", "title"]
+    list_filter = [FlaggedFilter, "status", "stage", "project", "owning_group"]
+    search_fields = ["=number", "title", "slug", "summary", "feature_gates__name"]
+    list_select_related = ["owning_group", "latest_milestone"]
+    autocomplete_fields = ["owning_group", "participating_groups", "replaces", *MILESTONE_FIELDS]
+    prepopulated_fields = {"slug": ["number", "title"]}
+    inlines = [ProposalPersonInline, FeatureGateInline]
+    actions = ["clear_flags"]
+    fieldsets = [
+        (None, {"fields": ["project", "number", "slug", "title", "summary"]}),
+        ("Groups", {"fields": ["owning_group", "participating_groups"]}),
+        ("Status", {"fields": ["status", "stage", "disable_supported", "replaces"]}),
+        ("Milestones", {"fields": MILESTONE_FIELDS}),
+        (
+            "Dates and links",
+            {"fields": ["creation_date", "last_updated", "tracking_issue_url", "document_url"]},
+        ),
+        ("Import", {"fields": ["source_path", "flags"]}),
+    ]
+
+    @admin.action(description="Clear flags of the selected proposals (after review)")
+    def clear_flags(self, request, queryset):
+        cleared = 0
+        for proposal in queryset.flagged():
+            try:
+                services.proposal_clear_flags(proposal=proposal)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                cleared += 1
+        message = ngettext(
+            "Cleared the flags of %d proposal.", "Cleared the flags of %d proposals.", cleared
+        )
+        self.message_user(request, message % cleared, messages.SUCCESS)

@@ -1,0 +1,822 @@
+"""The demo community's project list, Kubernetes releases, feature status table and proposals.
+
+`load()` is called by `manage.py load_demo`; it only adds what is missing, so it can run again.
+"""
+
+from datetime import date
+
+from django.db import transaction
+
+from governance import services as governance_services
+from governance.models import Group, GroupKind, Person
+from projects import services
+from projects.models import (
+    RELEASE_DATE_FIELDS,
+    ChannelKind,
+    Feature,
+    MaturityLevel,
+    Project,
+    ProjectArea,
+    ProjectGroup,
+    Proposal,
+    ProposalStatus,
+    Release,
+    Stage,
+)
+
+SLACK = "https://kubernetes.slack.com/messages/"
+CNCF_SLACK = "https://cloud-native.slack.com/messages/"
+MS_DOCS = "https://learn.microsoft.com/azure/"
+
+AREAS = [
+    ("cluster-management", "Kubernetes cluster management"),
+    ("enhancements", "Kubernetes enhancements"),
+    ("governance-security", "Governance and security"),
+    ("service-mesh", "Service mesh"),
+    ("container-runtime", "Container runtime"),
+]
+
+GROUPS = {
+    "sig-auth": "SIG Auth",
+    "sig-windows": "SIG Windows",
+    "sig-node": "SIG Node",
+    "sig-network": "SIG Network",
+    "sig-cloud-provider": "SIG Cloud Provider",
+    "sig-cluster-lifecycle": "SIG Cluster Lifecycle",
+    "sig-storage": "SIG Storage",
+}
+
+# handle: (name, affiliation); an empty affiliation is one the demo does not claim.
+PEOPLE = {
+    "ritazh": ("Rita Zhang", "Microsoft"),
+    "aramase": ("Anish Ramasekar", "Microsoft"),
+    "enj": ("Mo Khan", "Microsoft"),
+    "marosset": ("Mark Rossetti", "Microsoft"),
+    "ambguo": ("Ambrose Guo", "Microsoft"),
+    "jsturtevant": ("James Sturtevant", "Microsoft"),
+    "palnabarun": ("Nabarun Pal", "VMware"),
+    "100mik": ("", ""),
+    "nabokihms": ("Maksim Nabokikh", "Flant"),
+    "deads2k": ("David Eads", "Red Hat"),
+    "liggitt": ("Jordan Liggitt", "Google"),
+    "smarterclayton": ("Clayton Coleman", ""),
+    "tallclair": ("Tim Allclair", "Google"),
+    "Random-Liu": ("Lantao Liu", "Google"),
+    "yujuhong": ("Yu-Ju Hong", "Google"),
+    "SergeyKanzhelev": ("Sergey Kanzhelev", "Google"),
+    "matthyx": ("Matthias Bertschy", ""),
+    "mrunalp": ("Mrunal Patel", "Red Hat"),
+    "thockin": ("Tim Hockin", "Google"),
+    "wojtek-t": ("Wojciech Tyczyński", "Google"),
+    "wzshiming": ("Shiming Zhang", "DaoCloud"),
+    "danwinship": ("Dan Winship", "Red Hat"),
+    "andrewsykim": ("Andrew Sy Kim", "Google"),
+    "cheftako": ("Walter Fender", "Google"),
+    "elmiko": ("Michael McCune", "Red Hat"),
+}
+
+# Projects by area, in the seed's order. Maturity steps: (steward, level, date, decision URL).
+PROJECTS = [
+    {
+        "slug": "kubernetes",
+        "name": "Kubernetes",
+        "area": "cluster-management",
+        "goal": "Production-grade container orchestration: deploys, scales and manages "
+        "containerized applications.",
+        "homepage_url": "https://kubernetes.io",
+        "repository_url": "https://github.com/kubernetes/kubernetes",
+        "releases_url": "https://github.com/kubernetes/kubernetes/releases",
+        "tests_dashboard_url": "https://testgrid.k8s.io/sig-release-master-blocking",
+        "license": "Apache-2.0",
+        "maturity": [
+            (
+                "CNCF",
+                MaturityLevel.GRADUATED,
+                "2018-03-06",
+                "https://www.cncf.io/announcements/2018/03/06/cloud-native-computing-foundation-"
+                "announces-kubernetes-first-graduated-project/",
+            )
+        ],
+        "channels": [
+            (ChannelKind.SLACK, "#kubernetes-users", SLACK + "kubernetes-users"),
+            (ChannelKind.FORUM, "discuss.kubernetes.io", "https://discuss.kubernetes.io"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/kubernetes/kubernetes/issues",
+            ),
+        ],
+        "tie_ins": [("Azure Kubernetes Service (AKS)", MS_DOCS + "aks/")],
+    },
+    {
+        "slug": "aks-engine",
+        "name": "AKS Engine",
+        "area": "cluster-management",
+        "goal": "Generates Azure Resource Manager templates for self-managed Kubernetes clusters "
+        "on Azure and Azure Stack Hub.",
+        "repository_url": "https://github.com/Azure/aks-engine",
+        "releases_url": "https://github.com/Azure/aks-engine/releases",
+        "license": "MIT",
+        "maturity": [("Microsoft", MaturityLevel.STABLE, "2019-08-01", "")],
+        "groups": [("sig-cloud-provider", ProjectGroup.Relation.RELATED)],
+        "channels": [
+            (ChannelKind.SLACK, "#aks-engine-users", SLACK + "aks-engine-users"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/Azure/aks-engine/issues",
+            ),
+        ],
+        "tie_ins": [
+            (
+                "Kubernetes on Azure Stack Hub",
+                MS_DOCS + "azure-stack/user/azure-stack-kubernetes-aks-engine-overview",
+            )
+        ],
+    },
+    {
+        "slug": "cluster-api-provider-azure",
+        "name": "Cluster API Provider Azure",
+        "area": "cluster-management",
+        "goal": "Declarative, Kubernetes-style APIs to create, configure and manage Kubernetes "
+        "clusters on Azure.",
+        "homepage_url": "https://capz.sigs.k8s.io",
+        "repository_url": "https://github.com/kubernetes-sigs/cluster-api-provider-azure",
+        "releases_url": "https://github.com/kubernetes-sigs/cluster-api-provider-azure/releases",
+        "tests_dashboard_url": "https://testgrid.k8s.io/sig-cluster-lifecycle-cluster-api-provider-azure",
+        "license": "Apache-2.0",
+        "maturity": [
+            ("Kubernetes", MaturityLevel.ALPHA, "2019-06-01", ""),
+            ("Kubernetes", MaturityLevel.BETA, "2021-10-01", ""),
+        ],
+        "apis": [
+            ("infrastructure.cluster.x-k8s.io", v) for v in ["v1alpha3", "v1alpha4", "v1beta1"]
+        ],
+        "groups": [("sig-cluster-lifecycle", ProjectGroup.Relation.OWNER)],
+        "channels": [
+            (ChannelKind.SLACK, "#cluster-api-azure", SLACK + "cluster-api-azure"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/kubernetes-sigs/cluster-api-provider-azure/issues",
+            ),
+        ],
+    },
+    {
+        "slug": "cloud-provider-azure",
+        "name": "Kubernetes on Azure (cloud provider)",
+        "area": "cluster-management",
+        "goal": "Runs Kubernetes on Azure: load balancers, routes, disks and files, nodes in "
+        "availability sets.",
+        "homepage_url": "https://cloud-provider-azure.sigs.k8s.io",
+        "repository_url": "https://github.com/kubernetes-sigs/cloud-provider-azure",
+        "releases_url": "https://github.com/kubernetes-sigs/cloud-provider-azure/releases",
+        "tests_dashboard_url": "https://testgrid.k8s.io/provider-azure-master-signal",
+        "license": "Apache-2.0",
+        "maturity": [("Kubernetes", MaturityLevel.STABLE, "2016-09-26", "")],
+        "groups": [("sig-cloud-provider", ProjectGroup.Relation.OWNER)],
+        "channels": [(ChannelKind.SLACK, "#provider-azure", SLACK + "provider-azure")],
+        "tie_ins": [("Azure Kubernetes Service (AKS)", MS_DOCS + "aks/")],
+    },
+    {
+        "slug": "virtual-kubelet",
+        "name": "Virtual Kubelet",
+        "area": "cluster-management",
+        "goal": "A kubelet that masquerades as a node, so Kubernetes schedules pods onto "
+        "serverless container platforms.",
+        "homepage_url": "https://virtual-kubelet.io",
+        "repository_url": "https://github.com/virtual-kubelet/virtual-kubelet",
+        "releases_url": "https://github.com/virtual-kubelet/virtual-kubelet/releases",
+        "license": "Apache-2.0",
+        "maturity": [("CNCF", MaturityLevel.SANDBOX, "2018-12-04", "")],
+        "groups": [("sig-node", ProjectGroup.Relation.RELATED)],
+        "channels": [
+            (ChannelKind.SLACK, "#virtual-kubelet", SLACK + "virtual-kubelet"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/virtual-kubelet/virtual-kubelet/issues",
+            ),
+        ],
+        "tie_ins": [
+            ("AKS virtual nodes (Azure Container Instances)", MS_DOCS + "aks/virtual-nodes")
+        ],
+    },
+    {
+        "slug": "windows-containers",
+        "name": "Windows containers",
+        "area": "enhancements",
+        "goal": "Windows Server nodes and containers in Kubernetes clusters, scheduled alongside "
+        "Linux ones.",
+        "homepage_url": "https://kubernetes.io/docs/concepts/windows/",
+        "repository_url": "https://github.com/kubernetes-sigs/windows-testing",
+        "tests_dashboard_url": "https://testgrid.k8s.io/sig-windows-signal",
+        "license": "Apache-2.0",
+        "maturity": [
+            ("Kubernetes", MaturityLevel.ALPHA, "2016-12-12", ""),
+            ("Kubernetes", MaturityLevel.BETA, "2017-12-15", ""),
+            (
+                "Kubernetes",
+                MaturityLevel.STABLE,
+                "2019-03-25",
+                "https://kubernetes.io/blog/2019/03/25/kubernetes-1-14-release-announcement/",
+            ),
+        ],
+        "groups": [("sig-windows", ProjectGroup.Relation.OWNER)],
+        "channels": [(ChannelKind.SLACK, "#sig-windows", SLACK + "sig-windows")],
+        "tie_ins": [("AKS Windows node pools", MS_DOCS + "aks/windows-faq")],
+    },
+    {
+        "slug": "dual-stack",
+        "name": "IPv4/IPv6 dual-stack",
+        "area": "enhancements",
+        "goal": "Pods and Services with both an IPv4 and an IPv6 address.",
+        "homepage_url": "https://kubernetes.io/docs/concepts/services-networking/dual-stack/",
+        "repository_url": "https://github.com/kubernetes/kubernetes",
+        "license": "Apache-2.0",
+        "maturity": [
+            ("Kubernetes", MaturityLevel.ALPHA, "2019-09-18", ""),
+            ("Kubernetes", MaturityLevel.BETA, "2021-04-08", ""),
+            (
+                "Kubernetes",
+                MaturityLevel.STABLE,
+                "2021-12-07",
+                "https://github.com/kubernetes/enhancements/issues/563",
+            ),
+        ],
+        "groups": [("sig-network", ProjectGroup.Relation.OWNER)],
+        "channels": [(ChannelKind.SLACK, "#sig-network", SLACK + "sig-network")],
+        "tie_ins": [("AKS dual-stack networking", MS_DOCS + "aks/configure-kubenet-dual-stack")],
+    },
+    {
+        "slug": "aad-pod-identity",
+        "name": "AAD Pod Identity",
+        "area": "governance-security",
+        "goal": "Gives pods Azure Active Directory identities, so applications reach Azure "
+        "resources without secrets in code.",
+        "homepage_url": "https://azure.github.io/aad-pod-identity/",
+        "repository_url": "https://github.com/Azure/aad-pod-identity",
+        "releases_url": "https://github.com/Azure/aad-pod-identity/releases",
+        "license": "MIT",
+        "maturity": [("Microsoft", MaturityLevel.BETA, "2019-04-01", "")],
+        "apis": [("aadpodidentity.k8s.io", "v1")],
+        "channels": [
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/Azure/aad-pod-identity/issues",
+            )
+        ],
+        "tie_ins": [("AKS pod-managed identities", MS_DOCS + "aks/use-azure-ad-pod-identity")],
+    },
+    {
+        "slug": "gatekeeper",
+        "name": "OPA Gatekeeper",
+        "area": "governance-security",
+        "goal": "Enforces Open Policy Agent policies at admission and audits the resources "
+        "already in a cluster.",
+        "homepage_url": "https://open-policy-agent.github.io/gatekeeper/",
+        "repository_url": "https://github.com/open-policy-agent/gatekeeper",
+        "releases_url": "https://github.com/open-policy-agent/gatekeeper/releases",
+        "license": "Apache-2.0",
+        "maturity": [
+            ("CNCF", MaturityLevel.SANDBOX, "2018-03-29", ""),
+            ("CNCF", MaturityLevel.INCUBATING, "2019-04-02", ""),
+            (
+                "CNCF",
+                MaturityLevel.GRADUATED,
+                "2021-01-29",
+                "https://www.cncf.io/announcements/2021/02/04/cloud-native-computing-foundation-"
+                "announces-open-policy-agent-graduation/",
+            ),
+        ],
+        "apis": [
+            *(("templates.gatekeeper.sh", v) for v in ["v1alpha1", "v1beta1", "v1"]),
+            ("constraints.gatekeeper.sh", "v1beta1"),
+        ],
+        "channels": [
+            (
+                ChannelKind.SLACK,
+                "#opa-gatekeeper",
+                "https://openpolicyagent.slack.com/messages/opa-gatekeeper",
+            ),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/open-policy-agent/gatekeeper/issues",
+            ),
+        ],
+        "tie_ins": [
+            (
+                "Azure Policy for Kubernetes",
+                MS_DOCS + "governance/policy/concepts/policy-for-kubernetes",
+            )
+        ],
+    },
+    {
+        "slug": "secrets-store-csi-driver",
+        "name": "Secrets Store CSI Driver",
+        "area": "governance-security",
+        "goal": "Mounts secrets, keys and certificates from external stores into pods as a "
+        "CSI volume.",
+        "homepage_url": "https://secrets-store-csi-driver.sigs.k8s.io",
+        "repository_url": "https://github.com/kubernetes-sigs/secrets-store-csi-driver",
+        "releases_url": "https://github.com/kubernetes-sigs/secrets-store-csi-driver/releases",
+        "tests_dashboard_url": "https://testgrid.k8s.io/sig-auth-secrets-store-csi-driver",
+        "license": "Apache-2.0",
+        "maturity": [
+            ("Kubernetes", MaturityLevel.ALPHA, "2019-05-01", ""),
+            (
+                "Kubernetes",
+                MaturityLevel.STABLE,
+                "2021-04-13",
+                "https://kubernetes.io/blog/2021/04/13/secrets-store-csi-driver-1-0/",
+            ),
+        ],
+        "apis": [("secrets-store.csi.x-k8s.io", v) for v in ["v1alpha1", "v1"]],
+        "groups": [
+            ("sig-auth", ProjectGroup.Relation.OWNER),
+            ("sig-storage", ProjectGroup.Relation.RELATED),
+        ],
+        "channels": [
+            (ChannelKind.SLACK, "#csi-secrets-store", SLACK + "csi-secrets-store"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/kubernetes-sigs/secrets-store-csi-driver/issues",
+            ),
+        ],
+        "tie_ins": [
+            ("AKS Key Vault secrets provider add-on", MS_DOCS + "aks/csi-secrets-store-driver")
+        ],
+    },
+    {
+        "slug": "secrets-store-csi-driver-provider-azure",
+        "name": "Azure Key Vault provider for Secrets Store CSI Driver",
+        "area": "governance-security",
+        "goal": "Brings Azure Key Vault secrets, keys and certificates to the Secrets Store "
+        "CSI Driver.",
+        "homepage_url": "https://azure.github.io/secrets-store-csi-driver-provider-azure/",
+        "repository_url": "https://github.com/Azure/secrets-store-csi-driver-provider-azure",
+        "releases_url": "https://github.com/Azure/secrets-store-csi-driver-provider-azure/releases",
+        "license": "MIT",
+        "maturity": [("Microsoft", MaturityLevel.STABLE, "2021-06-01", "")],
+        "channels": [
+            (ChannelKind.SLACK, "#csi-secrets-store", SLACK + "csi-secrets-store"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/Azure/secrets-store-csi-driver-provider-azure/issues",
+            ),
+        ],
+        "tie_ins": [
+            ("AKS Key Vault secrets provider add-on", MS_DOCS + "aks/csi-secrets-store-driver")
+        ],
+    },
+    {
+        "slug": "smi",
+        "name": "Service Mesh Interface (SMI)",
+        "area": "service-mesh",
+        "goal": "A standard interface for service meshes on Kubernetes: traffic policy, "
+        "telemetry and traffic management.",
+        "homepage_url": "https://smi-spec.io",
+        "repository_url": "https://github.com/servicemeshinterface/smi-spec",
+        "releases_url": "https://github.com/servicemeshinterface/smi-spec/releases",
+        "license": "Apache-2.0",
+        "maturity": [("CNCF", MaturityLevel.SANDBOX, "2020-04-21", "")],
+        "apis": [
+            ("access.smi-spec.io", "v1alpha3"),
+            ("specs.smi-spec.io", "v1alpha4"),
+            *(("split.smi-spec.io", v) for v in ["v1alpha1", "v1alpha2", "v1alpha3", "v1alpha4"]),
+            ("metrics.smi-spec.io", "v1alpha1"),
+        ],
+        "channels": [(ChannelKind.SLACK, "#smi", CNCF_SLACK + "smi")],
+        "tie_ins": [
+            ("Open Service Mesh", "https://openservicemesh.io"),
+            ("Linkerd", "https://linkerd.io"),
+        ],
+    },
+    {
+        "slug": "open-service-mesh",
+        "name": "Open Service Mesh (OSM)",
+        "area": "service-mesh",
+        "goal": "A lightweight, extensible service mesh built on Envoy that implements SMI.",
+        "homepage_url": "https://openservicemesh.io",
+        "repository_url": "https://github.com/openservicemesh/osm",
+        "releases_url": "https://github.com/openservicemesh/osm/releases",
+        "license": "Apache-2.0",
+        "maturity": [("CNCF", MaturityLevel.SANDBOX, "2020-09-08", "")],
+        "apis": [
+            *(("config.openservicemesh.io", v) for v in ["v1alpha1", "v1alpha2"]),
+            ("policy.openservicemesh.io", "v1alpha1"),
+        ],
+        "channels": [
+            (ChannelKind.SLACK, "#openservicemesh", CNCF_SLACK + "openservicemesh"),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/openservicemesh/osm/issues",
+            ),
+        ],
+        "tie_ins": [("AKS Open Service Mesh add-on", MS_DOCS + "aks/open-service-mesh-about")],
+    },
+    {
+        "slug": "moby",
+        "name": "Moby",
+        "area": "container-runtime",
+        "goal": "An open framework to assemble container systems; the upstream of Docker Engine.",
+        "homepage_url": "https://mobyproject.org",
+        "repository_url": "https://github.com/moby/moby",
+        "releases_url": "https://github.com/moby/moby/releases",
+        "license": "Apache-2.0",
+        "maturity": [("Docker", MaturityLevel.STABLE, "2017-04-18", "")],
+        "channels": [
+            (ChannelKind.FORUM, "Moby forums", "https://forums.mobyproject.org"),
+            (ChannelKind.ISSUE_TRACKER, "GitHub", "https://github.com/moby/moby/issues"),
+        ],
+        "tie_ins": [
+            ("Docker Engine", "https://docs.docker.com/engine/"),
+            ("Azure IoT Edge (Moby engine)", MS_DOCS + "iot-edge/"),
+        ],
+    },
+    {
+        "slug": "containerd",
+        "name": "containerd",
+        "area": "container-runtime",
+        "goal": "An industry-standard container runtime with an emphasis on simplicity, "
+        "robustness and portability.",
+        "homepage_url": "https://containerd.io",
+        "repository_url": "https://github.com/containerd/containerd",
+        "releases_url": "https://github.com/containerd/containerd/releases",
+        "license": "Apache-2.0",
+        "maturity": [
+            ("CNCF", MaturityLevel.INCUBATING, "2017-03-29", ""),
+            (
+                "CNCF",
+                MaturityLevel.GRADUATED,
+                "2019-02-28",
+                "https://www.cncf.io/announcements/2019/02/28/cncf-announces-containerd-graduation/",
+            ),
+        ],
+        "apis": [("runtime.v1 (Kubernetes CRI)", v) for v in ["v1alpha2", "v1"]],
+        "groups": [("sig-node", ProjectGroup.Relation.RELATED)],
+        "channels": [
+            (ChannelKind.SLACK, "#containerd", CNCF_SLACK + "containerd"),
+            (
+                ChannelKind.FORUM,
+                "GitHub discussions",
+                "https://github.com/containerd/containerd/discussions",
+            ),
+            (
+                ChannelKind.ISSUE_TRACKER,
+                "GitHub",
+                "https://github.com/containerd/containerd/issues",
+            ),
+        ],
+        "tie_ins": [("AKS node container runtime", MS_DOCS + "aks/cluster-configuration")],
+    },
+]
+
+# Kubernetes releases: version: (cycle start, enhancements freeze, code freeze, release).
+RELEASES = {
+    "v1.3": (None, None, None, "2016-07-01"),
+    "v1.4": (None, None, None, "2016-09-26"),
+    "v1.5": (None, None, None, "2016-12-12"),
+    "v1.21": (None, None, None, "2021-04-08"),
+    "v1.22": (None, None, None, "2021-08-04"),
+    "v1.23": (None, None, None, "2021-12-07"),
+    "v1.24": (None, None, None, "2022-05-03"),
+    "v1.25": (None, None, None, "2022-08-23"),
+    "v1.26": (None, None, None, "2022-12-08"),
+    "v1.27": (None, None, None, "2023-04-11"),
+    "v1.28": ("2023-05-15", "2023-06-16", "2023-07-19", "2023-08-15"),
+    "v1.29": ("2023-09-05", "2023-10-06", "2023-11-01", "2023-12-13"),
+    "v1.30": ("2024-01-08", "2024-02-09", "2024-03-06", "2024-04-17"),
+}
+
+PULL = "https://github.com/kubernetes/kubernetes/pull/"
+# The seed's "Status of Kubernetes on Azure": feature: {release: PRs, or None if unsupported}.
+FEATURE_MATRIX = {
+    "Azure Disk": {"v1.3": None, "v1.4": [29836], "v1.5": [30091]},
+    "Azure File": {"v1.3": [22721], "v1.4": [], "v1.5": []},
+    "Load balancer": {"v1.3": None, "v1.4": [28821], "v1.5": [33040]},
+    "Availability sets": {"v1.3": None, "v1.4": [28821], "v1.5": []},
+    "Route tables (kubenet)": {"v1.3": None, "v1.4": [28821], "v1.5": []},
+    "Custom VNET": {"v1.3": None, "v1.4": None, "v1.5": [33437]},
+    "Managed disks": {"v1.3": None, "v1.4": None, "v1.5": None},
+}
+
+PROPOSALS = [
+    {
+        "number": 3299,
+        "title": "KMS v2 Improvements",
+        "group": "sig-auth",
+        "summary": "A new version of the KMS envelope-encryption API: faster, observable key "
+        "rotation and a smaller load on the external key service.",
+        "status": ProposalStatus.IMPLEMENTABLE,
+        "stage": Stage.STABLE,
+        "latest": "v1.29",
+        "milestones": {Stage.ALPHA: "v1.25", Stage.BETA: "v1.27", Stage.STABLE: "v1.29"},
+        "authors": ["ritazh", "aramase"],
+        "reviewers": ["enj"],
+        "approvers": ["smarterclayton"],
+        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
+        "gates": {"KMSv2": ["kube-apiserver"], "KMSv2KDF": ["kube-apiserver"]},
+        "disable_supported": True,
+        "created": "2022-05-09",
+        "updated": "2023-10-05",
+    },
+    {
+        "number": 3221,
+        "title": "Structured Authorization Configuration",
+        "group": "sig-auth",
+        "summary": "Configure a chain of authorizers, several webhooks among them, in one "
+        "versioned file instead of command-line flags.",
+        "status": ProposalStatus.IMPLEMENTABLE,
+        "stage": Stage.ALPHA,
+        "latest": "v1.29",
+        "milestones": {Stage.ALPHA: "v1.29", Stage.BETA: "v1.30"},
+        "authors": ["100mik", "palnabarun", "ritazh"],
+        "reviewers": ["deads2k", "liggitt"],
+        "approvers": ["deads2k", "liggitt"],
+        "prr": {Stage.ALPHA: "deads2k"},
+        "gates": {"StructuredAuthorizationConfiguration": ["kube-apiserver"]},
+        "disable_supported": True,
+        "created": "2022-06-21",
+        "updated": "2023-10-04",
+    },
+    {
+        "number": 3331,
+        "title": "Structured Authentication Config",
+        "group": "sig-auth",
+        "summary": "Configure JWT authenticators in a versioned file, with several issuers and "
+        "CEL claim mappings, reloaded without a restart.",
+        "status": ProposalStatus.IMPLEMENTABLE,
+        "stage": Stage.ALPHA,
+        "latest": "v1.29",
+        "milestones": {Stage.ALPHA: "v1.29", Stage.BETA: "v1.30"},
+        # First planned for v1.28: the release page shows it slipped.
+        "planned_first": {"latest": "v1.28", Stage.ALPHA: "v1.28"},
+        "authors": ["nabokihms", "enj", "aramase"],
+        "reviewers": ["liggitt"],
+        "approvers": ["liggitt"],
+        "prr": {Stage.ALPHA: "deads2k"},
+        "gates": {"StructuredAuthenticationConfiguration": ["kube-apiserver"]},
+        "disable_supported": True,
+        "created": "2022-06-02",
+        "updated": "2023-10-05",
+    },
+    {
+        "number": 1981,
+        "title": "Support for Windows Privileged Containers",
+        "group": "sig-windows",
+        "participating": ["sig-auth", "sig-node", "sig-storage"],
+        "summary": "HostProcess containers: Windows containers that run directly on the host, "
+        "for networking, storage and monitoring agents.",
+        "status": ProposalStatus.IMPLEMENTED,
+        "stage": Stage.STABLE,
+        "latest": "v1.26",
+        "milestones": {Stage.ALPHA: "v1.22", Stage.BETA: "v1.23", Stage.STABLE: "v1.26"},
+        "authors": ["ambguo", "marosset"],
+        "reviewers": ["jsturtevant", "Random-Liu"],
+        "approvers": ["liggitt", "yujuhong"],
+        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
+        "gates": {"WindowsHostProcessContainers": ["kube-apiserver", "kubelet"]},
+        "disable_supported": True,
+        "created": "2020-10-09",
+        "updated": "2022-10-04",
+    },
+    {
+        "number": 2579,
+        "title": "PSP Replacement Policy",
+        "group": "sig-auth",
+        "participating": ["sig-windows", "sig-node"],
+        "summary": "Pod Security admission: the built-in successor of PodSecurityPolicy.",
+        "status": ProposalStatus.IMPLEMENTED,
+        "stage": Stage.STABLE,
+        "latest": "v1.25",
+        "milestones": {Stage.ALPHA: "v1.22", Stage.BETA: "v1.23", Stage.STABLE: "v1.25"},
+        "authors": ["tallclair", "liggitt"],
+        "reviewers": ["mrunalp", "marosset", "ritazh"],
+        "approvers": ["deads2k", "enj"],
+        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
+        "gates": {"PodSecurity": ["kube-apiserver"]},
+        "disable_supported": False,
+        "created": "2021-03-19",
+        "updated": "2022-06-13",
+    },
+    {
+        "number": 3325,
+        "title": "Review attributes of a current user",
+        "group": "sig-auth",
+        "summary": "SelfSubjectReview: ask the API server who it thinks you are.",
+        "status": ProposalStatus.IMPLEMENTED,
+        "stage": Stage.STABLE,
+        "latest": "v1.28",
+        "milestones": {Stage.ALPHA: "v1.26", Stage.BETA: "v1.27", Stage.STABLE: "v1.28"},
+        "authors": ["nabokihms"],
+        "reviewers": ["enj"],
+        "approvers": ["enj"],
+        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
+        "gates": {"APISelfSubjectReview": ["kube-apiserver"]},
+        "disable_supported": True,
+        "created": "2022-06-02",
+        "updated": "2023-06-13",
+    },
+    {
+        "number": 753,
+        "title": "Sidecar Containers",
+        "group": "sig-node",
+        "summary": "Init containers that keep running beside the main containers, started "
+        "before them and stopped after them.",
+        "status": ProposalStatus.IMPLEMENTABLE,
+        "stage": Stage.BETA,
+        "latest": "v1.29",
+        "milestones": {Stage.ALPHA: "v1.28", Stage.BETA: "v1.29"},
+        "authors": ["SergeyKanzhelev", "matthyx"],
+        "reviewers": ["mrunalp"],
+        "approvers": ["mrunalp", "thockin"],
+        "prr": {Stage.ALPHA: "wojtek-t", Stage.BETA: "wojtek-t"},
+        "gates": {"SidecarContainers": ["kubelet", "kube-apiserver"]},
+        "disable_supported": False,
+        "created": "2018-05-14",
+        "updated": "2023-10-03",
+    },
+    {
+        "number": 2681,
+        "title": "Field status.hostIPs added for Pod",
+        "group": "sig-network",
+        "participating": ["sig-node"],
+        "summary": "Every IP address of a pod's node, for dual-stack clusters.",
+        "status": ProposalStatus.IMPLEMENTABLE,
+        "stage": Stage.BETA,
+        "latest": "v1.29",
+        "milestones": {Stage.ALPHA: "v1.28", Stage.BETA: "v1.29"},
+        "authors": ["wzshiming"],
+        "reviewers": ["thockin", "danwinship"],
+        "approvers": ["thockin"],
+        "prr": {Stage.ALPHA: "wojtek-t", Stage.BETA: "wojtek-t"},
+        "gates": {"PodHostIPs": ["kube-apiserver", "kubelet"]},
+        "disable_supported": True,
+        "created": "2021-05-06",
+        "updated": "2023-09-28",
+    },
+    {
+        "number": 2395,
+        "title": "Removing In-Tree Cloud Providers",
+        "group": "sig-cloud-provider",
+        "participating": ["sig-network", "sig-storage"],
+        "summary": "Move the cloud-specific code out of the core binaries, into external "
+        "cloud controller managers such as the Azure one.",
+        "status": ProposalStatus.IMPLEMENTABLE,
+        "stage": Stage.BETA,
+        "latest": "v1.29",
+        "milestones": {Stage.ALPHA: "v1.21", Stage.BETA: "v1.29"},
+        "authors": ["andrewsykim", "cheftako", "elmiko"],
+        "reviewers": ["thockin"],
+        "approvers": ["thockin", "liggitt"],
+        "prr": {Stage.ALPHA: "wojtek-t", Stage.BETA: "wojtek-t"},
+        "gates": {
+            "DisableCloudProviders": ["kubelet", "kube-apiserver", "kube-controller-manager"],
+            "DisableKubeletCloudCredentialProviders": ["kubelet"],
+        },
+        "disable_supported": True,
+        "created": "2018-12-18",
+        "updated": "2023-10-02",
+    },
+]
+
+ENHANCEMENTS = "https://github.com/kubernetes/enhancements"
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _group(slug: str) -> Group:
+    return Group.objects.filter(slug=slug).first() or governance_services.group_create(
+        slug=slug, name=GROUPS[slug], kind=GroupKind.SIG
+    )
+
+
+def _person(handle: str) -> Person:
+    """The person with this handle; the demo fills their name and affiliation if missing."""
+    name, affiliation = PEOPLE[handle]
+    person = Person.objects.filter(handle__iexact=handle).first()
+    if person is None:
+        return governance_services.person_create(handle=handle, name=name, affiliation=affiliation)
+    missing = {"name": name, "affiliation": affiliation}
+    missing = {
+        field: value for field, value in missing.items() if value and not getattr(person, field)
+    }
+    if missing:
+        governance_services.person_update(person=person, **missing)
+    return person
+
+
+def _project(spec: dict, area: ProjectArea, groups: dict[str, Group]) -> Project:
+    links = {"slug", "name", "area", "groups", "maturity", "apis", "channels", "tie_ins"}
+    fields = {name: value for name, value in spec.items() if name not in links}
+    project = services.project_create(slug=spec["slug"], name=spec["name"], area=area, **fields)
+    for group, relation in spec.get("groups", []):
+        services.project_link_group(project=project, group=groups[group], relation=relation)
+    for steward, level, day, decision in spec.get("maturity", []):
+        services.maturity_step_add(
+            project=project, steward=steward, level=level, date=_day(day), decision_url=decision
+        )
+    for api, version in spec.get("apis", []):
+        services.api_version_add(project=project, api=api, version=version)
+    for kind, name, url in spec.get("channels", []):
+        services.channel_add(project=project, kind=kind, name=name, url=url)
+    for position, (label, url) in enumerate(spec.get("tie_ins", [])):
+        services.tie_in_add(project=project, label=label, url=url, position=position)
+    return project
+
+
+def _feature_matrix(project: Project, releases: dict[str, Release]):
+    for position, (name, cells) in enumerate(FEATURE_MATRIX.items()):
+        feature = services.feature_create(project=project, name=name, position=position)
+        for version, pulls in cells.items():
+            services.feature_status_set(
+                feature=feature,
+                release=releases[version],
+                supported=pulls is not None,
+                pull_requests=[f"{PULL}{number}" for number in pulls or []],
+            )
+
+
+def _proposal(
+    spec: dict,
+    kubernetes: Project,
+    releases: dict[str, Release],
+    people: dict[str, Person],
+    groups: dict[str, Group],
+) -> Proposal:
+    milestones = {
+        f"{stage}_milestone": releases[version] for stage, version in spec["milestones"].items()
+    }
+    first = spec.get("planned_first", {})
+    planned = {f"{stage}_milestone": releases[v] for stage, v in first.items() if stage != "latest"}
+    proposal = services.proposal_create(
+        project=kubernetes,
+        number=spec["number"],
+        title=spec["title"],
+        summary=spec["summary"],
+        owning_group=groups[spec["group"]],
+        links=services.ProposalLinks(
+            participating_groups=[groups[slug] for slug in spec.get("participating", [])],
+            authors=[people[handle] for handle in spec["authors"]],
+            reviewers=[people[handle] for handle in spec["reviewers"]],
+            approvers=[people[handle] for handle in spec["approvers"]],
+            prr_approvers={stage: people[handle] for stage, handle in spec["prr"].items()},
+            feature_gates=spec["gates"],
+        ),
+        status=spec["status"],
+        stage=spec["stage"],
+        latest_milestone=releases[first.get("latest", spec["latest"])],
+        **{**milestones, **planned},
+        disable_supported=spec["disable_supported"],
+        creation_date=_day(spec["created"]),
+        last_updated=_day(spec["updated"]),
+        tracking_issue_url=f"{ENHANCEMENTS}/issues/{spec['number']}",
+    )
+    document = f"{ENHANCEMENTS}/tree/master/keps/{spec['group']}/{proposal.slug}"
+    latest = releases[spec["latest"]]
+    services.proposal_update(
+        proposal=proposal, document_url=document, latest_milestone=latest, **milestones
+    )
+    return proposal
+
+
+@transaction.atomic
+def load():
+    """Add the demo's project list, releases, feature table and proposals that are missing."""
+    groups = {slug: _group(slug) for slug in GROUPS}
+    areas = {}
+    for position, (slug, name) in enumerate(AREAS):
+        area = ProjectArea.objects.filter(slug=slug).first()
+        areas[slug] = area or services.area_create(slug=slug, name=name, position=position)
+    for spec in PROJECTS:
+        if not Project.objects.filter(slug=spec["slug"]).exists():
+            _project(spec, areas[spec["area"]], groups)
+
+    kubernetes = Project.objects.get(slug="kubernetes")
+    releases = {}
+    for version, dates in RELEASES.items():
+        release = Release.objects.filter(project=kubernetes).with_version(version).first()
+        releases[version] = release or services.release_create(
+            project=kubernetes,
+            version=version,
+            **dict(zip(RELEASE_DATE_FIELDS, map(_day, dates), strict=True)),
+        )
+    provider = Project.objects.get(slug="cloud-provider-azure")
+    if not Feature.objects.filter(project=provider).exists():
+        _feature_matrix(provider, releases)
+    new = [
+        spec
+        for spec in PROPOSALS
+        if not Proposal.objects.filter(project=kubernetes, number=spec["number"]).exists()
+    ]
+    people = {handle: _person(handle) for handle in PEOPLE} if new else {}
+    for spec in new:
+        _proposal(spec, kubernetes, releases, people, groups)

@@ -1,0 +1,62 @@
+"""The admin, where staff edit everything: pages open, rules show, flags clear after review."""
+
+import pytest
+
+from projects.models import Proposal, ProposalStatus, Stage
+from projects.services import proposal_import
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["projectarea", "project", "release", "feature", "proposal"],
+)
+def test_admin_lists_and_forms_open(admin_client, demo_data, model):
+    assert admin_client.get(f"/admin/projects/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/projects/{model}/add/").status_code == 200
+    assert admin_client.get(f"/admin/projects/{model}/?q=kube").status_code == 200
+
+
+def test_admin_edits_a_proposal_with_its_history(admin_client, demo_data):
+    proposal = Proposal.objects.get(number=3299)
+    assert admin_client.get(f"/admin/projects/proposal/{proposal.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/projects/proposal/{proposal.pk}/history/").status_code == 200
+    assert admin_client.get("/admin/projects/project/?maturity=graduated").status_code == 200
+
+
+def test_clear_flags_action_only_clears_what_follows_the_rules(admin_client, demo_data):
+    project = Proposal.objects.get(number=3299).project
+    fixable = proposal_import(
+        project=project,
+        source_path="a.yaml",
+        title="A",
+        number=9001,
+        slug="a",
+        owning_group=Proposal.objects.get(number=3299).owning_group,
+        problems=["odd status"],
+    )
+    broken = proposal_import(
+        project=project,
+        source_path="b.yaml",
+        title="B",
+        number=9002,
+        slug="b",
+        status=ProposalStatus.IMPLEMENTED,
+        stage=Stage.BETA,
+    )
+    assert (
+        admin_client.get("/admin/projects/proposal/?flagged=yes").content.decode().count("KEP-900")
+        >= 2
+    )
+    response = admin_client.post(
+        "/admin/projects/proposal/",
+        {"action": "clear_flags", "_selected_action": [fixable.pk, broken.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Cleared the flags of 1 proposal." in page
+    assert "KEP-9002 still breaks a rule" in page
+    fixable.refresh_from_db()
+    broken.refresh_from_db()
+    assert fixable.flags == [] and broken.flags
