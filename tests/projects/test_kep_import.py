@@ -325,8 +325,8 @@ def test_production_readiness_approvers_come_from_their_own_files(kubernetes, gr
     # 0752 is 752, not octal 490; a review for a skipped or missing proposal is reported.
     assert "keps/prod-readiness/sig-network/752.yaml: kep-number 752: no proposal has it" in output
     assert (
-        f"keps/prod-readiness/sig-api-machinery/4355.yaml: kep-number 4355: its proposal {INVALID} was skipped"
-        in output
+        "keps/prod-readiness/sig-api-machinery/4355.yaml: kep-number 4355: "
+        f"its proposal {INVALID} was skipped" in output
     )
     assert "keps/prod-readiness/template/nnnn.yaml" in output.splitlines()[-3]
 
