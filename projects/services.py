@@ -463,6 +463,10 @@ class _KepImport:
             self.pending, self.notes = [], []
         self.link_replacements()
         report = self.report
+        read = {record.path for record in self.records} | {each.path for each in report.skipped}
+        imported_before = self.project.proposals.exclude(source_path="")
+        for path in sorted(set(imported_before.values_list("source_path", flat=True)) - read):
+            report.problems.append(Problem(path, "imported before, but the file is gone: kept"))
         report.skipped.sort(key=lambda problem: problem.path)
         report.problems.sort(key=lambda problem: problem.path)
         names = {"created": "imported", "updated": "updated", "unchanged": "unchanged"}

@@ -542,7 +542,11 @@ def _attach_prr(
             for problem in directory.skipped
             if _directory_number(PurePosixPath(problem.path).parent.name) == prr.number
         ]
-        reason = f"its proposal {skipped[0]} was skipped" if skipped else "no proposal has it"
+        reason = (
+            f"its proposal {skipped[0]} was skipped"
+            if skipped
+            else f"no proposal of {prr.sig} has this number"
+        )
         directory.problems.append(Problem(prr.path, f"kep-number {prr.number}: {reason}: ignored"))
         return
     record.prr_path = prr.path
@@ -556,6 +560,9 @@ def read_keps(root: Path, *, repository: str = ENHANCEMENTS_REPOSITORY) -> KepDi
         root = root / "keps"
     if not root.is_dir():
         raise FileNotFoundError(f"{root} is not a directory")
+    if root.name != "keps":
+        # Paths are stored as keps/<sig>/...: a SIG's directory alone would be misread.
+        raise FileNotFoundError(f"{root} is not a keps/ directory")
     directory = KepDirectory()
     for relative in sorted(file.relative_to(root).as_posix() for file in root.rglob(KEP_FILE)):
         path = f"keps/{relative}"

@@ -252,7 +252,7 @@ def test_milestones_become_releases_of_the_project(kubernetes, groups):
 
 
 def test_a_shared_number_stays_with_the_file_that_has_its_production_readiness_review(
-    kubernetes, groups
+    kubernetes, groups, client
 ):
     import_keps()
     node = proposal("sig-node/2133-kubelet-credential-providers")
@@ -264,6 +264,7 @@ def test_a_shared_number_stays_with_the_file_that_has_its_production_readiness_r
         "kept without a number."
     ]
     assert cloud.get_absolute_url() == "/enhancements/2133-out-of-tree-credential-provider/"
+    assert "Out-of-Tree Credential Providers" in client.get(cloud.get_absolute_url()).text
     process = proposal("sig-architecture/0000-kep-process")
     assert process.number is None
     assert process.flags[0].startswith("kep-number 0 is not a proposal number")
@@ -323,7 +324,10 @@ def test_production_readiness_approvers_come_from_their_own_files(kubernetes, gr
     assert handles(credentials, prr) == ["deads2k", "deads2k"]
     assert handles(proposal("sig-cloud-provider/2133-out-of-tree-credential-provider"), prr) == []
     # 0752 is 752, not octal 490; a review for a skipped or missing proposal is reported.
-    assert "keps/prod-readiness/sig-network/752.yaml: kep-number 752: no proposal has it" in output
+    assert (
+        "keps/prod-readiness/sig-network/752.yaml: kep-number 752: no proposal of sig-network"
+        in output
+    )
     assert (
         "keps/prod-readiness/sig-api-machinery/4355.yaml: kep-number 4355: "
         f"its proposal {INVALID} was skipped" in output
@@ -357,6 +361,19 @@ def test_a_changed_file_updates_its_proposal(kubernetes, groups, tmp_path):
     assert "status 'imlpemented' read as implemented" not in smt.flags
     assert handles(smt, "author") == ["ffromani"]
     assert smt.history.count() == 2
+
+
+def test_a_proposal_whose_file_is_gone_is_kept_and_reported(kubernetes, groups, tmp_path):
+    keps = shutil.copytree(DATA, tmp_path / "keps")
+    import_keps(keps)
+    shutil.rmtree(keps / "sig-node/281-dynamic-kubelet-configuration")
+    output = import_keps(keps)
+    assert (
+        "keps/sig-node/281-dynamic-kubelet-configuration/kep.yaml: imported before, but the file "
+        "is gone: kept"
+    ) in output
+    assert "22 kep.yaml files: 0 imported, 0 updated, 21 unchanged, 1 skipped" in output
+    assert proposal("sig-node/281-dynamic-kubelet-configuration").number == 281
 
 
 def test_a_file_failing_midway_stores_nothing_of_it_and_the_rest_imports(kubernetes, tmp_path):
@@ -405,6 +422,8 @@ def test_an_unknown_project_or_directory_is_an_error(kubernetes, tmp_path):
         import_keps(DATA, "--project", "etcd")
     with pytest.raises(CommandError, match="is not a directory"):
         import_keps(tmp_path / "missing")
+    with pytest.raises(CommandError, match="sig-node is not a keps/ directory"):
+        import_keps(DATA / "sig-node")
 
 
 def test_a_proposal_entered_by_hand_is_taken_over_by_its_file(kubernetes, groups):
