@@ -570,16 +570,13 @@ class _KepImport:
                     else:
                         wanted[other.source_path].add(proposal.pk)
         current: dict[int, set[int]] = {}
-        links = Proposal.replaces.through.objects.filter(
-            from_proposal__in=[proposal.pk for proposal in self.imported.values()]
-        )
+        links = Proposal.replaces.through.objects.filter(from_proposal__project=self.project)
         for source, target in links.values_list("from_proposal_id", "to_proposal_id"):
             current.setdefault(source, set()).add(target)
         for path, targets in wanted.items():
             proposal = self.imported[path]
             if current.get(proposal.pk, set()) != targets:
-                with transaction.atomic():
-                    proposal.replaces.set(targets)
+                proposal.replaces.set(targets)
                 if self.outcomes[path] == "unchanged":
                     self.outcomes[path] = "updated"
 
@@ -588,10 +585,11 @@ class _KepImport:
 def keps_import(*, project: Project, directory: KepDirectory) -> KepImportReport:
     """Bring `project`'s proposals in line with a read keps/ directory, one file at a time.
 
-    Each file is atomic (a savepoint; the run commits once, which SQLite needs to be quick):
-    it is imported (created, updated, or left untouched when
-    nothing changed) with the groups, people and releases it names, created when missing; or,
-    when the database cannot hold one of its values, skipped with the reason and nothing of it
-    stored. Broken editing rules and reading problems are kept as the proposal's flags.
+    Each file is atomic: it is imported (created, updated, or left untouched when nothing
+    changed) with the groups, people and releases it names, created when missing; or, when the
+    database cannot hold one of its values, skipped with the reason and nothing of it stored.
+    Broken editing rules and reading problems are kept as the proposal's flags. Once every file
+    is in, proposals are linked to those they replace.
     """
+    # One transaction with a savepoint per file: a commit per file makes SQLite several times slower.
     return _KepImport(project, directory).run()

@@ -376,6 +376,29 @@ def test_a_proposal_whose_file_is_gone_is_kept_and_reported(kubernetes, groups, 
     assert proposal("sig-node/281-dynamic-kubelet-configuration").number == 281
 
 
+def test_replaced_proposals_are_linked_both_ways_once_every_file_is_in(kubernetes, tmp_path):
+    keps = tmp_path / "keps"
+    files = {
+        "1-old": "superseded-by: ['/keps/sig-new/3-newest/']\n",
+        "2-older": "",
+        "3-newest": "replaces: ['KEP-2', 'https://docs.google.com/document/d/1', KEP-9]\n",
+    }
+    for directory, extra in files.items():
+        number, _, title = directory.partition("-")
+        path = keps / "sig-new" / directory / "kep.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"title: {title}\nkep-number: {number}\nowning-sig: sig-new\n{extra}")
+    output = import_keps(keps)
+    newest = proposal("sig-new/3-newest")
+    assert sorted(newest.replaces.values_list("number", flat=True)) == [1, 2]
+    assert list(proposal("sig-new/1-old").superseded_by.all()) == [newest]
+    assert (
+        "keps/sig-new/3-newest/kep.yaml: replaces KEP-9, which is not an imported proposal: "
+        "not linked"
+    ) in output
+    assert "0 imported, 0 updated, 3 unchanged" in import_keps(keps)
+
+
 def test_a_file_failing_midway_stores_nothing_of_it_and_the_rest_imports(kubernetes, tmp_path):
     keps = tmp_path / "keps"
     base = "title: {title}\nkep-number: {number}\nowning-sig: sig-new\nstatus: provisional\n"
