@@ -591,5 +591,5 @@ def keps_import(*, project: Project, directory: KepDirectory) -> KepImportReport
     Broken editing rules and reading problems are kept as the proposal's flags. Once every file
     is in, proposals are linked to those they replace.
     """
-    # One transaction with a savepoint per file: a commit per file makes SQLite several times slower.
+    # One transaction, a savepoint per file: a commit per file makes SQLite several times slower.
     return _KepImport(project, directory).run()
