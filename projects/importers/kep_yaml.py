@@ -20,6 +20,9 @@ of the record, which the import stores as the proposal's flags:
 - people: "@x", "x", "“@x”" and "@x " are @x; TBD and none are no one; "@x - for the API" is @x;
   a SIG or a sentence where a handle belongs is left out.
 - kep-number 0 or missing: kept without a number; a number unlike its directory's is flagged.
+
+Not read, as proposals have no place for them: editor (replaced by approvers in the format),
+see-also, metrics.
 """
 
 import dataclasses
