@@ -27,7 +27,7 @@ def test_admin_edits_a_proposal_with_its_history(admin_client, demo_data):
 
 def test_clear_flags_action_only_clears_what_follows_the_rules(admin_client, demo_data):
     project = Proposal.objects.get(number=3299).project
-    fixable = proposal_import(
+    fixable, _ = proposal_import(
         project=project,
         source_path="a.yaml",
         title="A",
@@ -36,7 +36,7 @@ def test_clear_flags_action_only_clears_what_follows_the_rules(admin_client, dem
         owning_group=Proposal.objects.get(number=3299).owning_group,
         problems=["odd status"],
     )
-    broken = proposal_import(
+    broken, _ = proposal_import(
         project=project,
         source_path="b.yaml",
         title="B",

@@ -98,7 +98,8 @@ def _import(project, **fields):
         "owning_group": GroupFactory(),
         **fields,
     }
-    return services.proposal_import(project=project, **values)
+    proposal, _ = services.proposal_import(project=project, **values)
+    return proposal
 
 
 def test_import_keeps_a_proposal_that_breaks_rules_and_flags_each(kubernetes):
