@@ -187,6 +187,7 @@ class RoleKind(models.TextChoices):
     MEMBER = "member", "Member"
     LIAISON = "liaison", "Liaison"
     SECRETARY = "secretary", "Secretary"
+    BOARD_REP = "board_rep", "Governing board representative"
 
 
 LEADERSHIP_KINDS = (RoleKind.CHAIR, RoleKind.TECH_LEAD, RoleKind.LEAD)

@@ -1,12 +1,38 @@
 """Writes to governance records: validated, atomic, the one place each rule is applied."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Committee, Group, Person, Role
+from governance.importers.sigs_yaml import (
+    GROUP_LISTS,
+    ChannelRecord,
+    GroupRecord,
+    ImportReport,
+    Mention,
+    SigsDocument,
+    SubprojectRecord,
+    chairs_role_kind,
+    emeritus_role_kinds,
+)
+from governance.models import (
+    Channel,
+    ChannelKind,
+    Committee,
+    CommitteePurpose,
+    Group,
+    GroupKind,
+    GroupStatus,
+    Person,
+    Role,
+    RoleKind,
+    Subproject,
+)
+from governance.signals import sigs_group_imported, sigs_subproject_imported
 
 
 def _apply(instance, fields: dict[str, Any]):
@@ -74,3 +100,360 @@ def role_end(*, role: Role, on: datetime.date | None = None) -> Role:
     role.full_clean()
     role.save(update_fields=["end", "updated_at"])
     return role
+
+
+def _outcome(created: bool, changed: list[str]) -> str:
+    if created:
+        return "created"
+    return "updated" if changed else "unchanged"
+
+
+@transaction.atomic
+def person_upsert(*, handle: str, **fields: Any) -> tuple[Person, str]:
+    """Create the person with this handle (in any case) or bring their fields up to date."""
+    person = Person.objects.filter(handle__iexact=handle).first()
+    if person is None:
+        return person_create(handle=handle, **fields), "created"
+    return person, _outcome(False, _apply(person, {"handle": handle, **fields}))
+
+
+@transaction.atomic
+def group_upsert(*, slug: str, **fields: Any) -> tuple[Group, str]:
+    group = Group.objects.filter(slug=slug).first()
+    created = group is None
+    group = group or Group(slug=slug)
+    return group, _outcome(created, _apply(group, fields))
+
+
+@transaction.atomic
+def group_stakeholders_set(*, group: Group, stakeholders: list[Group]) -> bool:
+    """Make `stakeholders` the SIGs that sponsor `group`; returns whether that changed them."""
+    if {sig.pk for sig in stakeholders} == set(
+        group.stakeholder_groups.values_list("pk", flat=True)
+    ):
+        return False
+    group.stakeholder_groups.set(stakeholders)
+    return True
+
+
+@transaction.atomic
+def group_archive(*, group: Group, reason: str, on: datetime.date | None = None) -> int:
+    """Archive a group and end its current roles; returns how many roles ended."""
+    on = on or timezone.localdate()
+    roles = list(group.roles.current(on).select_related("person", "group"))
+    for role in roles:
+        role_end(role=role, on=on)
+    _apply(group, {"status": GroupStatus.ARCHIVED, "status_since": on, "status_reason": reason})
+    return len(roles)
+
+
+@transaction.atomic
+def channel_upsert(
+    *, group: Group, subproject: Subproject | None = None, kind: str, name: str, **fields: Any
+) -> tuple[Channel, str]:
+    """Create or update the channel `kind`/`name` of a group (or of one of its subprojects)."""
+    channel = Channel.objects.filter(
+        group=group, subproject=subproject, kind=kind, name=name
+    ).first()
+    created = channel is None
+    channel = channel or Channel(group=group, subproject=subproject, kind=kind, name=name)
+    return channel, _outcome(created, _apply(channel, fields))
+
+
+@transaction.atomic
+def channel_delete(*, channel: Channel) -> None:
+    channel.delete()
+
+
+@transaction.atomic
+def subproject_upsert(
+    *, group: Group, name: str, leads: list[Person] | None = None, **fields: Any
+) -> tuple[Subproject, str]:
+    """Create or update a group's subproject; `leads`, when given, become its only leads."""
+    subproject = Subproject.objects.filter(group=group, name=name).first()
+    created = subproject is None
+    subproject = subproject or Subproject(group=group, name=name)
+    changed = _apply(subproject, fields)
+    current = set() if created else set(subproject.leads.values_list("pk", flat=True))
+    if leads is not None and {person.pk for person in leads} != current:
+        subproject.leads.set(leads)
+        changed.append("leads")
+    return subproject, _outcome(created, changed)
+
+
+@transaction.atomic
+def subproject_delete(*, subproject: Subproject) -> None:
+    subproject.delete()
+
+
+# The kinds of channel sigs.yaml can express: the import owns these and leaves every other
+# kind (a forum) to the admins, as it leaves roles it does not list (a secretary).
+SIGS_CHANNEL_KINDS = (
+    ChannelKind.SLACK,
+    ChannelKind.MAILING_LIST,
+    ChannelKind.PRIVATE_MAILING_LIST,
+    ChannelKind.GITHUB_TEAM,
+)
+SIGS_COMMITTEE_PURPOSES = {
+    "committee-steering": CommitteePurpose.STEERING,
+    "committee-code-of-conduct": CommitteePurpose.CODE_OF_CONDUCT,
+    "committee-security-response": CommitteePurpose.SECURITY_RESPONSE,
+}
+
+
+@transaction.atomic
+def sigs_import(*, document: SigsDocument, on: datetime.date | None = None) -> ImportReport:
+    """Bring the database in line with a parsed sigs.yaml, in one transaction.
+
+    Only what changed is saved (a second import of the same file writes nothing, not even
+    history). Current roles missing from the file end on `on` (default today); emeritus leads
+    become leadership roles ending on `on` the first time they are seen; channels and
+    subprojects missing from the file are removed, groups missing from it are archived.
+    A record the database refuses is reported with its place and skipped.
+    """
+    return _SigsImport(document, on or timezone.localdate()).run()
+
+
+def _attempt(report: ImportReport, place: str, service: Callable, **kwargs: Any):
+    """Call a service; a record it refuses is reported at `place` and skipped (None)."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        report.problem(place, f"{' '.join(error.messages)} Skipped.")
+        return None
+
+
+class _SigsImport:
+    def __init__(self, document: SigsDocument, on: datetime.date):
+        self.document = document
+        self.on = on
+        self.report = ImportReport(problems=list(document.problems))
+        self.people: dict[str, Person] = {}
+
+    def run(self) -> ImportReport:
+        for key, record in self.document.people.items():
+            fields: dict[str, Any] = {"name": record.name} if record.name else {}
+            if record.affiliation is not None:
+                fields["affiliation"] = record.affiliation
+            if record.email is not None:
+                fields["private_email"] = record.email
+            result = _attempt(
+                self.report, record.place, person_upsert, handle=record.handle, **fields
+            )
+            if result:
+                self.people[key] = result[0]
+                self.report.count("people", result[1])
+        imported = [
+            (group, record, self.subprojects(group, record))
+            for record in self.document.groups
+            if (group := self.group(record))
+        ]
+        sigs = {sig.name.casefold(): sig for sig in Group.objects.active().of_kind(GroupKind.SIG)}
+        for group, record, _ in imported:
+            self.stakeholders(group, record, sigs)
+        self.archive_missing()
+        self.board_rep()
+        for group, record, subprojects in imported:
+            sigs_group_imported.send(
+                sender=Group,
+                group=group,
+                data=record.data,
+                place=record.place,
+                report=self.report,
+                on=self.on,
+            )
+            for subproject, subrecord in subprojects:
+                sigs_subproject_imported.send(
+                    sender=Subproject,
+                    subproject=subproject,
+                    data=subrecord.data,
+                    place=subrecord.place,
+                    report=self.report,
+                    on=self.on,
+                )
+        return self.report
+
+    def group(self, record: GroupRecord) -> Group | None:
+        fields = {
+            "kind": record.kind,
+            "name": record.name,
+            "mission": record.mission,
+            "label": record.label,
+        }
+        if record.charter_url is not None:
+            fields["charter_url"] = record.charter_url
+        result = _attempt(self.report, record.place, group_upsert, slug=record.slug, **fields)
+        if result is None:
+            return None
+        group, outcome = result
+        if group.status == GroupStatus.ARCHIVED:
+            group_update(
+                group=group, status=GroupStatus.ACTIVE, status_since=self.on, status_reason=""
+            )
+            outcome = "updated"
+        self.report.count("groups", outcome)
+        if group.kind == GroupKind.COMMITTEE and not Committee.objects.filter(group=group).exists():
+            purpose = SIGS_COMMITTEE_PURPOSES.get(group.slug, CommitteePurpose.OTHER)
+            if _attempt(self.report, record.place, committee_set, group=group, purpose=purpose):
+                self.report.count("committee charters", "created")
+        chair_kind = chairs_role_kind(group.kind)
+        current = group.roles.current(self.on).filter(
+            kind__in=(chair_kind, RoleKind.TECH_LEAD, RoleKind.LIAISON)
+        )
+        wanted = [(mention, chair_kind) for mention in record.chairs]
+        wanted += [(mention, RoleKind.TECH_LEAD) for mention in record.tech_leads]
+        if record.liaison:
+            wanted.append((record.liaison, RoleKind.LIAISON))
+        self.roles(group, current, wanted)
+        self.emeritus(group, record.emeritus_leads)
+        self.channels(group, None, record.channels)
+        return group
+
+    def roles(self, group: Group, current, wanted: list[tuple[Mention, str]]) -> None:
+        """Start the wanted roles not held yet, end the current ones no longer wanted."""
+        held = {
+            (role.person.handle.casefold(), role.kind): role
+            for role in current.select_related("person")
+        }
+        for mention, kind in wanted:
+            person = self.people.get(mention.key)
+            if (mention.key, kind) in held:
+                self.report.count("roles", "unchanged")
+                continue
+            if person is None:
+                continue
+            # A person back in a role they held before starts a new term today.
+            returning = group.roles.filter(person=person, kind=kind, end__lte=self.on).exists()
+            started = _attempt(
+                self.report,
+                mention.place,
+                role_create,
+                person=person,
+                group=group,
+                kind=kind,
+                start=self.on if returning else None,
+            )
+            if started:
+                self.report.count("roles", "started")
+        wanted_keys = {(mention.key, kind) for mention, kind in wanted}
+        for key, role in held.items():
+            if key not in wanted_keys and _attempt(
+                self.report, f"{group.slug}: @{role.person.handle}", role_end, role=role, on=self.on
+            ):
+                self.report.count("roles", "ended")
+
+    def emeritus(self, group: Group, mentions: list[Mention]) -> None:
+        """An emeritus lead without a past leadership role gets one, ending today."""
+        past = {
+            role.person.handle.casefold()
+            for role in group.roles.past(self.on)
+            .filter(kind__in=emeritus_role_kinds(group.kind))
+            .select_related("person")
+        }
+        for mention in mentions:
+            person = self.people.get(mention.key)
+            if mention.key in past or person is None:
+                continue
+            if _attempt(
+                self.report,
+                mention.place,
+                role_create,
+                person=person,
+                group=group,
+                kind=RoleKind.LEAD,
+                end=self.on,
+            ):
+                self.report.count("emeritus roles", "created")
+
+    def channels(
+        self, group: Group, subproject: Subproject | None, records: list[ChannelRecord]
+    ) -> None:
+        existing = Channel.objects.filter(
+            group=group, subproject=subproject, kind__in=SIGS_CHANNEL_KINDS
+        )
+        for record in records:
+            result = _attempt(
+                self.report,
+                record.place,
+                channel_upsert,
+                group=group,
+                subproject=subproject,
+                kind=record.kind,
+                name=record.name,
+                url=record.url,
+                description=record.description,
+            )
+            if result:
+                self.report.count("channels", result[1])
+        listed = {(record.kind, record.name) for record in records}
+        for channel in existing:
+            if (channel.kind, channel.name) not in listed:
+                channel_delete(channel=channel)
+                self.report.count("channels", "removed")
+
+    def subprojects(
+        self, group: Group, record: GroupRecord
+    ) -> list[tuple[Subproject, SubprojectRecord]]:
+        imported = []
+        for subrecord in record.subprojects:
+            result = _attempt(
+                self.report,
+                subrecord.place,
+                subproject_upsert,
+                group=group,
+                name=subrecord.name,
+                description=subrecord.description,
+                owners_files=subrecord.owners_files,
+                leads=[self.people[m.key] for m in subrecord.leads if m.key in self.people],
+            )
+            if result:
+                self.report.count("subprojects", result[1])
+                self.channels(group, result[0], subrecord.channels)
+                imported.append((result[0], subrecord))
+        listed = {subrecord.name for subrecord in record.subprojects}
+        for subproject in group.subprojects.exclude(name__in=listed):
+            subproject_delete(subproject=subproject)
+            self.report.count("subprojects", "removed")
+        return imported
+
+    def stakeholders(self, group: Group, record: GroupRecord, sigs: dict[str, Group]) -> None:
+        wanted = []
+        for name, place in record.stakeholder_names:
+            sig = sigs.get(name.casefold())
+            if sig is None:
+                self.report.problem(place, f"there is no SIG named {name!r}: skipped")
+            else:
+                wanted.append(sig)
+        if group_stakeholders_set(group=group, stakeholders=wanted):
+            self.report.count("stakeholder lists", "updated")
+
+    def board_rep(self) -> None:
+        """gb_rep: the steering committee's representative on the governing board."""
+        steering = (
+            Group.objects.active().filter(committee__purpose=CommitteePurpose.STEERING).first()
+        )
+        if steering is None:
+            if self.document.board_rep:
+                self.report.problem("gb_rep", "there is no steering committee: skipped")
+            return
+        rep = self.document.board_rep
+        current = steering.roles.current(self.on).filter(kind=RoleKind.BOARD_REP)
+        self.roles(steering, current, [(rep, RoleKind.BOARD_REP)] if rep else [])
+
+    def archive_missing(self) -> None:
+        """Groups of the file's kinds that it no longer lists are archived, never deleted."""
+        missing = (
+            Group.objects.active()
+            .filter(kind__in=GROUP_LISTS.values())
+            .exclude(slug__in=self.document.listed_slugs)
+        )
+        if not self.document.every_group_identified:
+            if missing.exists():
+                self.report.problem(
+                    "sigs.yaml", "a group has no dir: groups missing from the file stay active"
+                )
+            return
+        for group in missing:
+            ended = group_archive(group=group, reason="No longer listed in sigs.yaml.", on=self.on)
+            self.report.count("groups", "archived")
+            self.report.count("roles", "ended", ended)
