@@ -4,7 +4,8 @@ A meeting in sigs.yaml is free text: day ("Tuesday", "third Wednesday", "Thursda
 February 15th 2024)"), time ("9:00", "09:00", "2PM"), tz ("PT (Pacific Time)", "Poland", "IST")
 and frequency ("biweekly starting Tuesday Feb 11, 2025", "monthly - Wednesday, after the fourth
 Tuesday, every month"). `read_meeting` turns one mapping into a `MeetingReading` without touching
-the database; its schedule's status says how far the text could be read:
+the database (meetings.services applies it); its schedule's status says how far the text could be
+read:
 
 - read: a whole schedule. Its first date is the text's own start date, else the first date on or
   after the import date: a weekly or monthly-on-the-nth-weekday rule has no phase to guess.
@@ -26,6 +27,7 @@ from typing import Any
 from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.text import slugify
 
 from meetings.recurrence import WEEKDAYS, Frequency, WeekOfMonth
 
@@ -168,7 +170,14 @@ class ScheduleReading:
         if day.weekday() != self.weekday:
             weekday = self.weekday_name
             return f"{day:%A %Y-%m-%d} is not a {weekday}: the meeting is on {weekday}s."
-        if self.frequency == Frequency.WEEKLY or self.week_of_month is None:
+        if self.frequency == Frequency.WEEKLY:
+            if self.first_date and (day - self.first_date).days % (7 * self.interval):
+                return (
+                    f"{day:%A %Y-%m-%d} is not in the weeks of this rule: every "
+                    f"{self.interval} weeks from {self.first_date:%Y-%m-%d}."
+                )
+            return ""
+        if self.frequency == Frequency.MONTHLY and self.week_of_month is None:
             return ""
         if _first_on_or_after(self, day) != day:
             return f"{day:%A %Y-%m-%d} is not a date of this rule."
@@ -211,6 +220,11 @@ def _visible(text: str) -> str:
 def source_text(fields: Mapping[str, str]) -> str:
     """The schedule's text as the file gives it: one "key: value" line per key."""
     return "\n".join(f"{key}: {fields[key]}" for key in SCHEDULE_KEYS if fields.get(key))
+
+
+def meeting_slug(group_slug: str, subproject_name: str, title: str) -> str:
+    """ "sig-network-gateway-api-gateway-api-meeting-americas": group, subproject and title."""
+    return slugify(f"{group_slug} {subproject_name} {title}")[:120].strip("-")
 
 
 def read_meeting(raw: Mapping[str, Any], *, on: datetime.date) -> MeetingReading:
