@@ -27,13 +27,20 @@ TIMING_FIELDS = (
 
 def _save_changes(instance, fields: dict[str, Any]) -> list[str]:
     """Set `fields` on `instance`, validate and save it when new or changed; the changed names."""
-    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
+    before = {name: getattr(instance, name) for name in fields}
+    changed = [name for name, value in fields.items() if before[name] != value]
     for name in changed:
         setattr(instance, name, fields[name])
-    if instance.pk is not None and set(changed) & set(TIMING_FIELDS):
-        instance.sequence += 1
     if changed or instance.pk is None:
-        instance.full_clean()
+        try:
+            instance.full_clean()
+        except ValidationError:
+            # The caller's object stays as it is stored.
+            for name in changed:
+                setattr(instance, name, before[name])
+            raise
+        if instance.pk is not None and set(changed) & set(TIMING_FIELDS):
+            instance.sequence += 1
         instance.save()
     return changed
 
