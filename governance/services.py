@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.importers.sigs_yaml import (
+    CHANNEL_KINDS,
     GROUP_LISTS,
     ChannelRecord,
     GroupRecord,
@@ -21,7 +22,6 @@ from governance.importers.sigs_yaml import (
 )
 from governance.models import (
     Channel,
-    ChannelKind,
     Committee,
     CommitteePurpose,
     Group,
@@ -186,14 +186,6 @@ def subproject_delete(*, subproject: Subproject) -> None:
     subproject.delete()
 
 
-# The kinds of channel sigs.yaml can express: the import owns these and leaves every other
-# kind (a forum) to the admins, as it leaves roles it does not list (a secretary).
-SIGS_CHANNEL_KINDS = (
-    ChannelKind.SLACK,
-    ChannelKind.MAILING_LIST,
-    ChannelKind.PRIVATE_MAILING_LIST,
-    ChannelKind.GITHUB_TEAM,
-)
 SIGS_COMMITTEE_PURPOSES = {
     "committee-steering": CommitteePurpose.STEERING,
     "committee-code-of-conduct": CommitteePurpose.CODE_OF_CONDUCT,
@@ -306,7 +298,7 @@ class _SigsImport:
             wanted.append((record.liaison, RoleKind.LIAISON))
         self.roles(group, current, wanted)
         self.emeritus(group, record.emeritus_leads)
-        self.channels(group, None, record.channels)
+        self.channels(group, None, record.channels, record.unread_channel_kinds)
         return group
 
     def roles(self, group: Group, current, wanted: list[tuple[Mention, str]]) -> None:
@@ -366,11 +358,15 @@ class _SigsImport:
                 self.report.count("emeritus roles", "created")
 
     def channels(
-        self, group: Group, subproject: Subproject | None, records: list[ChannelRecord]
+        self,
+        group: Group,
+        subproject: Subproject | None,
+        records: list[ChannelRecord],
+        unread_kinds: set[str],
     ) -> None:
-        existing = Channel.objects.filter(
-            group=group, subproject=subproject, kind__in=SIGS_CHANNEL_KINDS
-        )
+        """Sync the kinds of channel sigs.yaml holds; other kinds (a forum) are the admins'."""
+        synced = set(CHANNEL_KINDS.values()) - unread_kinds
+        existing = Channel.objects.filter(group=group, subproject=subproject, kind__in=synced)
         for record in records:
             result = _attempt(
                 self.report,
@@ -408,7 +404,7 @@ class _SigsImport:
             )
             if result:
                 self.report.count("subprojects", result[1])
-                self.channels(group, result[0], subrecord.channels)
+                self.channels(group, result[0], subrecord.channels, subrecord.unread_channel_kinds)
                 imported.append((result[0], subrecord))
         listed = {subrecord.name for subrecord in record.subprojects}
         for subproject in group.subprojects.exclude(name__in=listed):

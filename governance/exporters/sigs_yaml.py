@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from governance.importers.sigs_yaml import (
+    CHANNEL_KINDS,
     CONTACT_KEYS,
     DEFAULT_CHARTER_BASE,
     GROUP_KEYS,
@@ -172,11 +173,7 @@ class _Exporter:
     def contact(self, channels: list[Channel]) -> dict[str, Any]:
         """sigs.yaml has one Slack channel and one list of each kind: the first is written."""
         contact: dict[str, Any] = {}
-        keys = {
-            ChannelKind.SLACK: "slack",
-            ChannelKind.MAILING_LIST: "mailing_list",
-            ChannelKind.PRIVATE_MAILING_LIST: "private_mailing_list",
-        }
+        keys = {kind: key for key, kind in CHANNEL_KINDS.items()}
         for channel in sorted(channels, key=lambda c: (c.kind, c.name)):
             if channel.is_private and not self.include_private:
                 continue

@@ -51,6 +51,13 @@ SUBPROJECT_KEYS = ("name", "description", "contact", "owners", "leads", "meeting
 SUBPROJECT_CONTACT_KEYS = ("slack", "mailing_list", "private_mailing_list", "teams")
 PERSON_KEYS = ("github", "name", "company", "email")
 TEAM_KEYS = ("name", "description")
+# The channels a contact mapping can hold, by key.
+CHANNEL_KINDS = {
+    "slack": ChannelKind.SLACK,
+    "mailing_list": ChannelKind.MAILING_LIST,
+    "private_mailing_list": ChannelKind.PRIVATE_MAILING_LIST,
+    "teams": ChannelKind.GITHUB_TEAM,
+}
 
 # libyaml's loader when it is installed: several times faster on the real file.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -152,6 +159,8 @@ class SubprojectRecord:
     owners_files: list[str]
     leads: list[Mention]
     channels: list[ChannelRecord]
+    # Kinds of channel whose entry could not be read: their stored channels are kept.
+    unread_channel_kinds: set[str]
     data: Mapping[str, Any]
 
 
@@ -170,6 +179,7 @@ class GroupRecord:
     emeritus_leads: list[Mention]
     liaison: Mention | None
     channels: list[ChannelRecord]
+    unread_channel_kinds: set[str]
     subprojects: list[SubprojectRecord]
     stakeholder_names: list[tuple[str, str]]  # (SIG name, place)
     data: Mapping[str, Any]
@@ -315,10 +325,9 @@ class _Parser:
             for key in LEADERSHIP_KEYS
         }
         contact = self.mapping(entry.get("contact") or {}, f"{place}.contact", CONTACT_KEYS)
-        contact = contact or {}
-        channels = self.channels(contact, f"{place}.contact")
+        channels, unread = self.channels(contact, f"{place}.contact")
         liaison = None
-        if contact.get("liaison") is not None:
+        if contact and contact.get("liaison") is not None:
             liaison = self.person(contact["liaison"], f"{place}.contact.liaison")
         return GroupRecord(
             kind=kind,
@@ -333,6 +342,7 @@ class _Parser:
             emeritus_leads=leaders["emeritus_leads"],
             liaison=liaison,
             channels=channels,
+            unread_channel_kinds=unread,
             subprojects=self.subprojects(entry.get("subprojects"), f"{place}.subprojects"),
             stakeholder_names=stakeholder_names,
             data=entry,
@@ -400,7 +410,7 @@ class _Parser:
             validate_email(email)
         except ValidationError:
             # The address is private: the report does not repeat it.
-            self.problem(place, "not a valid email address: ignored")
+            self.problem(place, "not a valid email address: skipped")
             return None
         return email
 
@@ -427,27 +437,36 @@ class _Parser:
         elif record.email and not first.email:
             first.email = record.email
 
-    def channels(self, contact: dict, place: str) -> list[ChannelRecord]:
+    def channels(self, contact: dict | None, place: str) -> tuple[list[ChannelRecord], set[str]]:
+        """A contact's channels, and the kinds whose entry was unreadable (None: every kind)."""
+        if contact is None:
+            return [], set(CHANNEL_KINDS.values())
         channels: list[ChannelRecord] = []
+        unread: set[str] = set()
         if contact.get("slack") is not None:
             name = self.token(contact["slack"], f"{place}.slack")
             if name:
                 channels.append(ChannelRecord(ChannelKind.SLACK, name, f"{place}.slack"))
-        for key, kind in (
-            ("mailing_list", ChannelKind.MAILING_LIST),
-            ("private_mailing_list", ChannelKind.PRIVATE_MAILING_LIST),
-        ):
+            else:
+                unread.add(ChannelKind.SLACK)
+        for key in ("mailing_list", "private_mailing_list"):
             if contact.get(key) is not None:
-                channel = self.mailing_list(contact[key], f"{place}.{key}", kind)
+                channel = self.mailing_list(contact[key], f"{place}.{key}", CHANNEL_KINDS[key])
                 if channel:
                     channels.append(channel)
-        for index, team in enumerate(self.sequence(contact.get("teams"), f"{place}.teams")):
+                else:
+                    unread.add(CHANNEL_KINDS[key])
+        teams = contact.get("teams")
+        if teams is not None and not isinstance(teams, list):
+            unread.add(ChannelKind.GITHUB_TEAM)
+        for index, team in enumerate(self.sequence(teams, f"{place}.teams")):
             team_place = f"{place}.teams[{index}]"
             team = self.mapping(team, team_place, TEAM_KEYS)
             name = team and self.token(team.get("name"), f"{team_place}.name")
             if not name:
                 if team is not None:
                     self.problem(team_place, "a team without a name: skipped")
+                unread.add(ChannelKind.GITHUB_TEAM)
                 continue
             description = self.text(team.get("description"), f"{team_place}.description")
             channels.append(
@@ -462,7 +481,7 @@ class _Parser:
                 self.problem(channel.place, f"duplicate of {same.place}: skipped")
             else:
                 unique.append(channel)
-        return unique
+        return unique, unread
 
     def mailing_list(self, value: Any, place: str, kind: str) -> ChannelRecord | None:
         """A list given as an address, or as a web page whose last part names it."""
@@ -515,13 +534,15 @@ class _Parser:
         contact = self.mapping(
             entry.get("contact") or {}, f"{place}.contact", SUBPROJECT_CONTACT_KEYS
         )
+        channels, unread = self.channels(contact, f"{place}.contact")
         return SubprojectRecord(
             name=name,
             place=place,
             description=self.text(entry.get("description"), f"{place}.description"),
             owners_files=owners,
             leads=self.people_list(entry.get("leads"), f"{place}.leads"),
-            channels=self.channels(contact or {}, f"{place}.contact"),
+            channels=channels,
+            unread_channel_kinds=unread,
             data=entry,
         )
 

@@ -279,7 +279,7 @@ def test_problems_are_reported_with_their_place_and_the_rest_imports(import_file
         f"{node}.leadership.chairs[2].github: 'not a handle!' is not a valid GitHub handle: "
         "skipped",
         f"{node}.leadership.chairs[3]: @mrunalp is already at {node}.leadership.chairs[0]: skipped",
-        f"{node}.leadership.tech_leads[0].email: not a valid email address: ignored",
+        f"{node}.leadership.tech_leads[0].email: not a valid email address: skipped",
         f"{node}.contact.mailing_list: invisible character(s) removed: U+200B ZERO WIDTH SPACE",
         f"{node}.contact.liaison: @sergeykanzhelev is written @SergeyKanzhelev at "
         f"{node}.leadership.tech_leads[0]",
@@ -315,6 +315,22 @@ def test_problems_are_reported_with_their_place_and_the_rest_imports(import_file
     assert Group.objects.get(slug="sig-node").name == "Node"
     lts = Group.objects.get(slug="wg-lts")
     assert list(lts.stakeholder_groups.values_list("slug", flat=True)) == ["sig-node"]
+
+
+def test_an_unreadable_entry_leaves_what_is_stored_alone(import_file):
+    import_file("sigs_small.yaml")
+    text = (DATA / "sigs_small.yaml").read_text()
+    broken = text.replace("kubernetes.io/g/sig-network\n", "kubernetes io/g/sig network\n")
+
+    report = sigs_import(document=parse(broken))
+
+    assert [str(problem) for problem in report.problems] == [
+        f"sigs[1] (sig-network){place}.mailing_list: not a valid http(s) URL: "
+        "'https://groups.google.com/a/kubernetes io/g/sig network': skipped"
+        for place in (".contact", ".subprojects[2] (network-policy).contact")
+    ]
+    assert report.changes == 0
+    assert Channel.objects.filter(name="sig-network", kind=ChannelKind.MAILING_LIST).count() == 2
 
 
 def test_a_record_the_database_refuses_is_reported_and_skipped(import_file):

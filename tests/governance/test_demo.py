@@ -1,0 +1,111 @@
+"""load_demo: the demo community, from each installed app's demo module."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from config.management.commands.load_demo import demo_modules
+from governance.models import (
+    Channel,
+    ChannelKind,
+    Committee,
+    CommitteePurpose,
+    Group,
+    GroupKind,
+    Person,
+    Role,
+    RoleKind,
+)
+from governance.services import group_create
+from tests.governance.demo_app import demo as demo_app
+from tests.governance.snapshot import governance_snapshot, row_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_community():
+    assert load_demo() == "Loaded governance.demo\n"
+
+    assert set(Group.objects.values_list("slug", flat=True)) == {
+        "committee-steering",
+        "committee-security-response",
+        "committee-code-of-conduct",
+        "sig-architecture",
+        "sig-network",
+        "sig-node",
+        "sig-storage",
+        "sig-windows",
+        "sig-auth",
+        "sig-release",
+        "wg-lts",
+        "wg-gateway-api",
+    }
+    steering = Committee.objects.get(purpose=CommitteePurpose.STEERING)
+    assert (steering.seats, steering.max_seats_per_affiliation, steering.term_months) == (3, 1, 24)
+    members = Person.objects.filter(
+        roles__in=Role.objects.current().filter(group=steering.group, kind=RoleKind.MEMBER)
+    )
+    assert len({member.affiliation for member in members}) == members.count() == 3
+    security = Committee.objects.get(purpose=CommitteePurpose.SECURITY_RESPONSE)
+    assert security.reporting_email == "security@example.org"
+    assert Person.objects.filter(roles__group=security.group).exclude(private_email="").count() == 3
+    conduct = Committee.objects.get(purpose=CommitteePurpose.CODE_OF_CONDUCT)
+    assert conduct.reporting_email == "conduct@example.org"
+    assert "APIs" in Group.objects.get(slug="sig-architecture").mission
+    lts = Group.objects.get(slug="wg-lts")
+    assert lts.kind == GroupKind.WORKING_GROUP
+    assert set(lts.stakeholder_groups.values_list("slug", flat=True)) == {
+        "sig-architecture",
+        "sig-node",
+        "sig-release",
+    }
+    emeritus = [role for role in Role.objects.past() if role.is_emeritus]
+    assert {role.person.handle for role in emeritus} == {"ryan-jacobs", "david-kim", "hannah-weber"}
+    private = Channel.objects.filter(kind=ChannelKind.PRIVATE_MAILING_LIST)
+    assert private.count() == 3
+    assert all(channel.is_private for channel in private)
+    assert Group.objects.get(slug="sig-release").subprojects.count() == 2
+    for person in Person.objects.all():
+        person.full_clean()
+        assert person.time_zone and person.affiliation
+
+
+def test_loading_the_demo_again_changes_nothing():
+    load_demo()
+    before = (row_counts(), governance_snapshot())
+
+    load_demo()
+
+    assert (row_counts(), governance_snapshot()) == before
+
+
+def test_governance_demo_loads_first_then_the_other_apps_in_order(settings):
+    settings.INSTALLED_APPS = [
+        "tests.governance.demo_app",
+        *settings.INSTALLED_APPS,
+    ]
+    demo_app.loaded.clear()
+
+    assert [module.__name__ for module in demo_modules()][:2] == [
+        "governance.demo",
+        "tests.governance.demo_app.demo",
+    ]
+    assert load_demo() == "Loaded governance.demo\nLoaded tests.governance.demo_app.demo\n"
+    assert demo_app.loaded == [12]
+
+
+def test_the_demo_loads_in_one_transaction(settings):
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "tests.governance.demo_app"]
+    group_create(slug="sig-fails", name="Fails", kind=GroupKind.SIG)
+
+    with pytest.raises(RuntimeError, match="broken"):
+        load_demo()
+
+    assert list(Group.objects.values_list("slug", flat=True)) == ["sig-fails"]
