@@ -7,16 +7,15 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
+        from governance import signals
         from governance.models import Group, Subproject
-        from governance.signals import sigs_group_imported, sigs_subproject_imported
         from meetings import receivers
 
-        # import_sigs brings each group's and subproject's meetings list in with the group.
-        sigs_group_imported.connect(
-            receivers.import_group_meetings, sender=Group, dispatch_uid="meetings-sigs-group"
-        )
-        sigs_subproject_imported.connect(
-            receivers.import_subproject_meetings,
-            sender=Subproject,
-            dispatch_uid="meetings-sigs-subproject",
-        )
+        # import_sigs and export_sigs carry each group's and subproject's meetings list.
+        for signal, receiver, sender in (
+            (signals.sigs_group_imported, receivers.import_group_meetings, Group),
+            (signals.sigs_subproject_imported, receivers.import_subproject_meetings, Subproject),
+            (signals.sigs_group_exporting, receivers.export_group_meetings, Group),
+            (signals.sigs_subproject_exporting, receivers.export_subproject_meetings, Subproject),
+        ):
+            signal.connect(receiver, sender=sender, dispatch_uid=f"meetings.{receiver.__name__}")

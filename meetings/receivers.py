@@ -1,18 +1,21 @@
-"""The meetings lists of sigs.yaml, imported as governance's import_sigs imports each group.
+"""The meetings lists of sigs.yaml, imported and exported with governance's groups.
 
-Connected in MeetingsConfig.ready() to governance.signals. Each list is brought in line with the
-file: meetings are created or updated by slug (group, subproject and title), and imported ones
-no longer in the list are retired (see meetings.services.meetings_retire_imported). The report
-counts meetings by how far their text was read and lists, with its place and text, each one whose
-dates are still to be confirmed or whose text could not be read.
+Connected in MeetingsConfig.ready() to governance.signals. On import, each list is brought in
+line with the file: meetings are created or updated by slug (group, subproject and title), and
+imported ones no longer in the list are retired (meetings.services.meetings_retire_imported).
+The report counts meetings by how far their text was read and lists, with its place and text,
+each one whose dates are still to be confirmed or whose text could not be read. On export, each
+group and subproject gets its meetings back (meetings.exporters.sigs_yaml), one query per list.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from governance.models import Group, Subproject
+from meetings.exporters.sigs_yaml import meeting_entries
 from meetings.importers.sigs_yaml import MeetingReading, Reading, meeting_slug, read_meeting
 from meetings.models import Schedule
 from meetings.services import meeting_import, meetings_retire_imported
@@ -32,6 +35,27 @@ def import_subproject_meetings(
     sender, *, subproject: Subproject, data: Mapping, place: str, report, on, **kwargs
 ):
     _import_meetings(subproject.group, subproject, data, place=place, report=report, on=on)
+
+
+def export_group_meetings(sender, *, group: Group, data: dict, include_private: bool, **kwargs):
+    data["meetings"] = _entries(group, None, include_private=include_private)
+
+
+def export_subproject_meetings(
+    sender, *, subproject: Subproject, data: dict, include_private: bool, **kwargs
+):
+    entries = _entries(subproject.group_id, subproject, include_private=include_private)
+    if entries:
+        data["meetings"] = entries
+
+
+def _entries(group, subproject: Subproject | None, *, include_private: bool) -> list[dict]:
+    schedules = (
+        Schedule.objects.filter(meeting__group=group, meeting__subproject=subproject)
+        .select_related("meeting")
+        .order_by("meeting_id", "pk")
+    )
+    return meeting_entries(schedules, include_private=include_private, today=timezone.localdate())
 
 
 def _import_meetings(

@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-from meetings.recurrence import WEEKDAYS, Frequency, WeekOfMonth
+from meetings.recurrence import WEEKDAYS, Frequency, WeekOfMonth, parse_custom_rule
 
 DEFAULT_DURATION_MINUTES = 60
 # The keys of a sigs.yaml meeting that make up its schedule, in the file's order.
@@ -108,6 +108,8 @@ _DATE_PATTERNS = (
     re.compile(rf"\b(?P<year>\d{{4}})\s+start\s+date:?\s+(?P<month>{_MONTH})\.?\s+{_DAY}\b"),
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
 )
+# "RRULE:FREQ=MONTHLY;BYDAY=2TU"
+_CUSTOM = re.compile(r"\brrule:\s*(?P<rule>[a-z0-9=;,+-]+)")
 # "Wednesday, after the fourth Tuesday"
 _AFTER = re.compile(rf"\b(?P<weekday>{_WD})s?,?\s+after\s+the\s+(?P<nth>{_ORD})\s+(?P<ref>{_WD})\b")
 # "third Wednesday", "first and third Tuesday"
@@ -254,14 +256,19 @@ def read_meeting(raw: Mapping[str, Any], *, on: datetime.date) -> MeetingReading
     return MeetingReading(title=title, schedule=schedule, links=links, notes=tuple(notes))
 
 
-def read_source_text(text: str, *, on: datetime.date) -> ScheduleReading:
-    """Read back a schedule's `source_text` (as `source_text()` wrote it)."""
+def source_fields(text: str) -> dict[str, str]:
+    """The fields of a schedule's `source_text` (as `source_text()` wrote it)."""
     fields = {}
     for line in text.splitlines():
         key, _, value = line.partition(":")
         if key.strip() in SCHEDULE_KEYS:
             fields[key.strip()] = value.strip()
-    return read_schedule(**fields, on=on)
+    return fields
+
+
+def read_source_text(text: str, *, on: datetime.date) -> ScheduleReading:
+    """Read back a schedule's `source_text`."""
+    return read_schedule(**source_fields(text), on=on)
 
 
 def read_schedule(
@@ -348,6 +355,8 @@ def _unreadable(problem: str, **known) -> ScheduleReading:
 def _read_rule(text: str, *, on: datetime.date) -> ScheduleReading:
     """The recurrence of "<day> <frequency>" free text."""
     text = _MARKDOWN_LINK.sub(r"\1", text).lower()
+    customs = [match["rule"].upper() for match in _CUSTOM.finditer(text)]
+    text = _CUSTOM.sub(" ", text)
     anchors, text = _take_dates(text)
     if isinstance(anchors, str):
         return _unreadable(anchors)
@@ -359,7 +368,7 @@ def _read_rule(text: str, *, on: datetime.date) -> ScheduleReading:
         for nth in re.findall(_ORD, m["nths"])
     ]
     text = _NTH_WEEKDAYS.sub(" ", text)
-    kinds = set()
+    kinds = {(Frequency.RRULE, 1) for _ in customs}
     weekdays = {_WEEKDAY_WORDS[name] for name, _, _ in after} | {day for _, day in nths}
     for match in _WEEKDAY.finditer(text):
         weekdays.add(_WEEKDAY_WORDS[match["weekday"]])
@@ -399,6 +408,8 @@ def _read_rule(text: str, *, on: datetime.date) -> ScheduleReading:
             phases=interval,
             unknown=f"every {interval} weeks, but no start date says which weeks",
         )
+    if frequency == Frequency.RRULE:
+        return _custom_rule(customs[0], weekday, nths or after, anchor=anchor, on=on)
     if after and nths:
         return _unreadable("both an nth weekday and a weekday after another", weekday=weekday)
     if after:
@@ -429,6 +440,20 @@ def _read_rule(text: str, *, on: datetime.date) -> ScheduleReading:
         phases=5,
         unknown=f"monthly, but not which {calendar.day_name[weekday]} of the month",
     )
+
+
+def _custom_rule(
+    text: str, weekday: int, also_nth: list, *, anchor: datetime.date | None, on: datetime.date
+) -> ScheduleReading:
+    """ "RRULE:FREQ=MONTHLY;BYDAY=2TU", as the exporter writes a custom rule."""
+    if also_nth:
+        return _unreadable("both an RRULE and an nth weekday", weekday=weekday)
+    try:
+        parse_custom_rule(text, datetime.datetime.combine(on, datetime.time.min))
+    except (ValueError, TypeError) as error:
+        return _unreadable(f"“{text}” is not an RRULE it can read ({error})", weekday=weekday)
+    rule = _rule(Reading.READ, weekday=weekday, frequency=Frequency.RRULE, rrule=text)
+    return _phased(rule, anchor=anchor, on=on, phases=1, unknown="")
 
 
 def _phased(

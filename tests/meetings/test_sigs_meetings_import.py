@@ -5,6 +5,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 
 from governance.importers.sigs_yaml import parse
@@ -228,6 +229,26 @@ def test_a_meetings_list_of_the_wrong_shape_is_reported(import_text, meetings, p
     assert not Meeting.objects.exists()
 
 
+def schedule_fields(meeting: dict) -> tuple[str, ...]:
+    return tuple(meeting[key] for key in ("day", "time", "tz", "frequency"))
+
+
+def schedule_texts(document: dict) -> list[tuple]:
+    """Every meeting of a sigs.yaml document: where it is, its title and its schedule's text."""
+    rows = []
+    for kind, groups in document.items():
+        for group in groups if isinstance(groups, list) else ():
+            lists = [("", group.get("meetings"))] + [
+                (sub["name"], sub.get("meetings")) for sub in group.get("subprojects") or ()
+            ]
+            rows += [
+                (kind, group["dir"], name, " ".join(m["description"].split()), *schedule_fields(m))
+                for name, meetings in lists
+                for m in meetings or ()
+            ]
+    return sorted(rows)
+
+
 @pytest.mark.shared_data
 def test_import_sigs_on_the_real_file_accounts_for_all_102_meetings(shared_data, time_machine):
     time_machine.move_to(datetime.datetime(2026, 3, 2, 12), tick=False)
@@ -261,3 +282,9 @@ def test_import_sigs_on_the_real_file_accounts_for_all_102_meetings(shared_data,
     assert Schedule.objects.filter(frequency=Frequency.RRULE).get().first_date == (
         datetime.date(2026, 3, 25)
     )
+    exported = StringIO()
+    call_command("export_sigs", stdout=exported)
+    # export_sigs gives every meeting back with the file's own text.
+    original = schedule_texts(yaml.safe_load(Path(path).read_text()))
+    assert len(original) == 102
+    assert schedule_texts(yaml.safe_load(exported.getvalue())) == original

@@ -249,6 +249,8 @@ def test_the_wednesday_after_the_fourth_tuesday_is_a_custom_rule_that_gives_thos
         ("Tuesday", "monthly, third Tuesday from Feb 4, 2025", "not a date of the rule"),
         ("Wednesday", "monthly - Wednesday after the last Tuesday", "falls in the next month"),
         ("Sunday", "monthly - Sunday after the fourth Monday", "can fall in the next month"),
+        ("Tuesday", "RRULE:FREQ=SOMETIMES", "is not an RRULE it can read"),
+        ("Tuesday", "RRULE:FREQ=MONTHLY;BYDAY=TU on the first Tuesday", "both an RRULE and an nth"),
     ],
 )
 def test_a_text_that_contradicts_itself_or_says_too_little_is_unreadable(day, frequency, problem):
@@ -268,6 +270,7 @@ def test_a_text_that_contradicts_itself_or_says_too_little_is_unreadable(day, fr
         ("Friday", "fortnightly", WEEKLY, 2, ""),
         ("Friday", "every 3 weeks", WEEKLY, 3, ""),
         ("", "first and third Tuesday", RRULE, 1, "FREQ=MONTHLY;BYDAY=1TU,3TU"),
+        ("Tuesday", "RRULE:FREQ=MONTHLY;BYDAY=1TU,3TU", RRULE, 1, "FREQ=MONTHLY;BYDAY=1TU,3TU"),
     ],
 )
 def test_other_common_spellings(day, frequency, kind, interval, rule):
