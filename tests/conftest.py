@@ -43,6 +43,9 @@ def chromium_browser():
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API keeps an event loop running in this thread for the rest of the
+    # session, and Django refuses ORM calls (fixtures, later tests) under a running loop.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
