@@ -12,6 +12,9 @@ read:
 - needs_date: the rule is known but not its phase (a biweekly meeting with no start date, a
   monthly one that does not say which week): an admin picks the first date among `candidates`.
 - unreadable: some part cannot be read. The text is kept for an admin to read.
+
+A meeting whose title says "private" is private (its join link and agenda are not public);
+"office hours" in a title makes office hours.
 """
 
 import calendar

@@ -90,6 +90,11 @@ def test_a_meeting_whose_phase_is_unknown_is_kept_out_of_the_feeds(import_text, 
     assert (network.first_date, network.frequency, network.interval) == (None, "weekly", 2)
     assert network in Schedule.objects.unconfirmed()
     assert network.describe() == "Dates to be confirmed (weekly), 09:00-10:00 America/Los_Angeles"
+    ingress = schedule_of("sig-network-sig-network-ingress-nginx-meeting")
+    assert not ingress.is_confirmed
+    assert ingress.describe() == (
+        "Dates to be confirmed (monthly on a weekday), 08:00-09:00 America/Los_Angeles"
+    )
     assert (
         "sigs[0] (sig-network).meetings[0] (SIG Network Meeting): dates to be confirmed: every 2 "
         "weeks, but no start date says which weeks (day: Thursday; time: 09:00; "
