@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Schedule
@@ -44,5 +45,5 @@ def test_an_admin_picks_one_of_the_offered_dates(page, django_user_model, screen
     page.screenshot(path=screenshot_dir / "confirm-first-date.png", full_page=True)
     page.get_by_role("button", name="Confirm these first dates").click()
 
-    assert page.get_by_text("Confirmed the first date of 1 schedule(s)").is_visible()
+    expect(page.get_by_text("Confirmed the first date of 1 schedule(s)")).to_be_visible()
     assert Schedule.objects.get().first_date == second_thursday
