@@ -3,9 +3,7 @@
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-
-# `views` as a module: DRF imports this file while rest_framework.views is still loading.
-from rest_framework import pagination, permissions, views
+from rest_framework import pagination, permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -60,12 +58,15 @@ def exception_handler(exc, context):
 
     Services run full_clean(), so clean() messages and constraint violations arrive here.
     """
+    # Imported here: DRF imports this module (the default permission) while its views load.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         errors = as_serializer_error(exc)
         if NON_FIELD_ERRORS in errors:
             errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
         exc = ValidationError(errors)
-    return views.exception_handler(exc, context)
+    return drf_exception_handler(exc, context)
 
 
 class ReadBackMixin:

@@ -7,4 +7,16 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
-        from meetings import signals  # noqa: F401  (connects feed cache invalidation)
+        from governance import signals
+        from governance.models import Group, Subproject
+        from meetings import receivers
+        from meetings import signals as feed_signals  # noqa: F401  (feed cache invalidation)
+
+        # import_sigs and export_sigs carry each group's and subproject's meetings list.
+        for signal, receiver, sender in (
+            (signals.sigs_group_imported, receivers.import_group_meetings, Group),
+            (signals.sigs_subproject_imported, receivers.import_subproject_meetings, Subproject),
+            (signals.sigs_group_exporting, receivers.export_group_meetings, Group),
+            (signals.sigs_subproject_exporting, receivers.export_subproject_meetings, Subproject),
+        ):
+            signal.connect(receiver, sender=sender, dispatch_uid=f"meetings.{receiver.__name__}")

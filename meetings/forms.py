@@ -62,7 +62,6 @@ class AgendaForm(forms.Form):
     recording_url = forms.URLField(
         max_length=Occurrence._meta.get_field("recording_url").max_length,
         required=False,
-        assume_scheme="https",
         label="Recording link",
     )
 
@@ -77,7 +76,7 @@ class AgendaItemForm(forms.Form):
     minutes_allotted = forms.IntegerField(
         min_value=1, max_value=MAX_DURATION_MINUTES, required=False, label="Minutes"
     )
-    link = forms.URLField(max_length=500, required=False, assume_scheme="https")
+    link = forms.URLField(max_length=500, required=False)
 
 
 class BaseAgendaItemFormSet(forms.BaseFormSet):

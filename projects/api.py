@@ -72,7 +72,7 @@ class APIVersionSerializer(serializers.ModelSerializer):
         fields = ["api", "version"]
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ProjectChannelSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProjectChannel
         fields = ["kind", "name", "url"]
@@ -98,7 +98,7 @@ class ProjectSerializer(ServiceWrites, serializers.ModelSerializer):
     current_steward = serializers.CharField(read_only=True, allow_null=True)
     maturity = MaturityStepSerializer(source="maturity_steps", many=True, read_only=True)
     api_versions = APIVersionSerializer(many=True, read_only=True)
-    channels = ChannelSerializer(many=True, read_only=True)
+    channels = ProjectChannelSerializer(many=True, read_only=True)
     tie_ins = TieInSerializer(many=True, read_only=True)
     groups = ProjectGroupSerializer(source="group_links", many=True, read_only=True)
     page = serializers.CharField(source="get_absolute_url", read_only=True)

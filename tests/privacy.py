@@ -65,13 +65,16 @@ def _answers_get(callback) -> bool:
 
 
 def _api_detail_values(route: Route) -> list[dict[str, str]] | None:
-    """Kwargs for an API detail route, one per row of its model; None when not one."""
+    """Kwargs for an API detail route (or detail action), one per row of its model; None when
+    not one."""
     viewset = getattr(route.callback, "cls", None)
     actions = getattr(route.callback, "actions", {}) or {}
-    if viewset is None or actions.get("get") != "retrieve":
+    if viewset is None or "get" not in actions:
         return None
     lookup_field = viewset.lookup_field
     kwarg = viewset.lookup_url_kwarg or lookup_field
+    if kwarg not in route.parameters:
+        return None  # a list route, or a list action
     request = Request(RequestFactory().get("/"))
     request.user = AnonymousUser()
     view = viewset(request=request, format_kwarg=None, kwargs={}, action="retrieve")

@@ -9,10 +9,12 @@ import pytest
 from tests.governance.community import build_community
 from tests.meetings.factories import private_meeting_secrets
 from tests.privacy import public_urls
+from tests.projects.factories import private_project_secrets
 
 PRIVATE_DATA = [
     lambda: build_community().secrets,
     private_meeting_secrets,
+    private_project_secrets,
 ]
 
 

@@ -89,6 +89,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6's default, now: a link typed without a scheme is read as https in every form.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

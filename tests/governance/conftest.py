@@ -1,4 +1,7 @@
-"""Fixtures of the governance tests: a fixed today, the demo-like community, API clients."""
+"""Fixtures of the governance tests: a fixed today, the demo-like community, API clients.
+
+Governance's tests see governance alone: other apps' sigs.yaml receivers are disconnected.
+"""
 
 import datetime
 
@@ -8,6 +11,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from governance import signals
 from tests.governance.community import build_community
 
 TODAY = datetime.date(2025, 6, 15)
@@ -41,3 +45,16 @@ def staff_api(staff_user):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff_user).key}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def only_governance_receivers(monkeypatch):
+    """Apps that import or export their own part of sigs.yaml test it in their own tests."""
+    for signal in (
+        signals.sigs_group_imported,
+        signals.sigs_subproject_imported,
+        signals.sigs_group_exporting,
+        signals.sigs_subproject_exporting,
+    ):
+        monkeypatch.setattr(signal, "receivers", [])
+        signal.sender_receivers_cache.clear()

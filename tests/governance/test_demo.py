@@ -31,9 +31,11 @@ def load_demo() -> str:
 
 
 def test_the_demo_community():
-    assert load_demo() == "Loaded governance.demo\n"
+    # Other apps' demos load after governance's.
+    assert load_demo().splitlines()[0] == "Loaded governance.demo"
 
-    assert set(Group.objects.values_list("slug", flat=True)) == {
+    # Other apps' demos may add the groups they need (projects adds sig-cloud-provider).
+    assert set(Group.objects.values_list("slug", flat=True)) >= {
         "committee-steering",
         "committee-security-response",
         "committee-code-of-conduct",
@@ -72,7 +74,8 @@ def test_the_demo_community():
     assert private.count() == 3
     assert all(channel.is_private for channel in private)
     assert Group.objects.get(slug="sig-release").subprojects.count() == 2
-    for person in Person.objects.all():
+    # The people of the governance demo (other apps' demos add authors of their own).
+    for person in Person.objects.filter(roles__isnull=False).distinct():
         person.full_clean()
         assert person.time_zone and person.affiliation
 
@@ -97,7 +100,10 @@ def test_governance_demo_loads_first_then_the_other_apps_in_order(settings):
         "governance.demo",
         "tests.governance.demo_app.demo",
     ]
-    assert load_demo() == "Loaded governance.demo\nLoaded tests.governance.demo_app.demo\n"
+    assert load_demo().splitlines()[:2] == [
+        "Loaded governance.demo",
+        "Loaded tests.governance.demo_app.demo",
+    ]
     assert demo_app.loaded == [12]
 
 

@@ -72,3 +72,25 @@ class ProposalPersonFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     person = factory.SubFactory(PersonFactory)
     role = ProposalPerson.Role.AUTHOR
+
+
+def private_project_secrets() -> list[str]:
+    """The demo project list with a private channel and an author's private email."""
+    from projects import demo
+    from projects.models import ProjectChannel
+
+    demo.load()
+    channel = ProjectChannel.objects.create(
+        project=Project.objects.get(slug="containerd"),
+        kind="mailing_list",
+        name="containerd-security-private",
+        url="https://groups.example.com/containerd-security-private",
+        is_private=True,
+    )
+    kubernetes = Proposal.objects.get(number=3299).project
+    # A proposal without a number has its page at its slug.
+    ProposalFactory(project=kubernetes, number=None, slug="0000-unnumbered-idea")
+    author = Proposal.objects.get(number=3299).participants.first().person
+    author.private_email = "kms-author@private.example"
+    author.save()
+    return [channel.name, channel.url, author.private_email]

@@ -1,0 +1,122 @@
+"""The meetings lists of sigs.yaml, imported and exported with governance's groups.
+
+Connected in MeetingsConfig.ready() to governance.signals. On import, each list is brought in
+line with the file: meetings are created or updated by slug (group, subproject and title), and
+imported ones no longer in the list are retired (meetings.services.meetings_retire_imported).
+The report counts meetings by how far their text was read and lists, with its place and text,
+each one whose dates are still to be confirmed or whose text could not be read. On export, each
+group and subproject gets its meetings back (meetings.exporters.sigs_yaml), one query per list.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from governance.models import Group, Subproject
+from meetings.exporters.sigs_yaml import meeting_entries
+from meetings.importers.sigs_yaml import MeetingReading, Reading, meeting_slug, read_meeting
+from meetings.models import Schedule
+from meetings.services import meeting_import, meetings_retire_imported
+
+READ_FULLY = "meetings read fully"
+CONFIRMED_BY_ADMIN = "meetings whose date an admin confirmed"
+NEED_A_DATE = "meetings that need a date confirmed"
+NOT_READ = "meetings it could not read"
+NO_LONGER_LISTED = "meetings no longer in the file"
+
+
+def import_group_meetings(sender, *, group: Group, data: Mapping, place: str, report, on, **kwargs):
+    _import_meetings(group, None, data, place=place, report=report, on=on)
+
+
+def import_subproject_meetings(
+    sender, *, subproject: Subproject, data: Mapping, place: str, report, on, **kwargs
+):
+    _import_meetings(subproject.group, subproject, data, place=place, report=report, on=on)
+
+
+def export_group_meetings(sender, *, group: Group, data: dict, include_private: bool, **kwargs):
+    data["meetings"] = _entries(group, None, include_private=include_private)
+
+
+def export_subproject_meetings(
+    sender, *, subproject: Subproject, data: dict, include_private: bool, **kwargs
+):
+    entries = _entries(subproject.group_id, subproject, include_private=include_private)
+    if entries:
+        data["meetings"] = entries
+
+
+def _entries(group, subproject: Subproject | None, *, include_private: bool) -> list[dict]:
+    schedules = (
+        Schedule.objects.filter(meeting__group=group, meeting__subproject=subproject)
+        .select_related("meeting")
+        .order_by("meeting_id", "pk")
+    )
+    return meeting_entries(schedules, include_private=include_private, today=timezone.localdate())
+
+
+def _import_meetings(
+    group: Group, subproject: Subproject | None, data: Mapping, *, place: str, report, on
+) -> None:
+    entries: Any = data.get("meetings") or []
+    if not isinstance(entries, list):
+        report.problem(f"{place}.meetings", "not a list: the meetings are left as they are.")
+        return
+    kept: set[str] = set()
+    for index, raw in enumerate(entries):
+        where = f"{place}.meetings[{index}]"
+        if not isinstance(raw, Mapping):
+            report.problem(where, "not a mapping: skipped.")
+            continue
+        reading = read_meeting(raw, on=on)
+        where = f"{where} ({reading.title})"
+        slug = _unused(
+            meeting_slug(group.slug, subproject.name if subproject else "", reading.title), kept
+        )
+        try:
+            _, schedule, outcome = meeting_import(
+                group=group, subproject=subproject, slug=slug, reading=reading
+            )
+        except ValidationError as error:
+            report.problem(where, f"{' '.join(error.messages)} Skipped.")
+            continue
+        kept.add(slug)
+        report.count(_state(reading, schedule), outcome)
+        for note in reading.notes:
+            report.problem(where, note)
+        if not schedule.is_confirmed:
+            report.problem(where, _unconfirmed(reading))
+    for _, outcome in meetings_retire_imported(
+        group=group, subproject=subproject, keep=kept, on=on
+    ):
+        report.count(NO_LONGER_LISTED, outcome)
+
+
+def _unused(slug: str, taken: set[str]) -> str:
+    """`slug`, or with "-2", "-3"… when the list already has a meeting of that title."""
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug[: 120 - len(str(number)) - 1]}-{number}"
+    return candidate
+
+
+def _state(reading: MeetingReading, schedule: Schedule) -> str:
+    if not schedule.is_confirmed:
+        return NOT_READ if reading.schedule.status == Reading.UNREADABLE else NEED_A_DATE
+    return READ_FULLY if reading.schedule.status == Reading.READ else CONFIRMED_BY_ADMIN
+
+
+def _unconfirmed(reading: MeetingReading) -> str:
+    schedule = reading.schedule
+    text = "; ".join(schedule.source_text.splitlines())
+    if schedule.status == Reading.UNREADABLE:
+        return f"could not be read: {schedule.problem} ({text}); shown with dates to be confirmed."
+    dates = ", ".join(f"{day:%a %Y-%m-%d}" for day in schedule.candidates)
+    return (
+        f"dates to be confirmed: {schedule.problem} ({text}); "
+        f"an admin confirms the first date (candidates: {dates})."
+    )

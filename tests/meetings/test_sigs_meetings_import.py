@@ -1,0 +1,295 @@
+"""import_sigs brings in the meetings of groups and subprojects: created, kept, re-read, retired."""
+
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+
+from governance.importers.sigs_yaml import parse
+from governance.models import Group
+from governance.services import sigs_import
+from meetings.models import Meeting, Occurrence, Schedule
+from meetings.recurrence import Frequency
+from meetings.services import schedule_confirm_first_date
+from tests.factories import GroupFactory
+
+DATA = Path(__file__).parent / "data"
+# A Monday.
+ON = datetime.date(2026, 3, 2)
+NEXT_MONTH = datetime.date(2026, 4, 6)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def import_text(time_machine):
+    """Import sigs.yaml text on a day (the clock is moved to that day)."""
+
+    def run(text: str, on: datetime.date = ON):
+        time_machine.move_to(datetime.datetime(on.year, on.month, on.day, 12), tick=False)
+        return sigs_import(document=parse(text), on=on)
+
+    return run
+
+
+@pytest.fixture
+def fixture_text() -> str:
+    return (DATA / "sigs_meetings.yaml").read_text()
+
+
+def schedule_of(slug: str) -> Schedule:
+    return Schedule.objects.select_related("meeting").get(meeting__slug=slug)
+
+
+def test_every_meeting_of_groups_and_subprojects_is_imported_with_its_text(
+    import_text, fixture_text
+):
+    report = import_text(fixture_text)
+
+    assert sorted(Meeting.objects.values_list("slug", flat=True)) == [
+        "committee-steering-private-steering-committee-meeting",
+        "committee-steering-public-steering-committee-meeting",
+        "sig-network-gateway-api-gateway-api-meeting-americas",
+        "sig-network-gateway-api-gateway-api-meeting-americas-2",
+        "sig-network-network-office-hours",
+        "sig-network-network-policy-api-meeting",
+        "sig-network-sig-network-ingress-nginx-meeting",
+        "sig-network-sig-network-meeting",
+    ]
+    assert {key: n for key, n in report.counts.items() if key[0].startswith("meetings")} == {
+        ("meetings that need a date confirmed", "created"): 2,
+        ("meetings it could not read", "created"): 1,
+        ("meetings read fully", "created"): 5,
+    }
+    gateway = Meeting.objects.get(slug="sig-network-gateway-api-gateway-api-meeting-americas")
+    assert (gateway.group.slug, gateway.subproject.name) == ("sig-network", "gateway-api")
+    assert gateway.join_url == "https://zoom.us/j/441530404"
+
+
+def test_a_meeting_read_fully_is_confirmed_and_in_the_feeds(import_text, fixture_text):
+    import_text(fixture_text)
+
+    steering = schedule_of("committee-steering-public-steering-committee-meeting")
+    assert steering.describe() == ("First Wednesday of the month, 08:00-09:00 America/Los_Angeles")
+    assert steering.first_date == datetime.date(2026, 3, 4)
+    assert steering.source_text == (
+        "day: first Wednesday\ntime: 8:00\ntz: PT (Pacific Time)\nfrequency: monthly"
+    )
+    policy = schedule_of("sig-network-network-policy-api-meeting")
+    assert (policy.first_date, policy.interval) == (datetime.date(2024, 9, 10), 2)
+    assert Schedule.objects.confirmed().count() == 5
+
+
+def test_a_meeting_whose_phase_is_unknown_is_kept_out_of_the_feeds(import_text, fixture_text):
+    report = import_text(fixture_text)
+
+    network = schedule_of("sig-network-sig-network-meeting")
+    assert (network.first_date, network.frequency, network.interval) == (None, "weekly", 2)
+    assert network in Schedule.objects.unconfirmed()
+    assert network.describe() == "Dates to be confirmed (weekly), 09:00-10:00 America/Los_Angeles"
+    ingress = schedule_of("sig-network-sig-network-ingress-nginx-meeting")
+    assert not ingress.is_confirmed
+    assert ingress.describe() == (
+        "Dates to be confirmed (monthly on a weekday), 08:00-09:00 America/Los_Angeles"
+    )
+    assert (
+        "sigs[0] (sig-network).meetings[0] (SIG Network Meeting): dates to be confirmed: every 2 "
+        "weeks, but no start date says which weeks (day: Thursday; time: 09:00; "
+        "tz: PT (Pacific Time); frequency: biweekly); an admin confirms the first date "
+        "(candidates: Thu 2026-03-05, Thu 2026-03-12)."
+    ) in [str(problem) for problem in report.problems]
+
+
+def test_a_meeting_it_cannot_read_is_imported_and_reported_with_its_text(import_text, fixture_text):
+    report = import_text(fixture_text)
+
+    hours = schedule_of("sig-network-network-office-hours")
+    assert not hours.is_confirmed
+    assert hours.source_text == "day: Wednesday\ntime: 2PM\ntz: CST\nfrequency: weekly"
+    assert hours.meeting.kind == "office_hours"
+    assert (
+        "sigs[0] (sig-network).meetings[3] (Network Office Hours): could not be read: “CST” is "
+        "not a time zone the importer knows (day: Wednesday; time: 2PM; tz: CST; "
+        "frequency: weekly); shown with dates to be confirmed."
+    ) in [str(problem) for problem in report.problems]
+
+
+def test_links_that_are_not_links_are_reported_and_left_empty(import_text, fixture_text):
+    report = import_text(fixture_text)
+
+    network = Meeting.objects.get(slug="sig-network-sig-network-meeting")
+    assert (network.join_url, network.recordings_url) == ("https://zoom.us/j/361123509", "")
+    assert (
+        "sigs[0] (sig-network).meetings[0] (SIG Network Meeting): recordings_url “TBD” is not a "
+        "link; left empty."
+    ) in [str(problem) for problem in report.problems]
+
+
+def test_a_private_meeting_stays_private(import_text, fixture_text):
+    import_text(fixture_text)
+    public = Meeting.objects.filter(slug="committee-steering-public-steering-committee-meeting")
+    public.update(is_private=True)
+
+    import_text(fixture_text, on=NEXT_MONTH)
+
+    assert Meeting.objects.get(slug__contains="-private-steering-").is_private
+    assert public.get().is_private
+
+
+def test_a_second_import_changes_nothing(import_text, fixture_text):
+    import_text(fixture_text)
+    before = list(Schedule.objects.values().order_by("pk"))
+    meetings = list(Meeting.objects.values().order_by("pk"))
+
+    report = import_text(fixture_text, on=NEXT_MONTH)
+
+    assert report.changes == 0
+    assert report.counts["meetings read fully", "unchanged"] == 5
+    assert list(Schedule.objects.values().order_by("pk")) == before
+    assert list(Meeting.objects.values().order_by("pk")) == meetings
+
+
+def test_a_date_an_admin_confirmed_survives_the_next_import(import_text, fixture_text):
+    import_text(fixture_text)
+    schedule_confirm_first_date(
+        schedule=schedule_of("sig-network-sig-network-meeting"),
+        first_date=datetime.date(2026, 3, 12),
+    )
+
+    report = import_text(fixture_text, on=NEXT_MONTH)
+
+    assert schedule_of("sig-network-sig-network-meeting").first_date == datetime.date(2026, 3, 12)
+    assert report.counts["meetings whose date an admin confirmed", "unchanged"] == 1
+    assert not [p for p in report.problems if "(SIG Network Meeting): dates to be" in str(p)]
+
+
+def test_a_changed_text_is_read_again_and_raises_the_sequence(import_text, fixture_text):
+    import_text(fixture_text)
+    slug = "committee-steering-public-steering-committee-meeting"
+    before = schedule_of(slug)
+
+    changed = fixture_text.replace(
+        'first Wednesday\n        time: "8:00"', 'first Wednesday\n        time: "9:00"'
+    )
+    report = import_text(changed, on=NEXT_MONTH)
+
+    after = schedule_of(slug)
+    assert (after.uid, after.first_date) == (before.uid, before.first_date)
+    assert (after.start_time, after.sequence) == (datetime.time(9), before.sequence + 1)
+    assert report.counts["meetings read fully", "updated"] == 1
+
+
+def test_a_meeting_gone_from_the_file_is_removed_unless_something_is_stored_about_it(
+    import_text, fixture_text
+):
+    import_text(fixture_text)
+    public = schedule_of("committee-steering-public-steering-committee-meeting")
+    Occurrence.objects.create(schedule=public, original_date=datetime.date(2026, 3, 4))
+    hand_made = Meeting.objects.create(
+        group=public.meeting.group, slug="steering-retreat", title="Retreat"
+    )
+    steering_meetings = fixture_text.index("    meetings:\n      - description: Private")
+
+    report = import_text(fixture_text[:steering_meetings], on=NEXT_MONTH)
+
+    assert not Meeting.objects.filter(slug__contains="private-steering").exists()
+    assert schedule_of(public.meeting.slug).last_date == datetime.date(2026, 4, 5)
+    assert Meeting.objects.filter(pk=hand_made.pk).exists()
+    assert report.counts["meetings no longer in the file", "removed"] == 1
+    assert report.counts["meetings no longer in the file", "ended"] == 1
+    again = import_text(fixture_text[:steering_meetings], on=NEXT_MONTH)
+    assert again.changes == 0
+
+
+def test_a_meeting_made_by_hand_is_never_taken_over(import_text, fixture_text):
+    network = GroupFactory(slug="sig-network", name="Network")
+    Meeting.objects.create(group=network, slug="sig-network-sig-network-meeting", title="Mine")
+
+    report = import_text(fixture_text)
+
+    assert Meeting.objects.get(slug="sig-network-sig-network-meeting").title == "Mine"
+    assert (
+        "sigs[0] (sig-network).meetings[0] (SIG Network Meeting): The meeting "
+        "sig-network-sig-network-meeting exists and was not imported for sig-network. Skipped."
+    ) in [str(problem) for problem in report.problems]
+
+
+@pytest.mark.parametrize(
+    ("meetings", "problem"),
+    [
+        ("meetings: not a list", "sigs[0] (sig-network).meetings: not a list"),
+        ("meetings:\n      - just text", "sigs[0] (sig-network).meetings[0]: not a mapping"),
+    ],
+)
+def test_a_meetings_list_of_the_wrong_shape_is_reported(import_text, meetings, problem):
+    text = f"sigs:\n  - dir: sig-network\n    name: Network\n    {meetings}\n"
+
+    report = import_text(text)
+
+    assert any(str(p).startswith(problem) for p in report.problems)
+    assert Group.objects.filter(slug="sig-network").exists()
+    assert not Meeting.objects.exists()
+
+
+def schedule_fields(meeting: dict) -> tuple[str, ...]:
+    return tuple(meeting[key] for key in ("day", "time", "tz", "frequency"))
+
+
+def schedule_texts(document: dict) -> list[tuple]:
+    """Every meeting of a sigs.yaml document: where it is, its title and its schedule's text."""
+    rows = []
+    for kind, groups in document.items():
+        for group in groups if isinstance(groups, list) else ():
+            lists = [("", group.get("meetings"))] + [
+                (sub["name"], sub.get("meetings")) for sub in group.get("subprojects") or ()
+            ]
+            rows += [
+                (kind, group["dir"], name, " ".join(m["description"].split()), *schedule_fields(m))
+                for name, meetings in lists
+                for m in meetings or ()
+            ]
+    return sorted(rows)
+
+
+@pytest.mark.shared_data
+def test_import_sigs_on_the_real_file_accounts_for_all_102_meetings(shared_data, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 12), tick=False)
+    path = str(shared_data / "kubernetes-community" / "sigs.yaml")
+    out = StringIO()
+
+    call_command("import_sigs", path, stdout=out)
+    schedules = list(Schedule.objects.values_list("pk", "sequence", "first_date", "source_text"))
+    call_command("import_sigs", path, stdout=out)
+
+    first, second = out.getvalue().split("Imported ")[1:]
+    assert "  meetings read fully: 44 created\n" in first
+    assert "  meetings that need a date confirmed: 58 created\n" in first
+    assert "could not read" not in first
+    assert Meeting.objects.count() == Schedule.objects.count() == 102
+    assert Schedule.objects.confirmed().count() == 44
+    assert first.count(": dates to be confirmed: ") == 58
+    assert (
+        "  sigs[9] (sig-docs).meetings[0] (APAC SIG Meeting): The rule FREQ=MONTHLY;BYDAY=WE;"
+        "BYMONTHDAY=23,24,25,26,27,28,29 misses a Wednesday that falls in the next month, next on "
+        "2034-03-01: add it as a one-off occurrence.\n"
+    ) in first
+    assert "  meetings read fully: 44 unchanged\n" in second
+    assert "  No changes.\n" in second
+    assert list(Schedule.objects.values_list("pk", "sequence", "first_date", "source_text")) == (
+        schedules
+    )
+    assert Meeting.objects.filter(is_private=True).get().title == (
+        "Private Steering Committee Meeting"
+    )
+    assert Schedule.objects.filter(frequency=Frequency.RRULE).get().first_date == (
+        datetime.date(2026, 3, 25)
+    )
+    exported = StringIO()
+    call_command("export_sigs", stdout=exported)
+    # export_sigs gives every meeting back with the file's own text.
+    original = schedule_texts(yaml.safe_load(Path(path).read_text()))
+    assert len(original) == 102
+    assert schedule_texts(yaml.safe_load(exported.getvalue())) == original
