@@ -112,6 +112,11 @@ class Slot:
         return self.start.astimezone(self.zone)
 
     @property
+    def local_date(self) -> datetime.date:
+        """The day it happens in its home zone: the original date unless it was moved."""
+        return self.local_start.date()
+
+    @property
     def local_end(self) -> datetime.datetime:
         return self.end.astimezone(self.zone)
 

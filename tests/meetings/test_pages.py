@@ -226,6 +226,17 @@ class TestOccurrencePage:
         ) in page
         assert "7-8 PM PST / 10-11 PM EST / 3-4 AM UTC (Tuesday)" in page
 
+    def test_moved_to_another_day_is_listed_under_that_day(self, client, frozen, schedule):
+        services.occurrence_move(
+            schedule=schedule,
+            original_date=NOV_2,
+            start=datetime.datetime(2026, 11, 4, 1, 0, tzinfo=datetime.UTC),
+            reason="Monday is a holiday",
+        )
+        page = text(client.get("/meetings/sig-node-weekly/"))
+        assert "Tuesday 3 November 2026" in page
+        assert "Monday 2 November 2026" not in page
+
     def test_private_meeting_hides_agenda_and_minutes(self, client, frozen):
         meeting = private_meeting_with_records()
         response = client.get(f"{meeting.get_absolute_url()}2026-10-26/")

@@ -10,7 +10,7 @@
   var format = new Intl.DateTimeFormat(undefined, {
     weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short"
   });
-  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  var zone = (Intl.DateTimeFormat().resolvedOptions().timeZone || "").replace(/_/g, " ");
   function yourTime(element) {
     var start = new Date(element.getAttribute("datetime"));
     var end = new Date(element.getAttribute("data-end"));
@@ -18,7 +18,9 @@
     var text = format.formatRange ? format.formatRange(start, end) : format.format(start);
     var line = document.createElement("span");
     line.className = "your-time";
-    line.textContent = "Your time: " + text + (zone ? " (" + zone.replace(/_/g, " ") + ")" : "");
+    // "…PM JST (Asia/Tokyo)", but not "…PM UTC (UTC)".
+    var named = zone && text.slice(-zone.length) !== zone;
+    line.textContent = "Your time: " + text + (named ? " (" + zone + ")" : "");
     element.insertAdjacentElement("afterend", line);
   }
   document.addEventListener("DOMContentLoaded", function () {
