@@ -3,7 +3,7 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from config.management.commands.load_demo import demo_modules
 from governance.models import (
@@ -115,3 +115,16 @@ def test_the_demo_loads_in_one_transaction(settings):
         load_demo()
 
     assert list(Group.objects.values_list("slug", flat=True)) == ["sig-fails"]
+
+
+def test_a_demo_that_does_not_fit_the_data_is_refused_whole():
+    """Loaded onto real data, the demo's steering committee (three seats) cannot hold."""
+    steering = group_create(slug="committee-steering", name="Steering", kind=GroupKind.COMMITTEE)
+    for handle in ("ada", "bob"):
+        person = Person.objects.create(handle=handle, affiliation="Google")
+        Role.objects.create(person=person, group=steering, kind=RoleKind.MEMBER)
+
+    with pytest.raises(CommandError, match=r"nothing was loaded: .*Steering"):
+        load_demo()
+
+    assert list(Group.objects.values_list("slug", flat=True)) == ["committee-steering"]

@@ -4,7 +4,8 @@ from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -26,7 +27,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            for module in demo_modules():
-                module.load()
-                self.stdout.write(f"Loaded {module.__name__}")
+        try:
+            with transaction.atomic():
+                for module in demo_modules():
+                    module.load()
+                    self.stdout.write(f"Loaded {module.__name__}")
+        except ValidationError as error:
+            raise CommandError(
+                f"The demo community does not fit the data already here, so nothing was "
+                f"loaded: {'; '.join(error.messages)}"
+            ) from None
