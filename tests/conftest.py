@@ -13,7 +13,7 @@ ARTIFACTS = BASE_DIR / "test-artifacts"
 
 # Markers whose tests need something outside the repo. CI sets AGORA_REQUIRE_ALL=1 so that
 # such a test skipped for want of it fails instead of passing silently.
-NEEDS_ENVIRONMENT = {"browser", "shared_data", "interop"}
+NEEDS_ENVIRONMENT = {"browser", "shared_data", "interop", "service"}
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -8,7 +8,6 @@ import sys
 import icalendar
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.http import http_date
@@ -175,15 +174,39 @@ def test_a_version_is_replaced_only_once_the_change_is_committed(
     assert callbacks
 
 
-@pytest.mark.skipif(not settings.REDIS_URL, reason="app servers share a cache only with Redis")
-def test_app_servers_sharing_redis_see_each_others_changes(client, network):
+@pytest.fixture
+def shared_redis(settings):
+    """The Django cache on a real Redis (REDIS_URL, or the local one), as app servers share it."""
+    url = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis answers at {url}")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "agora",  # as config.settings.base sets it for REDIS_URL
+        }
+    }
+    cache.clear()
+    return url
+
+
+@pytest.mark.service
+def test_app_servers_sharing_redis_see_each_others_changes(client, network, shared_redis):
     """A change made through another process (another app server) invalidates this one's feed."""
     etag = client.get("/calendar.ics")["ETag"]
     code = "import django; django.setup(); from meetings.feeds import invalidate_feeds as f; f()"
     subprocess.run(
         [sys.executable, "-c", code],
         check=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "REDIS_URL": shared_redis,
+        },
         timeout=60,
     )
     # The data did not change, so neither does the body: it was rendered again, not served stale.
