@@ -9,7 +9,6 @@ import datetime
 from functools import cached_property
 
 import django_filters
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -557,12 +556,10 @@ class AgendaItemViewSet(MeetingAccessMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = AgendaItemFilter
 
     def get_queryset(self):
-        items = AgendaItem.objects.select_related("presenter").order_by("occurrence", "order", "pk")
-        if self.request.user.is_staff:
-            return items
-        return items.filter(
-            Q(occurrence__schedule__meeting__is_private=False)
-            | Q(occurrence__schedule__meeting__group__in=self.led_groups)
+        return (
+            selectors.agenda_items_visible_to(self.request.user)
+            .select_related("presenter")
+            .order_by("occurrence", "order", "pk")
         )
 
 

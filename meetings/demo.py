@@ -2,8 +2,9 @@
 
 The seed's two forums (one meeting, two schedules each, in US Pacific wall-clock time), regular
 meetings of the demo groups in several home zones, a private steering session, a meeting imported
-from sigs.yaml text whose dates are still to be confirmed, agendas for the forums' next
-occurrences, minutes and a recording for the last one, one cancelled and one moved occurrence.
+from sigs.yaml text whose dates are still to be confirmed, agendas for the forums' and SIG Auth's
+next occurrences (one item links to KEP-3299's page), minutes and a recording for the last one,
+one cancelled and one moved occurrence.
 
 `load()` is idempotent and finds (or makes) the groups and people it needs, so it runs with or
 without governance's demo. Occurrence records follow today: a run on a later day adds agendas for
@@ -29,6 +30,8 @@ UID_NAMESPACE = uuid.UUID("0b6f3c2e-5d0f-4a51-9d7e-3f7f8d0c6a10")
 DOCS = "https://docs.example.org/d"
 VIDEO = "https://video.example.org/playlists"
 PACIFIC = "America/Los_Angeles"
+# Where `make run` serves the demo: a link there is to a page of this site (ALLOWED_HOSTS).
+SITE = "http://127.0.0.1:8000"
 
 # slug: (kind, name), for the groups this demo needs when governance's demo has not run.
 GROUPS = {
@@ -50,6 +53,7 @@ PEOPLE = {
     "kenji-watanabe": "Kenji Watanabe",
     "anika-sharma": "Anika Sharma",
     "amara-okafor": "Amara Okafor",
+    "yuki-tanaka": "Yuki Tanaka",
 }
 
 
@@ -203,6 +207,16 @@ AGENDAS = {
     ],
     "steering-closed-session": [
         ("Code of conduct escalation (confidential)", "amara-okafor", 30, "")
+    ],
+    # The proposal's page lists this item (projects' demo has KEP-3299, owned by SIG Auth).
+    "sig-auth-biweekly": [
+        ("Audit logging: retention defaults", "yuki-tanaka", 15, ""),
+        (
+            "KEP-3299 KMS v2 Improvements: feedback from the stable release",
+            "yuki-tanaka",
+            20,
+            f"{SITE}/enhancements/3299/",
+        ),
     ],
 }
 MINUTES = """\

@@ -7,16 +7,18 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from governance.models import Group, Person, Role
 from meetings import recurrence, zones
-from meetings.models import Meeting, Occurrence, Schedule
+from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 from meetings.recurrence import Slot
 
 UTC = datetime.UTC
@@ -335,3 +337,47 @@ def person_meetings(
     return _summaries(
         Meeting.objects.filter(group__in=groups).order_by("group__name", "title"), now, count
     )
+
+
+def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
+    """The agenda items `user` may read: a private meeting's only for staff and the current
+    leads of its group, who edit it (services.can_edit_meeting)."""
+    items = AgendaItem.objects.all()
+    if user is not None and user.is_staff:
+        return items
+    return items.filter(
+        Q(occurrence__schedule__meeting__is_private=False)
+        | Q(occurrence__schedule__meeting__group__in=groups_led_by(user))
+    )
+
+
+def _link_target(link: str) -> str:
+    """What a link points at, without its trailing slash; a page of this site (a host
+    ALLOWED_HOSTS accepts, any scheme and port) as its path alone."""
+    parts = urlsplit(link)
+    host, _port = split_domain_port(parts.netloc)
+    if parts.scheme in ("http", "https") and validate_host(host, settings.ALLOWED_HOSTS):
+        link = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    return link.rstrip("/")
+
+
+def agenda_items_linking(*, targets: Iterable[str], user) -> list[AgendaItem]:
+    """The agenda items `user` may read whose link points at one of `targets`, newest
+    occurrence first, each with its occurrence, meeting, group and presenter. A target that is
+    a path ("/enhancements/3299/") is a page of this site, linked with or without the site's
+    scheme and host; any target is linked with or without its trailing slash."""
+    wanted = {target.rstrip("/") for target in targets if target.strip("/")}
+    if not wanted:
+        return []
+    candidates = Q()
+    for target in wanted:
+        candidates |= Q(link__endswith=target) | Q(link__endswith=f"{target}/")
+    items = (
+        agenda_items_visible_to(user)
+        .filter(candidates)
+        .select_related("presenter", "occurrence__schedule__meeting__group")
+        .order_by(
+            "-occurrence__original_date", "occurrence__schedule__meeting__title", "order", "pk"
+        )
+    )
+    return [item for item in items if _link_target(item.link) in wanted]

@@ -1,5 +1,6 @@
 """Public pages: the project list, enhancement proposals and release tracking."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
@@ -42,7 +43,11 @@ def proposal_detail(request, number=None, slug=""):
     if len(proposals) != 1:
         return _none_or_several(request, proposals, f"Proposals numbered {number or slug}")
     proposal = selectors.proposal_detail(proposal_id=proposals[0].pk)
-    return render(request, "projects/proposal_detail.html", {"proposal": proposal})
+    return render(
+        request,
+        "projects/proposal_detail.html",
+        {"proposal": proposal, "extra_sections": settings.AGORA_PROPOSAL_PAGE_SECTIONS},
+    )
 
 
 def release_list(request):

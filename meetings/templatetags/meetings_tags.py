@@ -44,3 +44,10 @@ def group_meetings(group):
 @register.simple_tag
 def person_meetings(person):
     return selectors.person_meetings(person)
+
+
+@register.simple_tag(takes_context=True)
+def agenda_items_linking(context, *targets: str):
+    """The agenda items linking to one of `targets` (a path is a page of this site) that the
+    page's reader may see."""
+    return selectors.agenda_items_linking(targets=targets, user=context["request"].user)

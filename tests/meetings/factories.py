@@ -9,6 +9,9 @@ from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, Schedu
 from meetings.recurrence import Frequency
 from tests.factories import GroupFactory
 
+# The tracking issue of KEP-3299 in projects' demo: its page lists the agenda items linking it.
+KEP_3299_ISSUE = "https://github.com/kubernetes/enhancements/issues/3299"
+
 
 class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -56,7 +59,8 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 def private_meeting_with_records() -> Meeting:
     """A steering committee's closed session (weekly, Mondays 17:00 Pacific from 5 October
-    2026) whose 26 October occurrence has an agenda, minutes and a recording."""
+    2026) whose 26 October occurrence has an agenda (its item links KEP-3299's tracking issue),
+    minutes and a recording."""
     meeting = MeetingFactory(
         group=GroupFactory(kind="committee"),
         title="Steering closed session",
@@ -68,7 +72,7 @@ def private_meeting_with_records() -> Meeting:
     services.agenda_save(
         schedule=schedule,
         original_date=datetime.date(2026, 10, 26),
-        items=[{"title": "Confidential vote"}],
+        items=[{"title": "Confidential vote", "link": KEP_3299_ISSUE}],
         minutes="Secret minutes",
         recording_url="https://video.example.org/secret",
         expected_version=services.UNSAVED_VERSION,
@@ -81,4 +85,5 @@ def private_meeting_secrets() -> list[str]:
     ScheduleFactory(meeting=MeetingFactory(slug="public-weekly"))
     meeting = private_meeting_with_records()
     record = Occurrence.objects.get(schedule__meeting=meeting)
-    return [meeting.join_url, meeting.agenda_url, record.minutes, record.recording_url]
+    item = record.agenda_items.get()
+    return [meeting.join_url, meeting.agenda_url, record.minutes, record.recording_url, item.title]

@@ -84,7 +84,7 @@ def test_the_forum_is_shown_in_every_zone_as_each_occurrence_falls(day, line):
     assert summary(slot.start, slot.end, first_monday.time_zone) == line
 
 
-def test_the_next_occurrences_of_the_forums_have_agendas():
+def test_the_next_occurrences_of_the_forums_and_sig_auth_have_agendas():
     load_demo()
 
     agendas = {
@@ -102,6 +102,7 @@ def test_the_next_occurrences_of_the_forums_have_agendas():
         ("community-architecture-forum", datetime.date(2026, 3, 23)),
         ("community-meeting-forum", datetime.date(2026, 3, 2)),
         ("community-meeting-forum", datetime.date(2026, 3, 16)),
+        ("sig-auth-biweekly", datetime.date(2026, 3, 4)),
         ("steering-closed-session", datetime.date(2026, 3, 18)),
     ]
     assert agendas["community-meeting-forum", datetime.date(2026, 3, 2)][:2] == [
@@ -113,6 +114,17 @@ def test_the_next_occurrences_of_the_forums_have_agendas():
         "Everyone",
         15,
     )
+
+
+def test_kep_3299s_page_lists_the_sig_auth_agenda_item_linking_to_it(client, settings):
+    # The demo links the page where `make run` serves it, a host of the default ALLOWED_HOSTS.
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
+    load_demo()
+
+    html = client.get("/enhancements/3299/").content.decode()
+
+    assert "KEP-3299 KMS v2 Improvements: feedback from the stable release" in html
+    assert '<a href="/meetings/sig-auth-biweekly/2026-03-04/">' in html
 
 
 def test_the_last_forum_has_minutes_and_a_recording():
@@ -144,7 +156,7 @@ def test_one_coming_occurrence_is_cancelled_and_one_moved():
     # Tuesday 08:00 Pacific daylight time.
     assert moved.start == datetime.datetime(2026, 4, 21, 15, tzinfo=UTC)
     assert moved.reason == "Moved to Tuesday: Monday is a public holiday in the US."
-    assert Occurrence.objects.filter(status=OccurrenceStatus.SCHEDULED).count() == 6
+    assert Occurrence.objects.filter(status=OccurrenceStatus.SCHEDULED).count() == 7
 
 
 def test_group_meetings_meet_in_several_home_zones_and_one_is_private():

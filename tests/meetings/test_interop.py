@@ -2,21 +2,24 @@
 
 Mozilla's ical.js (Thunderbird's parser), recurring-ical-events and khal each read the feeds and
 must give, from 2026-01-01 to 2027-12-31, the same (UID, start instant) pairs as the site's own
-occurrence list (meetings.recurrence.slots_between, cancelled occurrences left out).
+occurrence list (meetings.recurrence.slots_between, cancelled occurrences left out): for a
+rebuilt forum and schedules across zones, and for the demo community that `load_demo` loads.
 """
 
 import datetime
 import json
 import shutil
 import subprocess
+from io import StringIO
 from pathlib import Path
 
 import icalendar
 import pytest
 import recurring_ical_events
 import time_machine
+from django.core.management import call_command
 
-from meetings.models import Schedule
+from meetings.models import Occurrence, OccurrenceStatus, Schedule
 from meetings.recurrence import slots_between
 from tests.meetings.factories import (
     AgendaItemFactory,
@@ -234,18 +237,66 @@ FEEDS = {
 }
 
 
-@pytest.mark.parametrize("path", FEEDS)
-@pytest.mark.parametrize("reader", READERS, ids=["ical.js", "recurring-ical-events", "khal"])
-def test_readers_expand_feeds_to_the_sites_instants(
-    reader, path, client, community_forum, zone_meetings, tmp_path
-):
+READER_IDS = ["ical.js", "recurring-ical-events", "khal"]
+
+
+def disagreement(reader, client, path: str, schedules, tmp_path: Path) -> tuple[list, list]:
+    """What the reader misses and adds, expanding the feed at `path`, against the site's
+    occurrences of `schedules`."""
     response = client.get(path)
     assert response.status_code == 200
-    expected = site_instants(FEEDS[path]())
+    expected = site_instants(schedules)
     assert len(expected) > 20
 
     got = reader(response.content, tmp_path)
 
     missing = sorted(expected - got, key=lambda pair: pair[1])
     extra = sorted(got - expected, key=lambda pair: pair[1])
-    assert (missing, extra) == ([], [])
+    return missing, extra
+
+
+@pytest.mark.parametrize("path", FEEDS)
+@pytest.mark.parametrize("reader", READERS, ids=READER_IDS)
+def test_readers_expand_feeds_to_the_sites_instants(
+    reader, path, client, community_forum, zone_meetings, tmp_path
+):
+    assert disagreement(reader, client, path, FEEDS[path](), tmp_path) == ([], [])
+
+
+@pytest.fixture
+def demo_community():
+    """The whole demo community, loaded under the frozen clock: its records follow "today"
+    (2026-01-01), so the forum's 16 February morning is moved and the architecture forum's
+    23 February is cancelled."""
+    call_command("load_demo", stdout=StringIO())
+    records = Occurrence.objects.values_list("schedule__meeting__slug", "original_date", "status")
+    assert set(records) >= {
+        ("community-meeting-forum", datetime.date(2026, 2, 16), OccurrenceStatus.MOVED),
+        ("community-architecture-forum", datetime.date(2026, 2, 23), OccurrenceStatus.CANCELLED),
+    }
+
+
+DEMO_FEEDS = {
+    "/calendar.ics": lambda: Schedule.objects.all(),
+    "/meetings/community-meeting-forum/calendar.ics": lambda: Schedule.objects.filter(
+        meeting__slug="community-meeting-forum"
+    ),
+    # The architecture forum (with the cancellation) and API review office hours in India.
+    "/groups/sig-architecture/calendar.ics": lambda: Schedule.objects.filter(
+        meeting__group__slug="sig-architecture"
+    ),
+}
+
+
+# One test per reader reads every demo feed: the demo is loaded three times, not nine.
+@pytest.mark.parametrize("reader", READERS, ids=READER_IDS)
+def test_readers_expand_the_demo_feeds_to_the_sites_instants(
+    reader, client, demo_community, tmp_path
+):
+    disagreements = {}
+    for number, (path, schedules) in enumerate(DEMO_FEEDS.items()):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        disagreements[path] = disagreement(reader, client, path, schedules(), folder)
+
+    assert disagreements == dict.fromkeys(DEMO_FEEDS, ([], []))

@@ -266,6 +266,18 @@ def test_proposal_page_shows_replacements_and_stage_history(client, demo_data):
     assert history.index("v1.28") < history.index("v1.29")
 
 
+def test_proposal_page_includes_the_sections_other_apps_add(client, settings, tmp_path):
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "agendas.html").write_text(
+        '<section id="agendas"><h2>Agendas naming {{ proposal.label }}</h2></section>'
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    settings.AGORA_PROPOSAL_PAGE_SECTIONS = ["extra/agendas.html"]
+    ProposalFactory(number=3299)
+
+    assert "<h2>Agendas naming KEP-3299</h2>" in _html(client, "/enhancements/3299/")
+
+
 def test_a_flagged_proposal_is_shown_as_flagged(client, demo_data):
     project = Proposal.objects.get(number=3299).project
     services.proposal_import(
