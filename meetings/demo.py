@@ -30,8 +30,8 @@ UID_NAMESPACE = uuid.UUID("0b6f3c2e-5d0f-4a51-9d7e-3f7f8d0c6a10")
 DOCS = "https://docs.example.org/d"
 VIDEO = "https://video.example.org/playlists"
 PACIFIC = "America/Los_Angeles"
-# Where `make run` serves the demo: a link there is to a page of this site (ALLOWED_HOSTS).
-SITE = "http://127.0.0.1:8000"
+# KEP-3299's tracking issue: its proposal page lists agenda items linking it, on any host.
+KEP_3299_ISSUE = "https://github.com/kubernetes/enhancements/issues/3299"
 
 # slug: (kind, name), for the groups this demo needs when governance's demo has not run.
 GROUPS = {
@@ -215,7 +215,7 @@ AGENDAS = {
             "KEP-3299 KMS v2 Improvements: feedback from the stable release",
             "yuki-tanaka",
             20,
-            f"{SITE}/enhancements/3299/",
+            KEP_3299_ISSUE,
         ),
     ],
 }
