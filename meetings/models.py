@@ -36,9 +36,6 @@ class MeetingQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_private=False)
 
-    def for_groups(self, groups):
-        return self.filter(group__in=groups)
-
 
 class Meeting(TimeStamped):
     """A recurring (or one-off) meeting owned by a group."""

@@ -648,10 +648,6 @@ class Proposal(TimeStamped):
     def is_flagged(self) -> bool:
         return bool(self.flags)
 
-    @property
-    def is_done(self) -> bool:
-        return self.status == ProposalStatus.IMPLEMENTED
-
     def milestones(self) -> list[tuple[str, Release]]:
         """(stage, release) for each stage with a milestone, in stage order."""
         pairs = [(stage, getattr(self, milestone_field(stage))) for stage in Stage.values]

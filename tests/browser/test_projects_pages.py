@@ -10,15 +10,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def orm_beside_playwright(django_db_setup):
-    """Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM
-    calls here; they stay synchronous, so allow them (before and after every database fixture)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 @pytest.fixture
 def demo_site(transactional_db):
     demo.load()
