@@ -1,5 +1,6 @@
 """Root URLs: pages of every app, the API under /api/v1/, its schema and the admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -25,7 +26,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     # Group leads are not staff: they sign in here to edit their meetings' agendas.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Django's sign-in names the site after the request's host; Agora has its own name.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(extra_context={"site_name": settings.AGORA_SITE_NAME}),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
