@@ -182,6 +182,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    # The browsable API's renderer adapted to the Content-Security-Policy.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "config.api.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Model ValidationErrors (clean(), constraints) raised in services become 400s.
