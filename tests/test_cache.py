@@ -164,6 +164,7 @@ def test_a_frozen_redis_costs_one_short_timeout_not_a_stalled_worker(
         elapsed = time.monotonic() - started
     finally:
         redis_server.thaw()
+    print(f"\n10 requests with Redis frozen: {elapsed:.2f} s")
     # One socket timeout (0.25 s), then the cache is left alone for a few seconds.
     assert elapsed < 3, f"{elapsed:.1f} s for 10 requests with Redis frozen"
     assert Occurrence.objects.get().agenda_items.count() == 1
