@@ -1,9 +1,10 @@
 """What every app's API shares: permissions, strict filtering, paging and model errors."""
 
+from csp.constants import SELF, UNSAFE_INLINE
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import pagination, permissions
+from rest_framework import pagination, permissions, renderers
 from rest_framework.exceptions import ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -81,3 +82,15 @@ class ReadBackMixin:
 
     def perform_update(self, serializer):
         serializer.instance = self.get_queryset().get(pk=serializer.save().pk)
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's HTML view of the API, whose template styles elements inline: its pages allow that.
+
+    Scripts stay as strict as on every page; only style-src is widened, for this renderer only.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # What django-csp's @csp_update sets on a response.
+        renderer_context["response"]._csp_update = {"style-src": [SELF, UNSAFE_INLINE]}
+        return super().render(data, accepted_media_type, renderer_context)

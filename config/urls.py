@@ -1,9 +1,10 @@
 """Root URLs: pages of every app, the API under /api/v1/, its schema and the admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 import governance.api
@@ -22,10 +23,20 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves Swagger UI's settings as a script file: the CSP allows no inline code.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api_docs.html"),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
     # Group leads are not staff: they sign in here to edit their meetings' agendas.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Django's sign-in names the site after the request's host; Agora has its own name.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(extra_context={"site_name": settings.AGORA_SITE_NAME}),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 

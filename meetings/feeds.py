@@ -8,6 +8,7 @@ every app server shares the cache, and so the version: a change seen by one is s
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from config.middleware import DATABASE_UNAVAILABLE
 from governance.models import Group, Person
 from meetings import ical
 from meetings.models import AgendaItem, Meeting, Schedule
@@ -32,6 +34,9 @@ VERSION_KEY = "meetings:feeds:version"
 CACHE_SECONDS = 60 * 60
 # How long clients and proxies may reuse a response without asking again.
 MAX_AGE = 5 * 60
+# The last body served at a URL, kept across invalidations: what it serves while the database
+# is unreachable.
+LAST_COPY_KEY = "meetings:feed-last:{}"
 
 
 def data_version() -> str:
@@ -111,6 +116,12 @@ def _site(request: HttpRequest) -> tuple[str, str]:
     return request.build_absolute_uri("/").rstrip("/"), domain or ical.DEFAULT_DOMAIN
 
 
+def _last_copy_key(request: HttpRequest) -> str:
+    base_url, domain = _site(request)
+    url = f"{request.get_full_path()}\n{base_url}\n{domain}"
+    return LAST_COPY_KEY.format(hashlib.sha256(url.encode()).hexdigest())
+
+
 def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
     """The feed, from the cache when its data has not changed, or 304 when the client has it."""
     version = data_version()
@@ -126,18 +137,43 @@ def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
             until_stale = (rendered.stale_at - timezone.now()).total_seconds()
             timeout = max(1, min(timeout, int(until_stale) + 1))
         cache.set(key, rendered, timeout=timeout)
+        cache.set(_last_copy_key(request), (rendered, spec.filename), timeout=None)
+    return _response(request, rendered, spec.filename)
+
+
+def _response(request: HttpRequest, rendered: RenderedFeed, filename: str) -> HttpResponse:
     last_modified = int(rendered.last_modified.timestamp())
     response = get_conditional_response(
         request, etag=rendered.etag, last_modified=last_modified
     ) or HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = rendered.etag
     response["Last-Modified"] = http_date(last_modified)
-    response["Content-Disposition"] = f'inline; filename="{spec.filename}"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 
 
+def serves_last_copy(view):
+    """While the database is unreachable, the feed view serves the last copy published at its URL.
+
+    Without one, the error goes on to config.middleware, which answers 503.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DATABASE_UNAVAILABLE:
+            last = cache.get(_last_copy_key(request))
+            if last is None:
+                raise
+            return _response(request, *last)
+
+    return wrapper
+
+
 @require_safe
+@serves_last_copy
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """/calendar.ics: every meeting; ?groups=a,b: the meetings of those groups."""
     if "groups" not in request.GET:
@@ -168,6 +204,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@serves_last_copy
 def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_object_or_404(Group, slug=slug)
     spec = FeedSpec(
@@ -181,6 +218,7 @@ def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@serves_last_copy
 def meeting_feed(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_object_or_404(Meeting, slug=slug)
     spec = FeedSpec(
@@ -197,6 +235,7 @@ def _next_midnight(day: datetime.date) -> datetime.datetime:
 
 
 @require_safe
+@serves_last_copy
 def person_feed(request: HttpRequest, handle: str) -> HttpResponse:
     """The meetings of the groups the person has a current role in."""
     person = get_object_or_404(Person, handle__iexact=handle)

@@ -12,7 +12,8 @@ FEED_MODELS = (Meeting, Schedule, Occurrence, AgendaItem, Group, Role, Person)
 
 def data_changed(sender, using=None, **kwargs) -> None:
     # After commit: a feed rendered meanwhile from the old data must not be stored as current.
-    transaction.on_commit(invalidate_feeds, using=using)
+    # Robust: the change is committed, so a failing invalidation is logged, never a 500.
+    transaction.on_commit(invalidate_feeds, using=using, robust=True)
 
 
 for model in FEED_MODELS:

@@ -86,3 +86,46 @@ def screenshot_dir() -> Path:
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def base_settings(monkeypatch):
+    """config.settings.base as a fresh module read under the given environment variables."""
+    import importlib.util
+
+    from config.settings import base
+
+    def load(**environ: str):
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location("agora_settings_under_test", base.__file__)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now, for a throwaway server."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def throttled(monkeypatch):
+    """The API throttles of config.settings.base (tests run without), at 3 requests a minute."""
+    from django.utils.module_loading import import_string
+    from rest_framework.throttling import SimpleRateThrottle
+    from rest_framework.views import APIView
+
+    from config.settings import base
+
+    classes = [import_string(path) for path in base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]]
+    monkeypatch.setattr(APIView, "throttle_classes", classes)
+    monkeypatch.setattr(
+        SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": "3/minute"}
+    )

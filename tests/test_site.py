@@ -23,3 +23,28 @@ def test_management_commands_start_in_a_fresh_process():
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_sign_in_page_is_titled_with_the_site_name_not_the_host(client, settings):
+    settings.ALLOWED_HOSTS = ["agora.example.org"]
+    page = client.get("/accounts/login/", HTTP_HOST="agora.example.org")
+    assert page.status_code == 200
+    assert "<title>Sign in · Agora</title>" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_header_offers_sign_in_then_sign_out(client, django_user_model):
+    page = client.get("/groups/").content.decode()
+    assert '<a class="account" href="/accounts/login/?next=/groups/">Sign in</a>' in page
+    assert "Sign out" not in page
+
+    client.force_login(django_user_model.objects.create_user("chair", password="pw"))
+    page = client.get("/groups/").content.decode()
+    assert '<form class="account" method="post" action="/accounts/logout/">' in page
+    assert 'title="Signed in as chair">Sign out</button>' in page
+    assert ">Sign in</a>" not in page
+
+    response = client.post("/accounts/logout/")
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert "Sign out" not in client.get("/groups/").content.decode()

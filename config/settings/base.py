@@ -1,5 +1,6 @@
 """Settings every environment shares; what differs between machines comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -92,17 +93,63 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django 6's default, now: a link typed without a scheme is read as https in every form.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
+# ---- Infrastructure: cache, proxies, faults, headers, sign-in limits (issue 13) ----
+# Redis is a cache, not a dependency: config.cache degrades to misses when it is down, and short
+# socket timeouts keep a frozen Redis from stalling every worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "agora",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How many reverse proxies in front of the app append to X-Forwarded-For (nginx: 1). 0 ignores
+# the header: a client could write anything there, so only the hops the deployment declares
+# are believed. The API throttle (DRF's NUM_PROXIES) and the sign-in limit read the same count.
+AGORA_PROXY_HOPS = int(os.environ.get("AGORA_PROXY_HOPS", "0"))
+
+INSTALLED_APPS += ["csp", "axes"]
+MIDDLEWARE += [
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed sign-ins, counted per account and address: 5 lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_address"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# The header's sign-out button leads back home, not to the admin's signed-out page.
+LOGOUT_REDIRECT_URL = "home"
+
+# Only the site's own scripts, styles and images; no inline code, no frames, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# ---- end of infrastructure ----
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,6 +182,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    # The browsable API's renderer adapted to the Content-Security-Policy.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "config.api.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Model ValidationErrors (clean(), constraints) raised in services become 400s.
@@ -144,6 +196,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "600/minute", "user": "3000/minute"},
+    # The client is the address the declared proxies saw (AGORA_PROXY_HOPS, above).
+    "NUM_PROXIES": AGORA_PROXY_HOPS,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -9,11 +9,12 @@ import icalendar
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.utils.http import http_date
 
 from governance.models import RoleKind
-from meetings.feeds import data_version
+from meetings.feeds import data_version, invalidate_feeds
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 from tests.meetings.factories import (
     AgendaItemFactory,
@@ -175,7 +176,7 @@ def test_a_version_is_replaced_only_once_the_change_is_committed(
 
 
 @pytest.fixture
-def shared_redis(settings):
+def shared_redis(settings, base_settings):
     """The Django cache on a real Redis (REDIS_URL, or the local one), as app servers share it."""
     url = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
     redis = pytest.importorskip("redis")
@@ -183,13 +184,7 @@ def shared_redis(settings):
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.ConnectionError:
         pytest.skip(f"no Redis answers at {url}")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "agora",  # as config.settings.base sets it for REDIS_URL
-        }
-    }
+    settings.CACHES = base_settings(REDIS_URL=url).CACHES
     cache.clear()
     return url
 
@@ -363,3 +358,25 @@ def test_subscribe_links(rf, settings):
         "meetings/_subscribe.html", {"feed_path": "/calendar.ics"}, request=secure
     )
     assert 'href="https://agora.example.org/calendar.ics"' in html
+
+
+def test_while_the_database_is_unreachable_a_feed_serves_its_last_copy(
+    client, network, storage, monkeypatch
+):
+    published = client.get("/groups/sig-network/calendar.ics")
+    invalidate_feeds()  # the last copy outlives the data version it was rendered under
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("meetings.feeds.get_object_or_404", unreachable)
+    feed = client.get("/groups/sig-network/calendar.ics")
+    assert feed.status_code == 200
+    assert (feed.content, feed["ETag"]) == (published.content, published["ETag"])
+    assert (
+        client.get("/groups/sig-network/calendar.ics", HTTP_IF_NONE_MATCH=feed["ETag"]).status_code
+        == 304
+    )
+    never_published = client.get("/groups/sig-storage/calendar.ics")
+    assert never_published.status_code == 503
+    assert never_published["Retry-After"] == "10"
