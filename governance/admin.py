@@ -20,7 +20,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     declares its permissions) refused with 403 instead of passed over as "No action selected"."""
 
     def changelist_view(self, request, extra_context=None):
-        if request.method == "POST" and "index" in request.POST:
+        if request.method == "POST":
             declared = {name for _, name, _ in self._get_base_actions()}
             refused = declared - self.get_actions(request).keys()
             if refused & set(request.POST.getlist("action")):
