@@ -1,13 +1,14 @@
-"""Who may write what: every API write, every admin action and every form of the site, tried by
-every kind of user.
+"""Who may write what: every API write, every admin write and every form of the site, tried
+by every kind of user.
 
 The writes are discovered, not listed: the API's from the URL resolver (every route of a
-viewset with a POST, PUT, PATCH or DELETE action), the admin's from each app's ModelAdmin
-(its actions, Django's delete_selected included), the site's from the templates that post a
-form. A new one fails `test_every_write_has_a_request` until it is given a request here, and
-from then on it is tried by everyone. A write someone may make must answer 2xx or 3xx and
-change the database; any other must be refused (401 or 403, the admin's and the site's
-sign-in redirect for those not signed in as staff) and change nothing.
+viewset with a POST, PUT, PATCH or DELETE action it answers), the admin's from each app's
+ModelAdmin (its actions, Django's delete_selected included, its change and delete forms and
+its editable lists), the site's from the templates that post a form. A new one fails
+`test_every_write_has_a_request` until it is given a request here; from then on everyone tries
+it. A write someone may make must answer 2xx or 3xx and change the database; any other must be
+refused (401 or 403, or the sign-in redirect of the admin and the site for those not signed
+in) and change nothing.
 
 The community is built once per module; each attempt runs in its own savepoint.
 """
@@ -41,6 +42,7 @@ from meetings import services as meeting_services
 from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Meeting, Occurrence, Schedule
 from projects.models import Feature, Project, ProjectArea, Proposal, Release
+from tests.admin_forms import changelist_data, form_data
 from tests.factories import GroupFactory, PersonFactory, RoleFactory, staff_with_permissions
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
 from tests.privacy import Route, lookup_kwargs, routes
@@ -422,6 +424,51 @@ def _admin_write(model, name: str) -> Write | None:
     return Write(f"admin {model._meta.label} {name}", STAFF_WRITERS, send)
 
 
+def admin_models() -> list[type]:
+    """The apps' models with an admin, whose change and delete forms are writes too."""
+    return [model for model in admin.site._registry if model._meta.app_label in APPS]
+
+
+def _admin_url(model, view: str, row) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=[row.pk])
+
+
+def _admin_form_writes(model) -> list[Write]:
+    """Saving the change form as it stands (the admin logs the save) and deleting the row."""
+    if model not in ADMIN_TARGETS:
+        return []
+    target = ADMIN_TARGETS[model]
+
+    def change(c: Community, client: APIClient):
+        url = _admin_url(model, "change", target(c))
+        return client.post(url, {**form_data(c.clients["superuser"].get(url)), "_save": "Save"})
+
+    def delete(c: Community, client: APIClient):
+        return client.post(_admin_url(model, "delete", target(c)), {"post": "yes"})
+
+    label = model._meta.label
+    return [
+        Write(f"admin {label} change form", STAFF_WRITERS, change),
+        Write(f"admin {label} delete form", STAFF_WRITERS, delete),
+    ]
+
+
+# What a list with editable columns changes in its first row, by model.
+CHANGELIST_EDITS = {ProjectArea: ("position", 99)}
+
+
+def _changelist_write(model) -> Write | None:
+    if model not in CHANGELIST_EDITS:
+        return None
+    name, value = CHANGELIST_EDITS[model]
+
+    def send(c: Community, client: APIClient):
+        data = changelist_data(c.clients["superuser"].get(_changelist(model)))
+        return client.post(_changelist(model), {**data, f"form-0-{name}": value})
+
+    return Write(f"admin {model._meta.label} editable list", STAFF_WRITERS, send)
+
+
 def _agenda_form(c: Community, client: APIClient):
     url = reverse("meetings:agenda-edit", args=[c.meeting.slug, RECORDED])
     return client.post(
@@ -473,6 +520,12 @@ def posting_templates() -> list[str]:
 def writes() -> list[Write]:
     found = [_api_write(*route) for route in api_routes()]
     found += [_admin_write(*action) for action in admin_actions()]
+    found += [write for model in admin_models() for write in _admin_form_writes(model)]
+    found += [
+        _changelist_write(model)
+        for model in admin_models()
+        if admin.site._registry[model].list_editable
+    ]
     found += [write for write in SITE_FORMS.values() if write]
     return [write for write in found if write] + EXTRA_WRITES
 
@@ -487,6 +540,12 @@ def test_every_write_has_a_request():
         f"admin {model._meta.label} {name}"
         for model, name in admin_actions()
         if _admin_write(model, name) is None
+    ]
+    missing += [model._meta.label for model in admin_models() if model not in ADMIN_TARGETS]
+    missing += [
+        f"{model._meta.label} editable list"
+        for model in admin_models()
+        if admin.site._registry[model].list_editable and model not in CHANGELIST_EDITS
     ]
     missing += [template for template in posting_templates() if template not in SITE_FORMS]
     assert missing == [], "give these writes a request in tests/test_write_matrix.py"
