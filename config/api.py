@@ -39,6 +39,8 @@ class WriteRule(permissions.BasePermission):
     belong to a group (a GroupRecordsMixin), the group's leads write them too.
     """
 
+    message = "Writing this needs its model permission (staff), or leading its group (meetings)."
+
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
@@ -82,7 +84,7 @@ class GroupRecordsMixin:
             led_groups=self.led_groups,
         ):
             raise PermissionDenied(
-                f"Only staff allowed to and the leads of {group} write its records."
+                f"Only the leads of {group}, and staff allowed to, write its records."
             )
 
 
