@@ -1,8 +1,9 @@
 """REST API for meetings: (prefix, viewset) pairs the root router registers.
 
 Anyone reads public data; a private meeting's join link, agenda and minutes are blanked
-(`details_hidden`) for everyone but staff and the leads of its group, who also write. Writes
-go through meetings.services.
+(`details_hidden`) for everyone but staff and the leads of its group. The group's leads write
+its records, and so do staff holding the model permissions (governance.permissions). Writes go
+through meetings.services.
 """
 
 import datetime
