@@ -614,3 +614,15 @@ def test_view_only_staff_cannot_confirm_a_first_date(community, db):
     response = _write("admin meetings.Schedule confirm_first_date").send(community, client)
     assert response.status_code == 403
     assert not Schedule.objects.get(pk=community.unconfirmed.pk).is_confirmed
+
+
+def test_the_site_offers_the_agenda_editor_only_to_those_who_may_save_it(community, db):
+    page = reverse("meetings:occurrence-detail", args=[community.meeting.slug, RECORDED])
+    editor = reverse("meetings:agenda-edit", args=[community.meeting.slug, RECORDED])
+    for user in ("lead", "staff_permitted"):
+        assert editor in community.clients[user].get(page).content.decode(), user
+    for user in ("staff_view", "other_lead", "liaison_emeritus"):
+        assert editor not in community.clients[user].get(page).content.decode(), user
+    refused = community.clients["staff_view"].get(editor)
+    assert refused.status_code == 403
+    assert "if you are staff, ask for that permission" in refused.content.decode()
