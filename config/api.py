@@ -1,25 +1,92 @@
 """What every app's API shares: permissions, strict filtering, paging and model errors."""
 
+from functools import cached_property
+
 from csp.constants import SELF, UNSAFE_INLINE
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination, permissions, renderers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
+
+from governance import permissions as rules
 
 # Query parameters that are not filters: pagination, ordering and format.
 NON_FILTER_PARAMS = frozenset({"page", "page_size", "ordering", "format", "search"})
 
 
-class IsStaffOrReadOnly(permissions.BasePermission):
-    """Anyone may read; only staff may write."""
+# What a write needs of the model it writes, by method (DRF's DjangoModelPermissions).
+METHOD_ACTIONS = {"POST": ("add",), "PUT": ("change",), "PATCH": ("change",), "DELETE": ("delete",)}
+
+
+def write_permissions(request, view) -> tuple[str, ...]:
+    """The Django permissions the request's write needs: the view's `write_permissions` for
+    its action (an action that writes more than its own model), else its model's for the method."""
+    if request.method not in METHOD_ACTIONS:
+        raise MethodNotAllowed(request.method)
+    declared = getattr(view, "write_permissions", {})
+    action = getattr(view, "action", None)
+    if action in declared:
+        return declared[action]
+    return rules.model_permissions(view.get_queryset().model, *METHOD_ACTIONS[request.method])
+
+
+class WriteRule(permissions.BasePermission):
+    """Anyone reads; a write follows governance.permissions.may_write.
+
+    Staff need the Django model permissions of what they write. In a view of records that
+    belong to a group (a GroupRecordsMixin), the group's leads write them too.
+    """
+
+    message = "Writing this needs its model permission (staff), or leading its group (meetings)."
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
             return True
-        return bool(request.user and request.user.is_staff)
+        if rules.has_model_permissions(request.user, write_permissions(request, view)):
+            return True
+        # A lead's write is checked against its record's group (and the group it goes to).
+        return isinstance(view, GroupRecordsMixin) and bool(view.led_groups)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        groups = [view.group_of(obj)] if isinstance(view, GroupRecordsMixin) else None
+        return rules.may_write(
+            request.user,
+            write_permissions(request, view),
+            groups=groups,
+            led_groups=getattr(view, "led_groups", None),
+        )
+
+
+class GroupRecordsMixin:
+    """A viewset whose records belong to a group, whose current leads write them as staff do.
+
+    `group_of(record)` names a record's group (id); a create or a move calls `require_write`
+    with the group the record goes to.
+    """
+
+    def group_of(self, record) -> int | None:
+        raise NotImplementedError
+
+    @cached_property
+    def led_groups(self) -> frozenset[int]:
+        return rules.groups_led_by(self.request.user)
+
+    def require_write(self, group) -> None:
+        """Refuse (403) a write into `group` that the user may not make."""
+        if not rules.may_write(
+            self.request.user,
+            write_permissions(self.request, self),
+            groups=[group.pk],
+            led_groups=self.led_groups,
+        ):
+            raise PermissionDenied(
+                f"Only the leads of {group}, and staff allowed to, write its records."
+            )
 
 
 class StrictDjangoFilterBackend(DjangoFilterBackend):
@@ -39,12 +106,6 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
                 }
             )
         return filterset
-
-
-def is_staff(request) -> bool:
-    """Whether the request may see private fields."""
-    user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.is_staff)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -1,6 +1,7 @@
 """Admin: the main place where governance is edited, with history on every record."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from governance.models import (
@@ -12,6 +13,19 @@ from governance.models import (
     Role,
     Subproject,
 )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every app's admin: history on each record, and an action the user may not run (each
+    declares its permissions) refused with 403 instead of passed over as "No action selected"."""
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            declared = {name for _, name, _ in self._get_base_actions()}
+            refused = declared - self.get_actions(request).keys()
+            if refused & set(request.POST.getlist("action")):
+                raise PermissionDenied
+        return super().changelist_view(request, extra_context)
 
 
 class RoleInline(admin.TabularInline):
@@ -60,7 +74,7 @@ class PersonLinkInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["handle", "name", "affiliation", "time_zone"]
     list_filter = ["affiliation"]
     search_fields = ["handle", "name", "affiliation"]
@@ -74,7 +88,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(SimpleHistoryAdmin):
+class GroupAdmin(HistoryAdmin):
     list_display = ["name", "slug", "kind", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "slug", "label"]
@@ -89,7 +103,7 @@ class GroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SimpleHistoryAdmin):
+class RoleAdmin(HistoryAdmin):
     list_display = ["person", "group", "kind", "start", "end"]
     list_filter = ["kind", "group__kind", "group", "person__affiliation"]
     search_fields = ["person__handle", "person__name", "group__name", "group__slug"]
@@ -99,7 +113,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Subproject)
-class SubprojectAdmin(SimpleHistoryAdmin):
+class SubprojectAdmin(HistoryAdmin):
     list_display = ["name", "group"]
     list_filter = ["group__kind", "group"]
     search_fields = ["name", "group__name", "group__slug"]
@@ -108,7 +122,7 @@ class SubprojectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
+class ChannelAdmin(HistoryAdmin):
     list_display = ["name", "kind", "group", "is_private"]
     list_filter = ["kind", "is_private"]
     search_fields = ["name", "group__name", "group__slug"]
@@ -117,7 +131,7 @@ class ChannelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(SimpleHistoryAdmin):
+class CommitteeAdmin(HistoryAdmin):
     list_display = ["group", "purpose", "seats", "term_months", "max_seats_per_affiliation"]
     list_filter = ["purpose"]
     search_fields = ["group__name"]

@@ -1,7 +1,8 @@
 """REST API for governance records: (prefix, viewset) pairs the root router registers.
 
-Anyone may read; staff write, through governance.services. Private fields and private channels
-appear only to staff. Deleting is done in the admin, where the history keeps what was removed.
+Anyone may read; staff holding the model's permissions write (governance.permissions), through
+governance.services. Private fields and private channels appear only to staff. Deleting is done
+in the admin, where the history keeps what was removed.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -9,7 +10,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ReadBackMixin, is_staff
+from config.api import ReadBackMixin
 from governance import selectors, serializers, services
 from governance.filters import (
     ChannelFilter,
@@ -19,6 +20,8 @@ from governance.filters import (
     RoleFilter,
     SubprojectFilter,
 )
+from governance.models import Role
+from governance.permissions import is_staff, model_permissions
 
 
 class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
@@ -38,7 +41,7 @@ class PersonViewSet(GovernanceViewSet):
         return selectors.person_queryset()
 
     def get_serializer_class(self):
-        if is_staff(self.request):
+        if is_staff(self.request.user):
             return serializers.StaffPersonSerializer
         return serializers.PersonSerializer
 
@@ -51,7 +54,7 @@ class GroupViewSet(GovernanceViewSet):
     filterset_class = GroupFilter
 
     def get_queryset(self):
-        return selectors.group_queryset(include_private=is_staff(self.request))
+        return selectors.group_queryset(include_private=is_staff(self.request.user))
 
 
 class RoleViewSet(GovernanceViewSet):
@@ -59,6 +62,7 @@ class RoleViewSet(GovernanceViewSet):
 
     serializer_class = serializers.RoleSerializer
     filterset_class = RoleFilter
+    write_permissions = {"end": model_permissions(Role, "change")}
 
     def get_queryset(self):
         return selectors.role_queryset()
@@ -80,7 +84,7 @@ class SubprojectViewSet(GovernanceViewSet):
     filterset_class = SubprojectFilter
 
     def get_queryset(self):
-        return selectors.subproject_queryset(include_private=is_staff(self.request))
+        return selectors.subproject_queryset(include_private=is_staff(self.request.user))
 
 
 class ChannelViewSet(GovernanceViewSet):
@@ -90,7 +94,7 @@ class ChannelViewSet(GovernanceViewSet):
     filterset_class = ChannelFilter
 
     def get_queryset(self):
-        return selectors.channel_queryset(include_private=is_staff(self.request))
+        return selectors.channel_queryset(include_private=is_staff(self.request.user))
 
 
 class CommitteeViewSet(GovernanceViewSet):

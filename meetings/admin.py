@@ -12,8 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from governance import permissions as rules
+from governance.admin import HistoryAdmin
 from meetings import recurrence, selectors, services
 from meetings.importers.sigs_yaml import Reading, read_source_text, week_of_month
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
@@ -85,7 +86,7 @@ class CancelOccurrenceForm(forms.Form):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["title", "group", "kind", "is_private"]
     list_filter = ["kind", "is_private", "group__kind", "group"]
     search_fields = ["title", "slug", "group__name", "group__slug"]
@@ -146,7 +147,16 @@ class MeetingAdmin(SimpleHistoryAdmin):
         for note in notes:
             messages.warning(request, note)
 
-    @admin.action(description="Cancel one occurrence of the selected meeting")
+    def has_cancel_occurrence_permission(self, request) -> bool:
+        """Cancelling writes an occurrence record, created if there was none."""
+        return rules.has_model_permissions(
+            request.user, rules.model_permissions(Occurrence, "add", "change")
+        )
+
+    @admin.action(
+        description="Cancel one occurrence of the selected meeting",
+        permissions=["cancel_occurrence"],
+    )
     def cancel_occurrence(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(
@@ -228,7 +238,10 @@ class ConfirmFirstDateForm(forms.Form):
         return data
 
 
-@admin.action(description="Confirm the first date of schedules with dates to be confirmed")
+@admin.action(
+    description="Confirm the first date of schedules with dates to be confirmed",
+    permissions=["change"],
+)
 def confirm_first_date(modeladmin, request, queryset):
     """Offer each selected unconfirmed schedule's candidate first dates, then confirm them."""
     today = timezone.localdate()
@@ -301,7 +314,7 @@ def _confirm_all(readable: list[tuple[Schedule, ConfirmFirstDateForm]]) -> bool:
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(SimpleHistoryAdmin):
+class ScheduleAdmin(HistoryAdmin):
     list_display = ["meeting", "__str__", "time_zone", "is_confirmed", "sequence"]
     list_filter = ["frequency", "meeting__group"]
     actions = [confirm_first_date]
@@ -370,7 +383,7 @@ class OccurrenceAdminForm(forms.ModelForm):
 
 
 @admin.register(Occurrence)
-class OccurrenceAdmin(SimpleHistoryAdmin):
+class OccurrenceAdmin(HistoryAdmin):
     form = OccurrenceAdminForm
     list_display = ["__str__", "original_date", "status", "reason"]
     list_filter = ["status", "schedule__meeting__group"]

@@ -1,12 +1,12 @@
 """REST API for meetings: (prefix, viewset) pairs the root router registers.
 
 Anyone reads public data; a private meeting's join link, agenda and minutes are blanked
-(`details_hidden`) for everyone but staff and the leads of its group, who also write. Writes
-go through meetings.services.
+(`details_hidden`) for everyone but staff and the leads of its group. The group's leads write
+its records, and so do staff holding the model permissions (governance.permissions). Writes go
+through meetings.services.
 """
 
 import datetime
-from functools import cached_property
 
 import django_filters
 from django.urls import reverse
@@ -14,9 +14,11 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from config.api import GroupRecordsMixin
+from governance import permissions as rules
 from governance.models import Group, Person
 from meetings import recurrence, selectors, services
 from meetings.models import (
@@ -39,38 +41,17 @@ AGENDA_ITEM_DEFAULTS = {
 }
 
 
-class CanEditMeetingOrReadOnly(permissions.BasePermission):
-    """Anyone reads; staff and the current leads of the meeting's group write."""
+class MeetingAccessMixin(GroupRecordsMixin):
+    """What a request may see and change: a record's group is its meeting's
+    (governance.permissions, through config.api.WriteRule)."""
 
-    def has_permission(self, request, view):
-        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
-
-    def has_object_permission(self, request, view, obj):
-        return request.method in permissions.SAFE_METHODS or services.can_edit_meeting(
-            request.user, view.meeting_of(obj), led_groups=view.led_groups
-        )
-
-
-class MeetingAccessMixin:
-    """What a request may see and change, worked out once per request."""
-
-    permission_classes = [CanEditMeetingOrReadOnly]
-
-    @cached_property
-    def led_groups(self) -> frozenset[int]:
-        return selectors.groups_led_by(self.request.user)
-
-    def can_edit(self, meeting: Meeting) -> bool:
-        return services.can_edit_meeting(self.request.user, meeting, led_groups=self.led_groups)
+    def group_of(self, record) -> int:
+        return self.meeting_of(record).group_id
 
     def shows_private(self, meeting: Meeting) -> bool:
-        return not meeting.is_private or self.can_edit(meeting)
-
-    def require_edit(self, meeting: Meeting) -> None:
-        if not self.can_edit(meeting):
-            raise PermissionDenied(
-                f"Only staff and the leads of {meeting.group} change its meetings."
-            )
+        return not meeting.is_private or rules.sees_private(
+            self.request.user, meeting.group_id, led_groups=self.led_groups
+        )
 
 
 def _shows_private(serializer, meeting: Meeting) -> bool:
@@ -420,12 +401,12 @@ class MeetingViewSet(MeetingAccessMixin, viewsets.ModelViewSet):
         return meeting
 
     def perform_create(self, serializer):
-        self.require_edit(Meeting(group=serializer.validated_data["group"]))
+        self.require_write(serializer.validated_data["group"])
         serializer.instance = services.meeting_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
         if "group" in serializer.validated_data:
-            self.require_edit(Meeting(group=serializer.validated_data["group"]))
+            self.require_write(serializer.validated_data["group"])
         serializer.instance = services.meeting_update(
             meeting=serializer.instance, **serializer.validated_data
         )
@@ -447,7 +428,7 @@ class ScheduleViewSet(MeetingAccessMixin, viewsets.ModelViewSet):
         return schedule.meeting
 
     def perform_create(self, serializer):
-        self.require_edit(serializer.validated_data["meeting"])
+        self.require_write(serializer.validated_data["meeting"].group)
         serializer.instance = services.schedule_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
@@ -475,6 +456,11 @@ class OccurrenceViewSet(
 
     serializer_class = OccurrenceSerializer
     filterset_class = OccurrenceFilter
+    # Creating cancels, moves or restores an occurrence, whether or not it has a record yet.
+    write_permissions = {
+        "create": rules.model_permissions(Occurrence, "add", "change"),
+        "agenda": services.AGENDA_PERMISSIONS,
+    }
     queryset = (
         Occurrence.objects.select_related("schedule__meeting__group")
         .prefetch_related("agenda_items__presenter")
@@ -498,7 +484,7 @@ class OccurrenceViewSet(
 
     def perform_create(self, serializer):
         schedule = serializer.validated_data["schedule"]
-        self.require_edit(schedule.meeting)
+        self.require_write(schedule.meeting.group)
         self._set_status(serializer, schedule, serializer.validated_data["original_date"])
 
     def perform_update(self, serializer):

@@ -16,6 +16,7 @@ from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from governance import permissions as rules
 from governance.models import Group, Person, Role
 from meetings import recurrence, zones
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
@@ -49,18 +50,6 @@ def planned_lines(slot: Slot) -> list[zones.ZoneLine]:
     )
     return zones.zone_lines(
         start, start + schedule.duration, schedule.time_zone, slot.meeting.display_zones
-    )
-
-
-def groups_led_by(user) -> frozenset[int]:
-    """Ids of the groups in which `user`'s person holds a current chair or lead role."""
-    if user is None or not user.is_authenticated:
-        return frozenset()
-    return frozenset(
-        Role.objects.current()
-        .leadership()
-        .filter(person__user=user)
-        .values_list("group_id", flat=True)
     )
 
 
@@ -341,13 +330,13 @@ def person_meetings(
 
 def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
     """The agenda items `user` may read: a private meeting's only for staff and the current
-    leads of its group, who edit it (services.can_edit_meeting)."""
+    leads of its group (governance.permissions.sees_private)."""
     items = AgendaItem.objects.all()
-    if user is not None and user.is_staff:
+    if rules.is_staff(user):
         return items
     return items.filter(
         Q(occurrence__schedule__meeting__is_private=False)
-        | Q(occurrence__schedule__meeting__group__in=groups_led_by(user))
+        | Q(occurrence__schedule__meeting__group__in=rules.groups_led_by(user))
     )
 
 

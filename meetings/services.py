@@ -4,7 +4,7 @@ schedule's iCalendar SEQUENCE, so calendar clients replace what they stored.
 """
 
 import datetime
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.models import Group, Subproject
-from meetings import selectors
+from governance.permissions import model_permissions
 from meetings.importers.sigs_yaml import MeetingReading, Reading, read_source_text, week_of_month
 from meetings.models import (
     AgendaItem,
@@ -41,6 +41,11 @@ TIMING_FIELDS = (
 STATUS_FIELDS = ("status", "reason", "moved_start", "moved_duration_minutes")
 # The version an occurrence without a stored record reads as: a new record starts there.
 UNSAVED_VERSION: int = Occurrence._meta.get_field("version").default
+# What saving an agenda writes: the occurrence record (created if there was none), its items.
+AGENDA_PERMISSIONS = (
+    *model_permissions(Occurrence, "add", "change"),
+    *model_permissions(AgendaItem, "add", "change", "delete"),
+)
 
 
 class AgendaConflict(Exception):
@@ -51,19 +56,6 @@ class AgendaConflict(Exception):
         super().__init__(
             f"The agenda of {current} was saved by someone else (now version {current.version})."
         )
-
-
-def can_edit_meeting(user, meeting: Meeting, *, led_groups: Collection[int] | None = None) -> bool:
-    """Who edits a meeting, its schedules, agendas and minutes: staff, and the current chairs,
-    technical leads and leads of the meeting's group. `led_groups` spares a query per meeting
-    when the caller already has `selectors.groups_led_by(user)`."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    if led_groups is None:
-        led_groups = selectors.groups_led_by(user)
-    return meeting.group_id in led_groups
 
 
 def _save_changes(instance, fields: Mapping[str, Any]) -> list[str]:

@@ -9,8 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from governance import permissions as rules
 from meetings import selectors, services
 from meetings.forms import AgendaForm, AgendaItemFormSet, MeetingFilterForm, agenda_initial
+from meetings.models import Meeting
+
+MEETING_CHANGE = rules.model_permissions(Meeting, "change")
 
 
 def meeting_list(request):
@@ -37,14 +41,20 @@ def meeting_list(request):
     return render(request, "meetings/meeting_list.html", context)
 
 
+def _edits_agenda(user, meeting) -> bool:
+    return rules.may_write(user, services.AGENDA_PERMISSIONS, groups=[meeting.group_id])
+
+
 def _meeting_context(request, detail) -> dict:
     """A meeting page's context: whether the reader edits it and sees its private parts."""
-    can_edit = services.can_edit_meeting(request.user, detail.meeting)
+    meeting = detail.meeting
     return {
         "detail": detail,
-        "meeting": detail.meeting,
-        "can_edit": can_edit,
-        "show_private": can_edit or not detail.meeting.is_private,
+        "meeting": meeting,
+        "can_edit": _edits_agenda(request.user, meeting),
+        "edits_in_admin": rules.has_model_permissions(request.user, MEETING_CHANGE),
+        "show_private": not meeting.is_private
+        or rules.sees_private(request.user, meeting.group_id),
     }
 
 
@@ -68,7 +78,7 @@ def occurrence_detail(request, slug, day):
 def agenda_edit(request, slug, day: datetime.date):
     detail = selectors.occurrence_detail(slug=slug, day=day)
     meeting = detail.meeting
-    if not services.can_edit_meeting(request.user, meeting):
+    if not _edits_agenda(request.user, meeting):
         return render(request, "meetings/forbidden.html", {"meeting": meeting}, status=403)
     uid = request.GET.get("schedule")
     slots = [slot for slot in detail.slots if uid is None or str(slot.schedule.uid) == uid]

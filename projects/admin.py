@@ -3,8 +3,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from governance.admin import HistoryAdmin
 from projects import services
 from projects.models import (
     APIVersion,
@@ -31,7 +31,7 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(ProjectArea)
-class ProjectAreaAdmin(SimpleHistoryAdmin):
+class ProjectAreaAdmin(HistoryAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -86,7 +86,7 @@ class MaturityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(HistoryAdmin):
     list_display = ["name", "area", "license", "repository_url"]
     list_filter = ["area", MaturityFilter, "groups"]
     search_fields = ["name", "slug", "goal"]
@@ -116,7 +116,7 @@ class FeatureStatusInline(admin.TabularInline):
 
 
 @admin.register(Feature)
-class FeatureAdmin(SimpleHistoryAdmin):
+class FeatureAdmin(HistoryAdmin):
     list_display = ["name", "project", "position"]
     list_filter = ["project"]
     search_fields = ["name", "project__name"]
@@ -125,7 +125,7 @@ class FeatureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(SimpleHistoryAdmin):
+class ReleaseAdmin(HistoryAdmin):
     list_display = [
         "version",
         "project",
@@ -179,7 +179,7 @@ MILESTONE_FIELDS = [
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(HistoryAdmin):
     list_display = ["label", "title", "owning_group", "status", "stage", "latest_milestone"]
     list_display_links = ["label", "title"]
     list_filter = [FlaggedFilter, "status", "stage", "project", "owning_group"]
@@ -201,7 +201,9 @@ class ProposalAdmin(SimpleHistoryAdmin):
         ("Import", {"fields": ["source_path", "flags"]}),
     ]
 
-    @admin.action(description="Clear flags of the selected proposals (after review)")
+    @admin.action(
+        description="Clear flags of the selected proposals (after review)", permissions=["change"]
+    )
     def clear_flags(self, request, queryset):
         cleared = 0
         for proposal in queryset.flagged():

@@ -1,4 +1,5 @@
-"""REST API for the project list, releases and proposals: anyone reads, staff write."""
+"""REST API for the project list, releases and proposals: anyone reads; staff holding the
+model's permissions write (governance.permissions)."""
 
 import dataclasses
 
@@ -10,8 +11,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import is_staff
 from governance.models import Group, Person
+from governance.permissions import is_staff
 from projects import selectors, services
 from projects.models import (
     APIVersion,
@@ -424,7 +425,7 @@ class ProjectViewSet(EditableViewSet):
 
     def get_queryset(self):
         # Private channels are for staff only.
-        return selectors.project_queryset(staff=is_staff(self.request)).prefetch_related(
+        return selectors.project_queryset(staff=is_staff(self.request.user)).prefetch_related(
             "maturity_steps"
         )
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
-from config.api import is_staff
+from governance.permissions import is_staff
 from projects import selectors
 
 
@@ -13,7 +13,7 @@ def project_list(request):
         area=request.GET.get("area", ""),
         maturity=request.GET.get("maturity", ""),
         sort=request.GET.get("sort", "name"),
-        staff=is_staff(request),
+        staff=is_staff(request.user),
     )
     return render(
         request,
@@ -23,7 +23,7 @@ def project_list(request):
 
 
 def project_detail(request, slug):
-    project = selectors.project_detail(slug=slug, staff=is_staff(request))
+    project = selectors.project_detail(slug=slug, staff=is_staff(request.user))
     return render(request, "projects/project_detail.html", {"project": project})
 
 

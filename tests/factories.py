@@ -1,6 +1,8 @@
 """factory-boy factories for building test data."""
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from governance.models import Group, GroupKind, Person, Role, RoleKind
 
@@ -32,3 +34,12 @@ class RoleFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     group = factory.SubFactory(GroupFactory)
     kind = RoleKind.CHAIR
+
+
+def staff_with_permissions(
+    username: str, *, apps: tuple[str, ...] = ("governance", "meetings", "projects")
+):
+    """A staff user holding every model permission (add, change, delete, view) of `apps`."""
+    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=apps))
+    return user

@@ -46,13 +46,14 @@ class PublicUrls:
     unfilled: list[str] = field(default_factory=list)
 
 
-def _routes(patterns, prefix="", namespace=""):
+def routes(patterns, prefix="", namespace=""):
+    """The named routes under `patterns` that answer GET, outside the private namespaces."""
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
             if pattern.namespace not in PRIVATE_NAMESPACES:
-                yield from _routes(pattern.url_patterns, route, inner)
+                yield from routes(pattern.url_patterns, route, inner)
         elif isinstance(pattern, URLPattern) and pattern.name and _answers_get(pattern.callback):
             name = f"{namespace}:{pattern.name}".lstrip(":")
             yield Route(name=name, route=route, callback=pattern.callback)
@@ -71,24 +72,24 @@ def _api_detail_values(route: Route) -> list[dict[str, str]] | None:
     actions = getattr(route.callback, "actions", {}) or {}
     if viewset is None or "get" not in actions:
         return None
-    lookup_field = viewset.lookup_field
-    kwarg = viewset.lookup_url_kwarg or lookup_field
-    if kwarg not in route.parameters:
+    if (viewset.lookup_url_kwarg or viewset.lookup_field) not in route.parameters:
         return None  # a list route, or a list action
     request = Request(RequestFactory().get("/"))
     request.user = AnonymousUser()
     view = viewset(request=request, format_kwarg=None, kwargs={}, action="retrieve")
     model = view.get_queryset().model
-    kwargs = []
-    for row in model._default_manager.all():
-        value = row
-        # "group__slug" walks to row.group.slug; a lookup such as "__iexact" is dropped.
-        for part in lookup_field.split("__"):
-            if not hasattr(value, part):
-                break
-            value = getattr(value, part)
-        kwargs.append({kwarg: str(value)})
-    return kwargs
+    return [lookup_kwargs(viewset, row) for row in model._default_manager.all()]
+
+
+def lookup_kwargs(viewset, row) -> dict[str, str]:
+    """The URL kwargs of `row`'s detail route in `viewset`."""
+    value = row
+    # "group__slug" walks to row.group.slug; a lookup such as "__iexact" is dropped.
+    for part in viewset.lookup_field.split("__"):
+        if not hasattr(value, part):
+            break
+        value = getattr(value, part)
+    return {viewset.lookup_url_kwarg or viewset.lookup_field: str(value)}
 
 
 def _page_kwargs() -> list[tuple[str, dict[str, str]]]:
@@ -107,7 +108,7 @@ def public_urls() -> PublicUrls:
     """Every GET-able public URL for the objects now in the database."""
     found = PublicUrls()
     donors = _page_kwargs()
-    for route in _routes(get_resolver().url_patterns):
+    for route in routes(get_resolver().url_patterns):
         parameters = route.parameters
         if "format" in parameters:
             continue  # DRF's ".json" twins of routes already walked

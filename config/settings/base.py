@@ -179,7 +179,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     # DRF's default is AllowAny: say it explicitly.
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.WriteRule"],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     # The browsable API's renderer adapted to the Content-Security-Policy.

@@ -7,11 +7,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from governance import signals
+from tests.factories import staff_with_permissions
 from tests.governance.community import build_community
 
 TODAY = datetime.date(2025, 6, 15)
@@ -31,7 +31,7 @@ def community(db, today):
 
 @pytest.fixture
 def staff_user(db):
-    return get_user_model().objects.create_user("staffer", password="pw", is_staff=True)
+    return staff_with_permissions("staffer")
 
 
 @pytest.fixture

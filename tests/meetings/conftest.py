@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from governance.models import RoleKind
-from tests.factories import GroupFactory, PersonFactory, RoleFactory
+from tests.factories import GroupFactory, PersonFactory, RoleFactory, staff_with_permissions
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
 
 # Tuesday 20 October 2026: Europe has left summer time on the 25th, the US on 1 November, so
@@ -54,5 +54,6 @@ def outsider(django_user_model):
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+def staff(db):
+    """Staff allowed to write meetings (and everything else)."""
+    return staff_with_permissions("staff")

@@ -6,31 +6,11 @@ import pytest
 
 from meetings import services
 from meetings.models import Occurrence, OccurrenceStatus
+from tests.admin_forms import form_data
 from tests.meetings.factories import ScheduleFactory
 
 pytestmark = pytest.mark.django_db
 NOV_2 = datetime.date(2026, 11, 2)
-
-
-def form_data(response) -> dict:
-    """The POST data of an admin change form as the browser would send it unchanged."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms.append(formset.management_form)
-        forms.extend(formset.forms)
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, datetime.datetime):
-                data[f"{field.html_name}_0"] = value.date().isoformat()
-                data[f"{field.html_name}_1"] = value.time().isoformat()
-            else:
-                data[field.html_name] = "on" if value is True else value
-    return data
 
 
 @pytest.fixture

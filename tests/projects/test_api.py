@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from projects.models import Proposal, Release
-from tests.factories import GroupFactory, PersonFactory
+from tests.factories import GroupFactory, PersonFactory, staff_with_permissions
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,9 @@ def api():
 
 
 @pytest.fixture
-def staff(django_user_model):
+def staff():
     client = APIClient()
-    client.force_authenticate(
-        django_user_model.objects.create_user("editor", password="x", is_staff=True)
-    )
+    client.force_authenticate(staff_with_permissions("editor"))
     return client
 
 

@@ -1,0 +1,81 @@
+"""Who may see and write what: the one rule the API, the site's editing pages and the admin
+apply, whatever app the record belongs to.
+
+- Staff see private fields. They write a model's records only while they hold its Django model
+  permissions (add, change, delete), as DRF's DjangoModelPermissions and the admin read them; a
+  superuser holds them all.
+- The current chairs, technical leads and leads of a group also write the records of their own
+  group where an app lets leads edit (meetings, schedules, occurrences and agendas): every group
+  a write touches, the record's own and any it would move to, must be one they lead.
+"""
+
+from collections.abc import Collection, Iterable
+
+from django.contrib.auth import get_permission_codename
+from django.db.models import Model
+
+from governance.models import Role
+
+
+def is_staff(user) -> bool:
+    """Whether `user` is staff: sees private fields and signs in to the admin."""
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def groups_led_by(user) -> frozenset[int]:
+    """Ids of the groups in which `user`'s person holds a current chair or lead role."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        Role.objects.current()
+        .leadership()
+        .filter(person__user=user)
+        .values_list("group_id", flat=True)
+    )
+
+
+def model_permissions(model: type[Model], *actions: str) -> tuple[str, ...]:
+    """The names of the Django permissions to `actions` ("add", "change", "delete") `model`'s
+    records, e.g. "meetings.change_meeting"."""
+    opts = model._meta
+    return tuple(f"{opts.app_label}.{get_permission_codename(action, opts)}" for action in actions)
+
+
+def has_model_permissions(user, permissions: Iterable[str]) -> bool:
+    """Whether `user` is staff holding every one of `permissions`."""
+    return is_staff(user) and user.has_perms(list(permissions))
+
+
+def leads(user, groups: Iterable[int | None], *, led_groups: Collection[int] | None = None) -> bool:
+    """Whether `user` leads every one of `groups` (ids) now; a record of no group is nobody's.
+
+    `led_groups` spares a query when the caller already has `groups_led_by(user)`."""
+    wanted = set(groups)
+    if not wanted or None in wanted:
+        return False
+    if led_groups is None:
+        led_groups = groups_led_by(user)
+    return wanted <= set(led_groups)
+
+
+def may_write(
+    user,
+    permissions: Iterable[str],
+    *,
+    groups: Iterable[int | None] | None = None,
+    led_groups: Collection[int] | None = None,
+) -> bool:
+    """Whether `user` may make a write that needs `permissions`.
+
+    Staff holding them may; so may a lead of every one of `groups`, the ids of the groups the
+    write touches. `groups` is None where leads have no say (governance and project records).
+    """
+    if has_model_permissions(user, permissions):
+        return True
+    return groups is not None and leads(user, groups, led_groups=led_groups)
+
+
+def sees_private(user, group: int | None, *, led_groups: Collection[int] | None = None) -> bool:
+    """Whether `user` sees the private details of a group's record (a private meeting's links,
+    agenda and minutes): staff, and the leads of the group."""
+    return is_staff(user) or leads(user, [group], led_groups=led_groups)
