@@ -488,6 +488,8 @@ def _agenda_form(c: Community, client: APIClient):
 SITE_FORMS = {
     "meetings/agenda_form.html": Write("site agenda form", LEAD_WRITERS, _agenda_form),
     "registration/login.html": None,
+    # Signing out, in every page's header.
+    "base.html": None,
     # The admin actions' own forms, tried above.
     "admin/meetings/cancel_occurrence.html": None,
     "meetings/admin/confirm_first_date.html": None,
