@@ -487,9 +487,9 @@ class _KepImport:
                 authors=[self.person(handle) for handle in record.authors],
                 reviewers=[self.person(handle) for handle in record.reviewers],
                 approvers=[self.person(handle) for handle in record.approvers],
-                prr_approvers={
-                    stage: self.person(handle) for stage, handle in record.prr_approvers.items()
-                },
+                prr_approvers=None
+                if record.prr_approvers is None
+                else {stage: self.person(handle) for stage, handle in record.prr_approvers.items()},
                 feature_gates=record.feature_gates,
             ),
             status=record.status,

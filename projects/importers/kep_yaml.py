@@ -152,7 +152,8 @@ class KepRecord:
     reviewers: list[str] = dataclasses.field(default_factory=list)
     approvers: list[str] = dataclasses.field(default_factory=list)
     prr_path: str = ""
-    prr_approvers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # None when the production-readiness file could not be read: the stored ones are kept.
+    prr_approvers: dict[str, str] | None = dataclasses.field(default_factory=dict)
     feature_gates: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     disable_supported: bool | None = None
     creation_date: datetime.date | None = None
@@ -546,14 +547,20 @@ def parse_prr(text: str, *, path: str) -> PrrRecord:
     return record
 
 
+def _prr_owner(by_number: dict[int, list[KepRecord]], sig: str, number: int) -> KepRecord | None:
+    """The proposal of `number` in `sig` (or the only one of that number)."""
+    claimants = by_number.get(number, [])
+    record = next((each for each in claimants if each.owning_sig == sig), None)
+    if record is None and len(claimants) == 1:
+        record = claimants[0]
+    return record
+
+
 def _attach_prr(
     directory: KepDirectory, prr: PrrRecord, by_number: dict[int, list[KepRecord]]
 ) -> None:
     """Give `prr` to the proposal of its number in its SIG (or the only one of its number)."""
-    claimants = by_number.get(prr.number, [])
-    record = next((each for each in claimants if each.owning_sig == prr.sig), None)
-    if record is None and len(claimants) == 1:
-        record = claimants[0]
+    record = _prr_owner(by_number, prr.sig, prr.number)
     if record is None:
         skipped = [
             problem.path
@@ -608,6 +615,12 @@ def read_keps(root: Path, *, repository: str = ENHANCEMENTS_REPOSITORY) -> KepDi
             prr = parse_prr((root / relative).read_text(encoding="utf-8"), path=path)
         except (OSError, UnicodeDecodeError, KepFileError) as error:
             directory.problems.append(Problem(path, f"{error}: ignored"))
+            file = PurePosixPath(relative)
+            owner = _prr_owner(by_number, file.parent.name, int(file.stem))
+            if owner is not None:
+                # Read as "no approvers", it would remove the stored ones.
+                owner.prr_path, owner.prr_approvers = path, None
+                owner.problems.append(f"{path} could not be read: its approvers are kept")
             continue
         _attach_prr(directory, prr, by_number)
     return directory
