@@ -8,6 +8,7 @@ naming that value's place, so that none reaches the database.
 """
 
 import dataclasses
+import re
 import unicodedata
 from typing import Any
 
@@ -17,8 +18,6 @@ MAX_BYTES = 5 * 1024 * 1024
 # Values once every alias is expanded: the real sigs.yaml holds about 12,000.
 MAX_VALUES = 500_000
 MAX_DEPTH = 50
-# Control characters YAML text may hold: tab and line ends.
-ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 
 # libyaml's loader when it is installed: several times faster on the real sigs.yaml.
 BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -44,8 +43,12 @@ class YamlText:
     problems: list[YamlProblem]
 
 
+# Unicode's control characters (category Cc) but tab and line ends.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _is_control(char: str) -> bool:
-    return char not in ALLOWED_CONTROLS and unicodedata.category(char) == "Cc"
+    return CONTROLS.fullmatch(char) is not None
 
 
 def _names(chars) -> str:
@@ -137,16 +140,17 @@ def read_yaml(text: str, *, loader: type = BaseLoader) -> YamlText:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise YamlFileError(f"{size:,} bytes, more than the {MAX_BYTES:,} a file may hold")
+    # Where each raw control character was in the text the loader reads, which lacks them.
     raw_controls: list[tuple[tuple[int, int], str]] = []
-    kept: list[str] = []
-    line = column = 0
-    for char in text:
-        if _is_control(char):
-            raw_controls.append(((line, column), char))
-            continue
-        kept.append(char)
-        line, column = (line + 1, 0) if char == "\n" else (line, column + 1)
-    reader = loader("".join(kept))
+    last_line, taken = -1, 0
+    for match in CONTROLS.finditer(text):
+        line = text.count("\n", 0, match.start())
+        if line != last_line:
+            last_line, taken = line, 0
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) - taken
+        raw_controls.append(((line, column), match[0]))
+        taken += 1
+    reader = loader(CONTROLS.sub("", text))
     try:
         node = reader.get_single_node()
         if node is None:
