@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
     GROUP_LISTS,
+    REPORTING_PURPOSES,
     ChannelRecord,
     GroupRecord,
     ImportReport,
@@ -22,6 +24,7 @@ from governance.importers.sigs_yaml import (
 )
 from governance.models import (
     Channel,
+    ChannelKind,
     Committee,
     CommitteePurpose,
     Group,
@@ -239,17 +242,41 @@ SIGS_COMMITTEE_PURPOSES = {
 }
 
 
-@transaction.atomic
-def sigs_import(*, document: SigsDocument, on: datetime.date | None = None) -> ImportReport:
+def sigs_import(
+    *,
+    document: SigsDocument,
+    on: datetime.date | None = None,
+    allow_removals: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
     """Bring the database in line with a parsed sigs.yaml, in one transaction.
 
     Only what changed is saved (a second import of the same file writes nothing, not even
-    history). Current roles missing from the file end on `on` (default today); emeritus leads
-    become leadership roles ending on `on` the first time they are seen; channels and
-    subprojects missing from the file are removed, groups missing from it are archived.
+    history). Current roles missing from the file end on `on` (default today), before the
+    file's new roles start, so seat limits count the final roster; emeritus leads become
+    leadership roles ending on `on` the first time they are seen; channels and subprojects
+    missing from the file are removed, groups missing from it are archived.
     A record the database refuses is reported with its place and skipped.
+
+    Nothing is written when `dry_run`, nor when the import would end, archive or remove more
+    than settings.AGORA_IMPORT_REMOVAL_SHARE of the groups, roles, subprojects or channels
+    there are, unless `allow_removals`: the report says what it would have changed
+    (`changed`, `removals`) and why it was not applied (`refused`).
     """
-    return _SigsImport(document, on or timezone.localdate()).run()
+    with transaction.atomic():
+        report = _SigsImport(document, on or timezone.localdate()).run()
+        over = report.removals_over(settings.AGORA_IMPORT_REMOVAL_SHARE)
+        if over and not allow_removals:
+            parts = ", ".join(
+                f"{removed} of {existing} {entity}" for entity, (removed, existing) in over.items()
+            )
+            report.refused = (
+                f"it would end, archive or remove {parts}, more than "
+                f"{settings.AGORA_IMPORT_REMOVAL_SHARE:.0%} of them"
+            )
+        if dry_run or report.refused:
+            transaction.set_rollback(True)
+    return report
 
 
 def _attempt(report: ImportReport, place: str, service: Callable, **kwargs: Any):
@@ -269,6 +296,14 @@ class _SigsImport:
         self.people: dict[str, Person] = {}
 
     def run(self) -> ImportReport:
+        self.report.existing.update(
+            {
+                "groups": Group.objects.active().filter(kind__in=GROUP_LISTS.values()).count(),
+                "roles": Role.objects.current(self.on).count(),
+                "subprojects": Subproject.objects.count(),
+                "channels": Channel.objects.filter(kind__in=CHANNEL_KINDS.values()).count(),
+            }
+        )
         for key, record in self.document.people.items():
             fields: dict[str, Any] = {"name": record.name} if record.name else {}
             if record.affiliation is not None:
@@ -280,7 +315,7 @@ class _SigsImport:
             )
             if result:
                 self.people[key] = result[0]
-                self.report.count("people", result[1])
+                self.report.count("people", result[1], label=f"@{record.handle}")
         imported = [
             (group, record, self.subprojects(group, record))
             for record in self.document.groups
@@ -329,11 +364,10 @@ class _SigsImport:
                 group=group, status=GroupStatus.ACTIVE, status_since=self.on, status_reason=""
             )
             outcome = "updated"
-        self.report.count("groups", outcome)
-        if group.kind == GroupKind.COMMITTEE and not Committee.objects.filter(group=group).exists():
-            purpose = SIGS_COMMITTEE_PURPOSES.get(group.slug, CommitteePurpose.OTHER)
-            if _attempt(self.report, record.place, committee_set, group=group, purpose=purpose):
-                self.report.count("committee charters", "created")
+        self.report.count("groups", outcome, label=group.slug)
+        channels = record.channels
+        if group.kind == GroupKind.COMMITTEE:
+            channels = self.committee(group, record)
         chair_kind = chairs_role_kind(group.kind)
         current = group.roles.current(self.on).filter(
             kind__in=(chair_kind, RoleKind.TECH_LEAD, RoleKind.LIAISON)
@@ -344,15 +378,52 @@ class _SigsImport:
             wanted.append((record.liaison, RoleKind.LIAISON))
         self.roles(group, current, wanted)
         self.emeritus(group, record.emeritus_leads)
-        self.channels(group, None, record.channels, record.unread_channel_kinds)
+        self.channels(group, None, channels, record.unread_channel_kinds)
         return group
 
+    def committee(self, group: Group, record: GroupRecord) -> list[ChannelRecord]:
+        """Give a committee its charter; the private list of a committee people report to
+        is its public reporting address. Returns the channels left to store as channels."""
+        committee = Committee.objects.filter(group=group).first()
+        if committee is None:
+            purpose = SIGS_COMMITTEE_PURPOSES.get(group.slug, CommitteePurpose.OTHER)
+            committee = _attempt(
+                self.report, record.place, committee_set, group=group, purpose=purpose
+            )
+            if committee is None:
+                return record.channels
+            self.report.count("committee charters", "created", label=group.slug)
+        reporting = next(
+            (c for c in record.channels if c.kind == ChannelKind.PRIVATE_MAILING_LIST), None
+        )
+        if committee.purpose not in REPORTING_PURPOSES or reporting is None:
+            return record.channels
+        address = (
+            {"reporting_url": reporting.url}
+            if reporting.url
+            else {"reporting_email": reporting.name}
+        )
+        before = (committee.reporting_email, committee.reporting_url)
+        if _attempt(self.report, reporting.place, committee_set, group=group, **address):
+            committee.refresh_from_db()
+            changed = before != (committee.reporting_email, committee.reporting_url)
+            outcome = "updated" if changed else "unchanged"
+            self.report.count("reporting addresses", outcome, label=group.slug)
+        return [channel for channel in record.channels if channel is not reporting]
+
     def roles(self, group: Group, current, wanted: list[tuple[Mention, str]]) -> None:
-        """Start the wanted roles not held yet, end the current ones no longer wanted."""
+        """End the current roles no longer wanted, then start the wanted ones not held yet
+        (in this order, so that seat limits count the roster the file gives)."""
         held = {
             (role.person.handle.casefold(), role.kind): role
             for role in current.select_related("person")
         }
+        wanted_keys = {(mention.key, kind) for mention, kind in wanted}
+        for key, role in held.items():
+            if key not in wanted_keys and _attempt(
+                self.report, f"{group.slug}: @{role.person.handle}", role_end, role=role, on=self.on
+            ):
+                self.report.count("roles", "ended", label=_role_label(role, group))
         for mention, kind in wanted:
             person = self.people.get(mention.key)
             if (mention.key, kind) in held:
@@ -372,13 +443,7 @@ class _SigsImport:
                 start=self.on if returning else None,
             )
             if started:
-                self.report.count("roles", "started")
-        wanted_keys = {(mention.key, kind) for mention, kind in wanted}
-        for key, role in held.items():
-            if key not in wanted_keys and _attempt(
-                self.report, f"{group.slug}: @{role.person.handle}", role_end, role=role, on=self.on
-            ):
-                self.report.count("roles", "ended")
+                self.report.count("roles", "started", label=_role_label(started, group))
 
     def emeritus(self, group: Group, mentions: list[Mention]) -> None:
         """An emeritus lead without a past leadership role gets one, ending today."""
@@ -401,7 +466,7 @@ class _SigsImport:
                 kind=RoleKind.LEAD,
                 end=self.on,
             ):
-                self.report.count("emeritus roles", "created")
+                self.report.count("emeritus roles", "created", label=f"@{person.handle} of {group}")
 
     def channels(
         self,
@@ -426,12 +491,15 @@ class _SigsImport:
                 description=record.description,
             )
             if result:
-                self.report.count("channels", result[1])
+                self.report.count(
+                    "channels", result[1], label=_channel_label(result[0], group, subproject)
+                )
         listed = {(record.kind, record.name) for record in records}
         for channel in existing:
             if (channel.kind, channel.name) not in listed:
+                label = _channel_label(channel, group, subproject)
                 channel_delete(channel=channel)
-                self.report.count("channels", "removed")
+                self.report.count("channels", "removed", label=label)
 
     def subprojects(
         self, group: Group, record: GroupRecord
@@ -449,13 +517,14 @@ class _SigsImport:
                 leads=[self.people[m.key] for m in subrecord.leads if m.key in self.people],
             )
             if result:
-                self.report.count("subprojects", result[1])
+                self.report.count("subprojects", result[1], label=f"{group.slug}/{subrecord.name}")
                 self.channels(group, result[0], subrecord.channels, subrecord.unread_channel_kinds)
                 imported.append((result[0], subrecord))
         listed = {subrecord.name for subrecord in record.subprojects}
         for subproject in group.subprojects.exclude(name__in=listed):
+            label = f"{group.slug}/{subproject.name}"
             subproject_delete(subproject=subproject)
-            self.report.count("subprojects", "removed")
+            self.report.count("subprojects", "removed", label=label)
         return imported
 
     def stakeholders(self, group: Group, record: GroupRecord, sigs: dict[str, Group]) -> None:
@@ -467,7 +536,7 @@ class _SigsImport:
             else:
                 wanted.append(sig)
         if group_update(group=group, stakeholder_groups=wanted):
-            self.report.count("stakeholder lists", "updated")
+            self.report.count("stakeholder lists", "updated", label=group.slug)
 
     def board_rep(self) -> None:
         """gb_rep: the steering committee's representative on the governing board."""
@@ -496,6 +565,16 @@ class _SigsImport:
                 )
             return
         for group in missing:
-            ended = group_archive(group=group, reason="No longer listed in sigs.yaml.", on=self.on)
-            self.report.count("groups", "archived")
-            self.report.count("roles", "ended", ended)
+            for role in group.roles.current(self.on).select_related("person", "group"):
+                self.report.count("roles", "ended", label=_role_label(role, group))
+            group_archive(group=group, reason="No longer listed in sigs.yaml.", on=self.on)
+            self.report.count("groups", "archived", label=group.slug)
+
+
+def _role_label(role: Role, group: Group) -> str:
+    return f"@{role.person.handle}, {role.get_kind_display().lower()} of {group.slug}"
+
+
+def _channel_label(channel: Channel, group: Group, subproject: Subproject | None) -> str:
+    owner = f"{group.slug}/{subproject.name}" if subproject else group.slug
+    return f"{channel.get_kind_display().lower()} {channel.name} of {owner}"

@@ -392,6 +392,13 @@ class _KepImport:
         self.releases = {release.sort_key: release for release in project.releases.all()}
         # Groups some file owns proposals in: another file naming one may create it first.
         self.owned = {record.owning_sig for record in self.records if record.owning_sig}
+        # Numbers held before this run, and the files imported before: a new file claiming
+        # another group's number is not that proposal and must not pass for it.
+        self.held = {
+            proposal.number: proposal
+            for proposal in project.proposals.exclude(number=None).select_related("owning_group")
+        }
+        self.known_paths = set(project.proposals.values_list("source_path", flat=True))
         self.imported: dict[str, Proposal] = {}
         self.outcomes: dict[str, str] = {}
         # What the current file created (cache, key, kind, name) and noted, kept if it commits.
@@ -400,6 +407,10 @@ class _KepImport:
 
     def run(self) -> KepImportReport:
         for record in _in_claim_order(self.records):
+            claim = self.foreign_claim(record)
+            if claim:
+                self.report.skipped.append(Problem(record.path, claim))
+                continue
             try:
                 with transaction.atomic():
                     proposal, outcome = self.apply(record)
@@ -429,7 +440,27 @@ class _KepImport:
             for path, proposal in sorted(self.imported.items())
             if proposal.flags
         ]
+        report.changed = [
+            f"{names[outcome]}: {path} ({self.imported[path].label})"
+            for path, outcome in sorted(self.outcomes.items())
+            if outcome != "unchanged"
+        ]
         return report
+
+    def foreign_claim(self, record: KepRecord) -> str:
+        """Why a file new to the import is refused the number another group's proposal holds
+        ("" when it is not)."""
+        holder = self.held.get(record.number)
+        if holder is None or record.path in self.known_paths:
+            return ""
+        owner = holder.owning_group.slug if holder.owning_group else ""
+        if owner == record.owning_sig:
+            return ""
+        where = holder.source_path or holder.get_absolute_url()
+        return (
+            f"kep-number {record.number} is {holder.label} of {owner or 'no group'} ({where}), "
+            f"not a proposal of {record.owning_sig or 'no group'}: not stored"
+        )
 
     def apply(self, record: KepRecord) -> tuple[Proposal, str]:
         problems = list(record.problems)
@@ -456,9 +487,9 @@ class _KepImport:
                 authors=[self.person(handle) for handle in record.authors],
                 reviewers=[self.person(handle) for handle in record.reviewers],
                 approvers=[self.person(handle) for handle in record.approvers],
-                prr_approvers={
-                    stage: self.person(handle) for stage, handle in record.prr_approvers.items()
-                },
+                prr_approvers=None
+                if record.prr_approvers is None
+                else {stage: self.person(handle) for stage, handle in record.prr_approvers.items()},
                 feature_gates=record.feature_gates,
             ),
             status=record.status,
@@ -537,14 +568,20 @@ class _KepImport:
 
 
 @transaction.atomic
-def keps_import(*, project: Project, directory: KepDirectory) -> KepImportReport:
+def keps_import(
+    *, project: Project, directory: KepDirectory, dry_run: bool = False
+) -> KepImportReport:
     """Bring `project`'s proposals in line with a read keps/ directory, one file at a time.
 
     Each file is atomic: it is imported (created, updated, or left untouched when nothing
     changed) with the groups, people and releases it names, created when missing; or, when the
     database cannot hold one of its values, skipped with the reason and nothing of it stored.
     Broken editing rules and reading problems are kept as the proposal's flags. Once every file
-    is in, proposals are linked to those they replace.
+    is in, proposals are linked to those they replace. A file new to the import whose number
+    another group's proposal holds is skipped. `dry_run` reports the same and writes nothing.
     """
     # One transaction, a savepoint per file: a commit per file makes SQLite several times slower.
-    return _KepImport(project, directory).run()
+    report = _KepImport(project, directory).run()
+    if dry_run:
+        transaction.set_rollback(True)
+    return report

@@ -1,10 +1,13 @@
-"""No public page, API response or schema shows a private email or a private channel.
+"""No public page, API response, schema or export shows a private email or a private channel.
 
 Each app appends to PRIVATE_DATA a function that fills the database with its records,
 private ones included, and returns the strings that must never be shown publicly.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from tests.governance.community import build_community
 from tests.meetings.factories import private_meeting_secrets
@@ -54,6 +57,16 @@ def test_no_public_url_shows_private_data(client, secrets):
         body = response.content.decode().lower()
         leaked = [secret for secret in secrets if secret.lower() in body]
         assert not leaked, f"{url} shows {leaked}"
+
+
+def test_the_public_export_shows_no_private_data(secrets):
+    out = StringIO()
+    call_command("export_sigs", stdout=out)
+
+    exported = out.getvalue().lower()
+    assert "steering closed session" in exported  # the private meeting is there, its time only
+    leaked = [secret for secret in secrets if secret.lower() in exported]
+    assert not leaked, f"export_sigs shows {leaked}"
 
 
 # Searches echo the query; one for a secret must show it no more often than one for a nonsense.

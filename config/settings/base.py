@@ -247,6 +247,9 @@ AGORA_SLACK_CHANNEL_URL = os.environ.get(
 AGORA_GITHUB_TEAM_URL = os.environ.get(
     "AGORA_GITHUB_TEAM_URL", "https://github.com/orgs/kubernetes/teams/{name}"
 )
+# An import_sigs that would end, archive or remove more than this share of the groups, roles,
+# subprojects or channels there are is refused unless run with --allow-removals.
+AGORA_IMPORT_REMOVAL_SHARE = float(os.environ.get("AGORA_IMPORT_REMOVAL_SHARE", "0.10"))
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from governance.importers.sigs_yaml import (
     DEFAULT_CHARTER_BASE,
     GROUP_KEYS,
     GROUP_LISTS,
+    REPORTING_PURPOSES,
     SUBPROJECT_KEYS,
     chairs_role_kind,
     emeritus_role_kinds,
@@ -44,6 +45,7 @@ def sigs_document(
         Group.objects.active()
         .filter(kind__in=GROUP_LISTS.values())
         .order_by("slug")
+        .select_related("committee")
         .prefetch_related(
             Prefetch("roles", queryset=Role.objects.select_related("person")),
             Prefetch(
@@ -158,6 +160,12 @@ class _Exporter:
             data["stakeholder_sigs"] = stakeholders
         if group.label:
             data["label"] = group.label
+        committee = getattr(group, "committee", None)
+        if committee and committee.purpose in REPORTING_PURPOSES:
+            # Where anyone reports is public: sigs.yaml calls it the private list.
+            address = committee.reporting_email or committee.reporting_url
+            if address:
+                data["contact"]["private_mailing_list"] = address
         liaison = next((r.person for r in current if r.kind == RoleKind.LIAISON), None)
         if liaison:
             data["contact"]["liaison"] = self.person(liaison, company=False)

@@ -16,11 +16,18 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug
 
-from governance.models import LEADERSHIP_KINDS, ChannelKind, GroupKind, RoleKind, handle_validator
+from governance.importers.limited_yaml import YamlFileError, read_yaml
+from governance.models import (
+    LEADERSHIP_KINDS,
+    ChannelKind,
+    CommitteePurpose,
+    GroupKind,
+    RoleKind,
+    handle_validator,
+)
 
 DEFAULT_CHARTER_BASE = "https://github.com/kubernetes/community/blob/master"
 
@@ -59,8 +66,19 @@ CHANNEL_KINDS = {
     "teams": ChannelKind.GITHUB_TEAM,
 }
 
-# libyaml's loader when it is installed: several times faster on the real file.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What a group holds that is read as one piece: a value of another type skips the group.
+# (Its meetings are the meetings app's to check.)
+GROUP_SHAPES = {
+    "leadership": dict,
+    "contact": dict,
+    "subprojects": list,
+    "stakeholder_sigs": list,
+}
+LEADERSHIP_SHAPE = list
+# Committees whose private_mailing_list is where anyone reports: their public address.
+REPORTING_PURPOSES = {CommitteePurpose.CODE_OF_CONDUCT, CommitteePurpose.SECURITY_RESPONSE}
+# Outcomes that take something away: the import's removal limit counts them.
+REMOVALS = {"archived", "ended", "removed"}
 
 
 def chairs_role_kind(group_kind: str) -> str:
@@ -79,7 +97,8 @@ _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zs", "Zl", "Zp"}
 
 
 class SigsFileError(Exception):
-    """The file cannot be read at all (not YAML, or not a sigs.yaml mapping)."""
+    """The file is refused as a whole: not YAML, not a sigs.yaml mapping, or a section of the
+    wrong type (which, read as empty, would end every role it holds)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,12 +119,33 @@ class ImportReport:
     problems: list[Problem] = dataclasses.field(default_factory=list)
     # (entity, outcome) -> number, e.g. ("groups", "created") -> 35.
     counts: Counter = dataclasses.field(default_factory=Counter)
+    # One line per change that names what changed: "groups created: sig-node".
+    changed: list[str] = dataclasses.field(default_factory=list)
+    # What the import ends, archives or removes, by entity ("roles": ["@x chair of sig-y"]).
+    removals: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    # How many of each entity the removals are counted against, as it was before the import.
+    existing: Counter = dataclasses.field(default_factory=Counter)
+    # Why nothing was written ("" when the import was applied).
+    refused: str = ""
 
     def problem(self, place: str, message: str) -> None:
         self.problems.append(Problem(place, message))
 
-    def count(self, entity: str, outcome: str, number: int = 1) -> None:
+    def count(self, entity: str, outcome: str, number: int = 1, *, label: str = "") -> None:
+        """Count outcomes; a `label` names the one changed, for the diff and the removal list."""
         self.counts[entity, outcome] += number
+        if label and outcome != "unchanged":
+            self.changed.append(f"{entity} {outcome}: {label}")
+            if outcome in REMOVALS:
+                self.removals.setdefault(entity, []).append(label)
+
+    def removals_over(self, share: float) -> dict[str, tuple[int, int]]:
+        """Entities losing more than `share` of what existed: entity -> (removed, existing)."""
+        return {
+            entity: (len(labels), self.existing[entity])
+            for entity, labels in self.removals.items()
+            if entity in self.existing and len(labels) > share * self.existing[entity]
+        }
 
     @property
     def changes(self) -> int:
@@ -199,14 +239,27 @@ class SigsDocument:
 
 
 def parse(text: str, *, charter_base: str = DEFAULT_CHARTER_BASE) -> SigsDocument:
-    """Read sigs.yaml text; raises SigsFileError only when nothing of it can be read."""
+    """Read sigs.yaml text; raises SigsFileError when the file must be refused as a whole."""
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        raise SigsFileError(f"not valid YAML: {error}") from error
+        read = read_yaml(text)
+    except YamlFileError as error:
+        raise SigsFileError(str(error)) from error
+    data = read.data
     if not isinstance(data, dict):
         raise SigsFileError("the file must be a mapping with sigs, workinggroups, … keys")
-    return _Parser(charter_base=charter_base.rstrip("/")).document(data)
+    if not GROUP_LISTS.keys() & data.keys():
+        raise SigsFileError(f"none of the sections {', '.join(GROUP_LISTS)} is in the file")
+    for key in GROUP_LISTS:
+        if data.get(key) is not None and not isinstance(data[key], list):
+            found = type(data[key]).__name__
+            raise SigsFileError(f"{key}: expected a list of groups, found {found}")
+        for index, entry in enumerate(data.get(key) or []):
+            if not isinstance(entry, dict):
+                found = type(entry).__name__
+                raise SigsFileError(f"{key}[{index}]: expected a group mapping, found {found}")
+    parser = _Parser(charter_base=charter_base.rstrip("/"))
+    parser.problems += [Problem(each.place, each.message) for each in read.problems]
+    return parser.document(data)
 
 
 class _Parser:
@@ -245,6 +298,26 @@ class _Parser:
         return SigsDocument(groups, self.people, board_rep, self.problems, listed, identified)
 
     # Shapes
+
+    def shaped(self, entry: dict, place: str) -> bool:
+        """Whether a group's parts have their types: one that has not would read as empty and
+        end what the group holds, so the group is skipped and its stored records kept."""
+        parts = [(f"{place}.{key}", entry.get(key), shape) for key, shape in GROUP_SHAPES.items()]
+        if isinstance(entry.get("leadership"), dict):
+            parts += [
+                (f"{place}.leadership.{key}", entry["leadership"].get(key), LEADERSHIP_SHAPE)
+                for key in LEADERSHIP_KEYS
+            ]
+        for part, value, shape in parts:
+            if value is not None and not isinstance(value, shape):
+                expected = "a mapping" if shape is dict else "a list"
+                self.problem(
+                    part,
+                    f"expected {expected}, found {type(value).__name__}: "
+                    "group skipped, its stored records kept",
+                )
+                return False
+        return True
 
     def known_keys(self, mapping: dict, keys: tuple[str, ...], place: str) -> None:
         for key in mapping:
@@ -300,7 +373,7 @@ class _Parser:
 
     def group(self, entry: Any, place: str, *, kind: str) -> GroupRecord | None:
         entry = self.mapping(entry, place, GROUP_KEYS)
-        if entry is None:
+        if entry is None or not self.shaped(entry, place):
             return None
         slug = self.token(entry.get("dir"), f"{place}.dir")
         name = self.token(entry.get("name"), f"{place}.name")

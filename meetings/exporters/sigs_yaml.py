@@ -3,7 +3,8 @@
 A schedule still as it was imported is written with the text it was read from, so a round trip
 keeps the file's own spelling. Any other schedule (made in Agora, or whose imported text an admin
 completed, e.g. by confirming its first date) is written in words the importer reads back.
-Private meetings keep their time, not their join link or agenda, unless `include_private`.
+Private meetings keep their time, not their join link, agenda or recordings, unless
+`include_private`.
 """
 
 import calendar
@@ -37,9 +38,13 @@ def meeting_entries(
             continue
         meeting = schedule.meeting
         entry = {"description": meeting.title, **schedule_text(schedule)}
-        links = {"recordings_url": meeting.recordings_url}
+        links = {}
         if include_private or not meeting.is_private:
-            links = {"url": meeting.join_url, "archive_url": meeting.agenda_url, **links}
+            links = {
+                "url": meeting.join_url,
+                "archive_url": meeting.agenda_url,
+                "recordings_url": meeting.recordings_url,
+            }
         entries.append({**entry, **{key: url for key, url in links.items() if url}})
     return entries
 

@@ -19,7 +19,13 @@ of the record, which the import stores as the proposal's flags:
   empty, and not a problem. "x.y" and "never" are left empty, "v1.21, v1.37" is read as v1.21.
 - people: "@x", "x", "“@x”" and "@x " are @x; TBD and none are no one; "@x - for the API" is @x;
   a SIG or a sentence where a handle belongs is left out.
-- kep-number 0 or missing: kept without a number; a number unlike its directory's is flagged.
+- kep-number 0, missing or a placeholder: kept without a number; a number unlike its
+  directory's is flagged. Any other kep-number that is not a positive whole number (text, a
+  negative number, a list) skips the file: read as "no number", it would be matched to, and
+  overwrite, whichever proposal its path or name finds.
+
+Files are read by governance's limited YAML reader: a key given twice, an alias bomb or an
+oversized file skips the file; a control character is removed from its value, flagged.
 
 Not read, as proposals have no place for them: editor (replaced by approvers in the format),
 see-also, metrics.
@@ -37,6 +43,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
+from governance.importers.limited_yaml import BaseLoader, YamlFileError, read_yaml
 from governance.models import GroupKind, handle_validator
 from projects.models import ProposalStatus, Stage, parse_release_version, release_version_label
 
@@ -80,7 +87,7 @@ class KepFileError(Exception):
     """The file cannot be read at all: not YAML, or not a mapping of keys."""
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _Loader(BaseLoader):
     """YAML as the KEP tools read it, with the line of a bad value in its error."""
 
 
@@ -105,18 +112,15 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
-def _load_mapping(text: str) -> dict:
+def _load_mapping(text: str) -> tuple[dict, list[str]]:
+    """The file's mapping, and the problems of its values (as "key: message")."""
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise KepFileError(f"not valid YAML: {error.problem or error.context}{where}") from error
-    except yaml.YAMLError as error:
-        raise KepFileError(f"not valid YAML: {error}") from error
-    if not isinstance(data, dict):
-        raise KepFileError(f"not a mapping of keys but {type(data).__name__}")
-    return data
+        read = read_yaml(text, loader=_Loader)
+    except YamlFileError as error:
+        raise KepFileError(str(error)) from error
+    if not isinstance(read.data, dict):
+        raise KepFileError(f"not a mapping of keys but {type(read.data).__name__}")
+    return read.data, [f"{problem.place}: {problem.message}" for problem in read.problems]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,7 +152,8 @@ class KepRecord:
     reviewers: list[str] = dataclasses.field(default_factory=list)
     approvers: list[str] = dataclasses.field(default_factory=list)
     prr_path: str = ""
-    prr_approvers: dict[str, str] = dataclasses.field(default_factory=dict)
+    # None when the production-readiness file could not be read: the stored ones are kept.
+    prr_approvers: dict[str, str] | None = dataclasses.field(default_factory=dict)
     feature_gates: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     disable_supported: bool | None = None
     creation_date: datetime.date | None = None
@@ -197,6 +202,8 @@ class KepImportReport:
     # "groups", "people", "releases" -> what the import created, by slug, handle or version.
     created: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     ignored: list[str] = dataclasses.field(default_factory=list)
+    # One line per proposal imported or updated: "updated: keps/sig-x/1-y/kep.yaml (KEP-1)".
+    changed: list[str] = dataclasses.field(default_factory=list)
 
     def totals(self) -> str:
         counts = ", ".join(
@@ -300,13 +307,20 @@ class _Reader:
         return default
 
     def number(self, value: Any, directory: str) -> int | None:
-        if isinstance(value, int) and not isinstance(value, bool):
+        """The proposal's number; None (flagged) when it has none yet. Raises KepFileError for
+        a value that is no number at all, which must not be read as "none"."""
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             number = value
         elif isinstance(value, str) and value.strip().isdigit():
             number = int(value)
-        else:
+        elif value is None or (isinstance(value, str) and value.strip().lower() in PLACEHOLDERS):
             self.problem(f"kep-number {value!r} is not a number: kept without a number")
             return None
+        else:
+            raise KepFileError(
+                f"kep-number {value!r} is not a proposal number: skipped, nothing of the file "
+                "is stored"
+            )
         if number < 1:
             self.problem(
                 f"kep-number {value!r} is not a proposal number (they start at 1): "
@@ -465,8 +479,9 @@ class _Reader:
 
 def parse_kep(text: str, *, path: str, repository: str = ENHANCEMENTS_REPOSITORY) -> KepRecord:
     """Read the kep.yaml at `path` (keps/<sig>/.../<number>-<name>/kep.yaml) into a record."""
-    data = _load_mapping(text)
+    data, problems = _load_mapping(text)
     reader = _Reader()
+    reader.problems += problems
     parts = PurePosixPath(path).parts
     directory, directory_sig = parts[-2], parts[1]
     title = reader.text(data.get("title"))
@@ -513,8 +528,9 @@ def parse_kep(text: str, *, path: str, repository: str = ENHANCEMENTS_REPOSITORY
 
 def parse_prr(text: str, *, path: str) -> PrrRecord:
     """Read keps/prod-readiness/<sig>/<number>.yaml: {stage: {approver: "@handle"}}."""
-    data = _load_mapping(text)
+    data, problems = _load_mapping(text)
     reader = _Reader()
+    reader.problems += problems
     file = PurePosixPath(path)
     record = PrrRecord(path=path, sig=file.parent.name, number=int(file.stem))
     for key, value in data.items():
@@ -531,14 +547,20 @@ def parse_prr(text: str, *, path: str) -> PrrRecord:
     return record
 
 
+def _prr_owner(by_number: dict[int, list[KepRecord]], sig: str, number: int) -> KepRecord | None:
+    """The proposal of `number` in `sig` (or the only one of that number)."""
+    claimants = by_number.get(number, [])
+    record = next((each for each in claimants if each.owning_sig == sig), None)
+    if record is None and len(claimants) == 1:
+        record = claimants[0]
+    return record
+
+
 def _attach_prr(
     directory: KepDirectory, prr: PrrRecord, by_number: dict[int, list[KepRecord]]
 ) -> None:
     """Give `prr` to the proposal of its number in its SIG (or the only one of its number)."""
-    claimants = by_number.get(prr.number, [])
-    record = next((each for each in claimants if each.owning_sig == prr.sig), None)
-    if record is None and len(claimants) == 1:
-        record = claimants[0]
+    record = _prr_owner(by_number, prr.sig, prr.number)
     if record is None:
         skipped = [
             problem.path
@@ -593,6 +615,12 @@ def read_keps(root: Path, *, repository: str = ENHANCEMENTS_REPOSITORY) -> KepDi
             prr = parse_prr((root / relative).read_text(encoding="utf-8"), path=path)
         except (OSError, UnicodeDecodeError, KepFileError) as error:
             directory.problems.append(Problem(path, f"{error}: ignored"))
+            file = PurePosixPath(relative)
+            owner = _prr_owner(by_number, file.parent.name, int(file.stem))
+            if owner is not None:
+                # Read as "no approvers", it would remove the stored ones.
+                owner.prr_path, owner.prr_approvers = path, None
+                owner.problems.append(f"{path} could not be read: its approvers are kept")
             continue
         _attach_prr(directory, prr, by_number)
     return directory

@@ -50,6 +50,11 @@ def staff_api(staff_user):
 @pytest.fixture(autouse=True)
 def only_governance_receivers(monkeypatch):
     """Apps that import or export their own part of sigs.yaml test it in their own tests."""
+    disconnect_other_apps(monkeypatch)
+
+
+def disconnect_other_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leave only governance's own receivers of the sigs.yaml signals."""
     for signal in (
         signals.sigs_group_imported,
         signals.sigs_subproject_imported,

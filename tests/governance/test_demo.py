@@ -128,3 +128,21 @@ def test_a_demo_that_does_not_fit_the_data_is_refused_whole():
         load_demo()
 
     assert list(Group.objects.values_list("slug", flat=True)) == ["committee-steering"]
+
+
+@pytest.mark.shared_data
+def test_the_real_file_after_the_demo_reaches_its_final_state_in_one_run(shared_data):
+    load_demo()
+    path = str(shared_data / "kubernetes-community" / "sigs.yaml")
+    # The demo's leaders leave: far more than the removal limit, so it is asked for.
+    call_command("import_sigs", path, "--allow-removals", stdout=StringIO())
+    steering = Role.objects.current().filter(group__slug="committee-steering", kind=RoleKind.MEMBER)
+    # The demo's charter has 3 seats: the demo's members end before the file's start.
+    members = sorted(steering.values_list("person__handle", flat=True))
+
+    out = StringIO()
+    call_command("import_sigs", path, stdout=out)
+
+    assert "  No changes.\n" in out.getvalue()
+    assert members == ["BenTheElder", "katcosgrove", "pacoxu"]
+    assert sorted(steering.values_list("person__handle", flat=True)) == members

@@ -1,6 +1,7 @@
 """export_sigs: sigs.yaml-compatible YAML from the database, public unless asked otherwise."""
 
 import datetime
+import functools
 from io import StringIO
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def _frozen(time_machine):
 
 
 def import_text(text: str):
-    return sigs_import(document=parse(text))
+    return sigs_import(document=parse(text), allow_removals=True)
 
 
 def import_fixture(name: str):
@@ -57,10 +58,15 @@ def test_public_export_leaves_private_data_out():
 
     text = dump(sigs_document())
 
-    assert "@" not in text.replace("groups.google.com", "")
+    # The only addresses are where anyone reports to the code of conduct and security
+    # response committees: public, though sigs.yaml calls them private lists.
+    public = ("conduct@kubernetes.io", "security@kubernetes.io", "groups.google.com")
+    assert "@" not in functools.reduce(lambda rest, part: rest.replace(part, ""), public, text)
     document = yaml.safe_load(text)
     assert "email" not in walk_keys(document)
-    assert "private_mailing_list" not in walk_keys(document)
+    assert group(document, "committee-code-of-conduct")["contact"]["private_mailing_list"] == (
+        "conduct@kubernetes.io"
+    )
     steering = group(document, "committee-steering")
     assert steering["contact"] == {
         "slack": "steering-committee",

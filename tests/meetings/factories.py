@@ -67,6 +67,7 @@ def private_meeting_with_records() -> Meeting:
         is_private=True,
         join_url="https://zoom.example.org/j/secret",
         agenda_url="https://docs.example.org/secret-agenda",
+        recordings_url="https://video.example.org/secret-playlist",
     )
     schedule = ScheduleFactory(meeting=meeting, first_date=datetime.date(2026, 10, 5))
     services.agenda_save(
@@ -86,4 +87,11 @@ def private_meeting_secrets() -> list[str]:
     meeting = private_meeting_with_records()
     record = Occurrence.objects.get(schedule__meeting=meeting)
     item = record.agenda_items.get()
-    return [meeting.join_url, meeting.agenda_url, record.minutes, record.recording_url, item.title]
+    return [
+        meeting.join_url,
+        meeting.agenda_url,
+        meeting.recordings_url,
+        record.minutes,
+        record.recording_url,
+        item.title,
+    ]

@@ -32,8 +32,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="Exit non-zero when any file was skipped."
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print every proposal the import would create or change, and write nothing.",
+        )
 
-    def handle(self, *args, directory: Path, project: str, repository: str, strict: bool, **_):
+    def handle(
+        self,
+        *args,
+        directory: Path,
+        project: str,
+        repository: str,
+        strict: bool,
+        dry_run: bool,
+        **_,
+    ):
         started = time.monotonic()
         owner = Project.objects.filter(slug=project).first()
         if owner is None:
@@ -45,11 +59,14 @@ class Command(BaseCommand):
             keps = read_keps(directory, repository=repository)
         except OSError as error:
             raise CommandError(f"Cannot read {directory}: {error}") from error
-        report = keps_import(project=owner, directory=keps)
+        report = keps_import(project=owner, directory=keps, dry_run=dry_run)
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written. The import would make these changes:")
+            for line in report.changed:
+                self.stdout.write(f"  {line}")
         for line in report.lines():
             self.stdout.write(line)
-        self.stdout.write(
-            f"Imported {directory} into {owner} in {time.monotonic() - started:.1f} s"
-        )
+        done = f"Read {directory} for" if dry_run else f"Imported {directory} into"
+        self.stdout.write(f"{done} {owner} in {time.monotonic() - started:.1f} s")
         if strict and report.skipped:
             raise CommandError(f"--strict: {len(report.skipped)} file(s) skipped")
