@@ -148,12 +148,12 @@ def test_one_coming_occurrence_is_cancelled_and_one_moved():
 
     cancelled = slots[datetime.date(2026, 4, 27)]
     assert (cancelled.is_cancelled, cancelled.meeting.slug) == (True, fourth_monday.meeting.slug)
-    assert cancelled.reason == "Cancelled: most of the SIG is at the contributor summit that week."
+    assert cancelled.reason == "Most of the SIG is at the contributor summit that week."
     moved = slots[datetime.date(2026, 4, 20)]
     assert moved.is_moved
     # Tuesday 08:00 Pacific daylight time.
     assert moved.start == datetime.datetime(2026, 4, 21, 15, tzinfo=UTC)
-    assert moved.reason == "Moved to Tuesday: Monday is a public holiday in the US."
+    assert moved.reason == "Monday is a public holiday in the US."
     assert Occurrence.objects.filter(status=OccurrenceStatus.SCHEDULED).count() == 7
 
 

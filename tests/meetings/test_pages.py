@@ -34,6 +34,8 @@ def text(response) -> str:
     """The page's text as a reader sees it: no tags, single spaces."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    # Spans are inline: "<span>5-6 PM PST</span>: why" reads "5-6 PM PST: why".
+    html = re.sub(r"</?span\b[^>]*>", "", html)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).replace(" / ", " / ")
 
 
