@@ -154,7 +154,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
         )
         return respond(request, spec)
     meetings = Meeting.objects.filter(kind=kind) if kind else Meeting.objects.all()
-    names, groups, key = [], [], []
+    title, groups, key = "", [], []
     if "groups" in request.GET:
         slugs = sorted({slug.strip() for slug in request.GET["groups"].split(",") if slug.strip()})
         if not slugs:
@@ -165,14 +165,15 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
             noun = "group" if len(unknown) == 1 else "groups"
             return _bad_request(f"Unknown {noun}: {', '.join(unknown)}")
         meetings = meetings.filter(group__in=groups)
-        names = [group.name for group in groups]
+        title = ", ".join(group.name for group in groups)
         key.append(f"groups:{','.join(slugs)}")
     if kind:
-        names.append(f"{MeetingKind(kind).label.lower()}s")
+        label = MeetingKind(kind).label.lower()
+        title = f"{title} ({label})" if title else label
         key.append(f"kind:{kind}")
     spec = FeedSpec(
         ":".join(key),
-        f"{settings.AGORA_SITE_NAME}: {', '.join(names)}",
+        f"{settings.AGORA_SITE_NAME}: {title}",
         "meetings.ics",
         feed_schedules(meetings),
         changed=[group.updated_at for group in groups],
