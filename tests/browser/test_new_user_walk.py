@@ -153,9 +153,9 @@ def test_wide_tables_scroll_in_labelled_regions_on_a_phone(
         assert (region["role"], region["tabindex"]) == ("region", "0"), region
         assert region["name"].strip(), region
     if regions:
-        # From the keyboard: Tab to the first wide table and scroll it with the arrow keys.
-        box = phone.locator("main .table-scroll[role=region]").filter(has=phone.locator("table"))
-        wide = [b for b in box.all() if b.evaluate("b => b.scrollWidth > b.clientWidth")][0]
+        # From the keyboard: focus the first wide table and scroll it with the arrow keys.
+        boxes = phone.locator("main .table-scroll[role=region]").all()
+        wide = next(box for box in boxes if box.evaluate("b => b.scrollWidth > b.clientWidth"))
         wide.focus()
         phone.keyboard.press("ArrowRight")
         phone.wait_for_function("box => box.scrollLeft > 0", arg=wide.element_handle())
