@@ -105,7 +105,7 @@ def test_a_moved_occurrence_on_a_phone(phone, moved, screenshot_dir):
     phone.screenshot(path=screenshot_dir / "walk-moved-to-phone.png", full_page=True)
 
 
-def test_a_200_character_name_wraps_in_the_group_list(page, transactional_db, screenshot_dir):
+def test_a_200_character_name_wraps(page, transactional_db, screenshot_dir):
     GroupFactory(slug="long", name=LONG_NAME)
     GroupFactory(slug="sig-node", name="SIG Node")
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -116,6 +116,10 @@ def test_a_200_character_name_wraps_in_the_group_list(page, transactional_db, sc
         assert name_box["x"] + name_box["width"] <= cell_box["x"] + cell_box["width"] + 1, name
         assert fits_the_screen(page), name
         page.screenshot(path=screenshot_dir / f"walk-groups-long-name-{name}.png", full_page=True)
+        # Its own page and the people filter that offers it wrap it too.
+        for path in ("/groups/long/", "/people/"):
+            page.goto(path)
+            assert fits_the_screen(page), (path, name)
 
 
 def overflowing_regions(page) -> list[dict]:
