@@ -276,8 +276,9 @@ class SlotSerializer(serializers.Serializer):
         return " / ".join(str(line) for line in selectors.slot_lines(slot))
 
     def get_page_url(self, slot) -> str:
+        """The page of the day it takes place, which a move may have changed."""
         return self.context["request"].build_absolute_uri(
-            reverse("meetings:occurrence-detail", args=[slot.meeting.slug, slot.original_date])
+            reverse("meetings:occurrence-detail", args=[slot.meeting.slug, slot.local_date])
         )
 
 

@@ -273,11 +273,11 @@ def load() -> None:
             _agenda(schedule, now, items, people)
     forum_first, forum_third = schedules["community-meeting-forum"]
     _minutes(forum_first, now)
-    _move_second_next(forum_third, now, "Moved to Tuesday: Monday is a public holiday in the US.")
+    _move_second_next(forum_third, now, "Monday is a public holiday in the US.")
     _cancel_second_next(
         schedules["community-architecture-forum"][1],
         now,
-        "Cancelled: most of the SIG is at the contributor summit that week.",
+        "Most of the SIG is at the contributor summit that week.",
     )
 
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_safe
 from config.middleware import DATABASE_UNAVAILABLE
 from governance.models import Group, Person
 from meetings import ical
-from meetings.models import AgendaItem, Meeting, Schedule
+from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
 VERSION_KEY = "meetings:feeds:version"
 # Longest a rendered feed stays cached: it also bounds staleness after bulk updates (no signals).
@@ -172,32 +172,46 @@ def serves_last_copy(view):
     return wrapper
 
 
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
 @require_safe
 @serves_last_copy
 def calendar_feed(request: HttpRequest) -> HttpResponse:
-    """/calendar.ics: every meeting; ?groups=a,b: the meetings of those groups."""
-    if "groups" not in request.GET:
+    """/calendar.ics: every meeting; ?groups=a,b: the meetings of those groups; ?kind=k: the
+    meetings of that kind (of those groups, with both): what a filtered /meetings/ shows."""
+    kind = request.GET.get("kind", "")
+    if kind and kind not in MeetingKind.values:
+        return _bad_request(f"Unknown kind: {kind}. Known: {', '.join(MeetingKind.values)}")
+    if "groups" not in request.GET and not kind:
         spec = FeedSpec(
             "all", f"{settings.AGORA_SITE_NAME} meetings", "meetings.ics", feed_schedules()
         )
         return respond(request, spec)
-    slugs = sorted({slug.strip() for slug in request.GET["groups"].split(",") if slug.strip()})
-    if not slugs:
-        return HttpResponseBadRequest(
-            "Name at least one group: ?groups=slug,slug", content_type="text/plain; charset=utf-8"
-        )
-    groups = list(Group.objects.filter(slug__in=slugs).order_by("name"))
-    unknown = sorted(set(slugs) - {group.slug for group in groups})
-    if unknown:
-        noun = "group" if len(unknown) == 1 else "groups"
-        return HttpResponseBadRequest(
-            f"Unknown {noun}: {', '.join(unknown)}", content_type="text/plain; charset=utf-8"
-        )
+    meetings = Meeting.objects.filter(kind=kind) if kind else Meeting.objects.all()
+    title, groups, key = "", [], []
+    if "groups" in request.GET:
+        slugs = sorted({slug.strip() for slug in request.GET["groups"].split(",") if slug.strip()})
+        if not slugs:
+            return _bad_request("Name at least one group: ?groups=slug,slug")
+        groups = list(Group.objects.filter(slug__in=slugs).order_by("name"))
+        unknown = sorted(set(slugs) - {group.slug for group in groups})
+        if unknown:
+            noun = "group" if len(unknown) == 1 else "groups"
+            return _bad_request(f"Unknown {noun}: {', '.join(unknown)}")
+        meetings = meetings.filter(group__in=groups)
+        title = ", ".join(group.name for group in groups)
+        key.append(f"groups:{','.join(slugs)}")
+    if kind:
+        label = MeetingKind(kind).label.lower()
+        title = f"{title} ({label})" if title else label
+        key.append(f"kind:{kind}")
     spec = FeedSpec(
-        f"groups:{','.join(slugs)}",
-        f"{settings.AGORA_SITE_NAME}: {', '.join(group.name for group in groups)}",
+        ":".join(key),
+        f"{settings.AGORA_SITE_NAME}: {title}",
         "meetings.ics",
-        feed_schedules(Meeting.objects.filter(group__in=groups)),
+        feed_schedules(meetings),
         changed=[group.updated_at for group in groups],
     )
     return respond(request, spec)

@@ -1,11 +1,14 @@
 """Forms of the meeting pages: the list's filters and the agenda editor."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.db.models.functions import Lower
 
 from governance.models import Person
+from governance.timezones import TIME_ZONE_CHOICES
 from meetings import selectors
 from meetings.models import AgendaItem, MeetingKind, Occurrence
 from meetings.recurrence import MAX_DURATION_MINUTES
@@ -14,14 +17,25 @@ WEEKS_CHOICES = [(1, "1 week"), (2, "2 weeks"), (4, "4 weeks"), (8, "8 weeks")]
 DEFAULT_WEEKS = 2
 
 
+def day_zone_choices() -> list:
+    """The zones a reader may have the list's days in: the site's display zones, then all."""
+    site = list(dict.fromkeys(settings.AGORA_DISPLAY_ZONES))
+    return [
+        ("Site zones", [(zone, zone.replace("_", " ")) for zone in site]),
+        ("All zones", [choice for choice in TIME_ZONE_CHOICES if choice[0] not in site]),
+    ]
+
+
 class MeetingFilterForm(forms.Form):
-    """The GET form of /meetings/: which group and kind, list or month view, how far ahead."""
+    """The GET form of /meetings/: which group and kind, list or month view, how far ahead,
+    and the zone whose days the occurrences are listed on."""
 
     group = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="All groups"
     )
     kind = forms.ChoiceField(choices=[("", "All kinds"), *MeetingKind.choices], required=False)
     weeks = forms.TypedChoiceField(choices=WEEKS_CHOICES, coerce=int, label="Ahead")
+    zone = forms.ChoiceField(choices=day_zone_choices, required=False, label="Days in")
     view = forms.ChoiceField(
         choices=[("list", "List"), ("month", "Month")], required=False, widget=forms.HiddenInput
     )
@@ -37,6 +51,13 @@ class MeetingFilterForm(forms.Form):
 
     def clean_view(self):
         return self.cleaned_data["view"] or "list"
+
+    def clean_zone(self) -> ZoneInfo:
+        return (
+            ZoneInfo(self.cleaned_data["zone"])
+            if self.cleaned_data["zone"]
+            else selectors.listing_zone()
+        )
 
     def clean_month(self) -> datetime.date | None:
         value = self.cleaned_data["month"].strip()

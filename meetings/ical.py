@@ -322,7 +322,8 @@ def _override(
     override.add("recurrence-id", _wall_time(schedule, day))
     override.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
     override.add("dtend", _instant_in_zone(slot.end, schedule.time_zone))
-    page = meeting_url(base_url, meeting, day)
+    # The page of the day it takes place, which a move may have changed.
+    page = meeting_url(base_url, meeting, slot.local_date)
     override.add("url", page)
     lines = []
     if slot.is_moved:

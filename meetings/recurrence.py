@@ -207,6 +207,20 @@ def slot_on(schedule: Schedule, day: datetime.date) -> Slot | None:
     return _slot(schedule, datetime.datetime.combine(day, schedule.start_time), record)
 
 
+def slots_moved_to(schedule: Schedule, day: datetime.date) -> list[Slot]:
+    """The occurrences of `schedule` moved onto local date `day` from another date."""
+    zone = ZoneInfo(schedule.time_zone)
+    return [
+        slot
+        for record in _records(schedule).values()
+        if record.status == "moved"
+        and record.moved_start
+        and record.original_date != day
+        and record.moved_start.astimezone(zone).date() == day
+        and (slot := slot_on(schedule, record.original_date))
+    ]
+
+
 def nearby_dates(schedule: Schedule, day: datetime.date, count: int = 2) -> list[datetime.date]:
     """Occurrence dates around `day`: what an editor meant when the date they gave is wrong."""
     rule = build_rrule(schedule)

@@ -29,15 +29,16 @@ PAST_WINDOW = datetime.timedelta(days=366)
 
 
 def listing_zone() -> ZoneInfo:
-    """The zone whose calendar days list pages group occurrences by: the site's default
-    display zone (US Pacific), the first of settings.AGORA_DISPLAY_ZONES."""
+    """The zone whose calendar days list pages group occurrences by unless the reader chooses
+    another: the site's default display zone, the first of settings.AGORA_DISPLAY_ZONES."""
     return ZoneInfo(settings.AGORA_DISPLAY_ZONES[0])
 
 
-def slot_lines(slot: Slot) -> list[zones.ZoneLine]:
-    """The occurrence in its home zone, the site's display zones and the meeting's own."""
+def slot_lines(slot: Slot, lead: str = "") -> list[zones.ZoneLine]:
+    """The occurrence in its home zone, the site's display zones and the meeting's own; led by
+    the `lead` zone when given (the zone of a list's days)."""
     return zones.zone_lines(
-        slot.start, slot.end, slot.schedule.time_zone, slot.meeting.display_zones
+        slot.start, slot.end, slot.schedule.time_zone, slot.meeting.display_zones, lead=lead
     )
 
 
@@ -104,9 +105,8 @@ def slots_in_range(
     return recurrence.slots_between(_schedules(meetings), start, end)
 
 
-def by_day(slots: Iterable[Slot]) -> list[tuple[datetime.date, list[Slot]]]:
-    """Slots (sorted by start) grouped by their calendar day in the listing zone."""
-    zone = listing_zone()
+def by_day(slots: Iterable[Slot], zone: ZoneInfo) -> list[tuple[datetime.date, list[Slot]]]:
+    """Slots (sorted by start) grouped by their calendar day in `zone`."""
     return [
         (day, list(day_slots))
         for day, day_slots in groupby(slots, key=lambda slot: slot.start.astimezone(zone).date())
@@ -125,18 +125,21 @@ class GridDay:
 
 @dataclass(frozen=True)
 class MonthGrid:
-    """A month as weeks of days (Monday first), with its occurrences in the listing zone."""
+    """A month as weeks of days (Monday first), with its occurrences on their days in a zone."""
 
     month: datetime.date
     weeks: list[list[GridDay]]
     previous: datetime.date
     next: datetime.date
     count: int
+    today: datetime.date
 
 
-def month_grid(*, month: datetime.date, group: Group | None = None, kind: str = "") -> MonthGrid:
-    """The month containing `month`, every occurrence placed on its listing-zone day."""
-    zone = listing_zone()
+def month_grid(
+    *, month: datetime.date, zone: ZoneInfo, group: Group | None = None, kind: str = ""
+) -> MonthGrid:
+    """The month containing `month`, every occurrence placed on its day in `zone`, and today
+    marked as it is in `zone`."""
     first = month.replace(day=1)
     days = [
         day
@@ -146,7 +149,7 @@ def month_grid(*, month: datetime.date, group: Group | None = None, kind: str = 
     start = datetime.datetime.combine(days[0], datetime.time.min, zone)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, zone)
     slots = recurrence.slots_between(_schedules(_filtered_meetings(group, kind)), start, end)
-    on_day = dict(by_day(slots))
+    on_day = dict(by_day(slots, zone))
     today = timezone.now().astimezone(zone).date()
     cells = [
         GridDay(day, day.month == first.month, day == today, on_day.get(day, [])) for day in days
@@ -158,6 +161,7 @@ def month_grid(*, month: datetime.date, group: Group | None = None, kind: str = 
         previous=(first - datetime.timedelta(days=1)).replace(day=1),
         next=last + datetime.timedelta(days=1),
         count=sum(1 for slot in slots if slot.start.astimezone(zone).month == first.month),
+        today=today,
     )
 
 
@@ -229,7 +233,8 @@ def _next_slots(schedules: list[Schedule], now: datetime.datetime, count: int) -
 
 @dataclass(frozen=True)
 class OccurrenceDetail:
-    """One date of a meeting: its occurrence(s) that day, or the dates near it if none."""
+    """One date of a meeting: the occurrences that take place on it, those moved from it to
+    another date, or the dates near it if neither."""
 
     meeting: Meeting
     date: datetime.date
@@ -237,11 +242,19 @@ class OccurrenceDetail:
     nearby: list[datetime.date] = field(default_factory=list)
     previous_date: datetime.date | None = None
     next_date: datetime.date | None = None
+    moved_away: list[Slot] = field(default_factory=list)
+
+    @property
+    def addressed(self) -> list[Slot]:
+        """The occurrences whose address is this date (their original one), moved or not."""
+        return [slot for slot in [*self.slots, *self.moved_away] if slot.original_date == self.date]
 
 
 def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
-    """The occurrences the meeting's schedules give on local date `day` (with agenda items),
-    the meeting's previous and next dates; `slots` is empty when no schedule gives `day`."""
+    """The occurrences of the meeting on local date `day` (with agenda items): those its
+    schedules give on `day` and those moved onto it from another date; those moved from `day`
+    to another date; the meeting's previous and next dates. Empty `slots` and `moved_away`:
+    no occurrence on `day`."""
     records = Occurrence.objects.prefetch_related("agenda_items__presenter")
     meeting = get_object_or_404(
         Meeting.objects.select_related("group").prefetch_related(
@@ -251,7 +264,11 @@ def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
         slug=slug,
     )
     schedules = list(meeting.schedules.all())
-    slots = [slot for schedule in schedules if (slot := recurrence.slot_on(schedule, day))]
+    given = [slot for schedule in schedules if (slot := recurrence.slot_on(schedule, day))]
+    moved_away = [slot for slot in given if slot.is_moved and slot.local_date != day]
+    slots = [slot for slot in given if slot not in moved_away] + [
+        slot for schedule in schedules for slot in recurrence.slots_moved_to(schedule, day)
+    ]
     midnight = datetime.datetime.combine(day, datetime.time.min)
     rules = [recurrence.build_rrule(schedule) for schedule in schedules]
     before = [moment for rule in rules if (moment := rule.before(midnight))]
@@ -262,7 +279,7 @@ def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
     ]
     nearby = (
         []
-        if slots
+        if given or slots
         else sorted({d for schedule in schedules for d in recurrence.nearby_dates(schedule, day)})
     )
     return OccurrenceDetail(
@@ -272,6 +289,7 @@ def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
         nearby=nearby,
         previous_date=max(before).date() if before else None,
         next_date=min(after).date() if after else None,
+        moved_away=moved_away,
     )
 
 

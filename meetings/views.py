@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from governance import permissions as rules
@@ -17,27 +18,36 @@ from meetings.models import Meeting
 MEETING_CHANGE = rules.model_permissions(Meeting, "change")
 
 
+def _feed_path(group, kind: str) -> str:
+    """The feed of exactly the meetings a filtered list shows."""
+    wanted = {"groups": group.slug if group else "", "kind": kind}
+    query = urlencode({name: value for name, value in wanted.items() if value})
+    return reverse("meetings:calendar-feed") + (f"?{query}" if query else "")
+
+
 def meeting_list(request):
     form = MeetingFilterForm(request.GET)
     if not form.is_valid():
         return render(request, "meetings/meeting_list.html", {"form": form}, status=400)
     filters = {"group": form.cleaned_data["group"], "kind": form.cleaned_data["kind"]}
+    zone = form.cleaned_data["zone"]
     context = {
         "form": form,
         "filters": filters,
-        "zone": selectors.listing_zone(),
-        # Switching between list and month keeps the chosen group and kind.
+        "zone": zone,
+        # Switching between list and month keeps the chosen group, kind and zone.
         "filter_query": urlencode(
-            {name: request.GET[name] for name in ("group", "kind") if request.GET.get(name)}
+            {name: request.GET[name] for name in ("group", "kind", "zone") if request.GET.get(name)}
         ),
+        "feed_path": _feed_path(**filters),
     }
     if form.cleaned_data["view"] == "month":
-        month = form.cleaned_data["month"] or timezone.now().astimezone(context["zone"]).date()
-        context["grid"] = selectors.month_grid(month=month, **filters)
+        month = form.cleaned_data["month"] or timezone.now().astimezone(zone).date()
+        context["grid"] = selectors.month_grid(month=month, zone=zone, **filters)
         return render(request, "meetings/meeting_month.html", context)
     weeks = form.cleaned_data["weeks"]
     context["weeks"] = weeks
-    context["days"] = selectors.by_day(selectors.upcoming_slots(weeks=weeks, **filters))
+    context["days"] = selectors.by_day(selectors.upcoming_slots(weeks=weeks, **filters), zone)
     return render(request, "meetings/meeting_list.html", context)
 
 
@@ -70,7 +80,7 @@ def occurrence_detail(request, slug, day):
         "meetings/occurrence_detail.html",
         _meeting_context(request, detail),
         # A date the schedules do not give: the page names the nearby ones.
-        status=200 if detail.slots else 404,
+        status=200 if detail.slots or detail.moved_away else 404,
     )
 
 
@@ -81,7 +91,7 @@ def agenda_edit(request, slug, day: datetime.date):
     if not _edits_agenda(request.user, meeting):
         return render(request, "meetings/forbidden.html", {"meeting": meeting}, status=403)
     uid = request.GET.get("schedule")
-    slots = [slot for slot in detail.slots if uid is None or str(slot.schedule.uid) == uid]
+    slots = [slot for slot in detail.addressed if uid is None or str(slot.schedule.uid) == uid]
     if len(slots) != 1:
         raise Http404("No single occurrence of this meeting on this date.")
     slot = slots[0]
@@ -110,7 +120,10 @@ def agenda_edit(request, slug, day: datetime.date):
                 status = 409
             else:
                 messages.success(request, "The agenda and minutes are saved.")
-                return redirect("meetings:occurrence-detail", slug=meeting.slug, day=day)
+                # Back to the page of the day it takes place, which a move may have changed.
+                return redirect(
+                    "meetings:occurrence-detail", slug=meeting.slug, day=slot.local_date
+                )
         else:
             status = 400
     else:

@@ -51,14 +51,18 @@ def zone_lines(
     end: datetime.datetime,
     home_zone: str,
     extra: list[str] | tuple[str, ...] = (),
+    *,
+    lead: str = "",
 ) -> list[ZoneLine]:
-    """The occurrence in each display zone, naming the weekday where the date differs."""
-    home_date = start.astimezone(ZoneInfo(home_zone)).date()
+    """The occurrence in each display zone, naming the weekday where the date differs from the
+    first line's: the home zone's, or the `lead` zone's when given (a list's days are in it)."""
+    first = lead or home_zone
+    first_date = start.astimezone(ZoneInfo(first)).date()
     lines = []
-    for name in display_zones(home_zone, extra):
+    for name in dict.fromkeys([first, *display_zones(home_zone, extra)]):
         zone = ZoneInfo(name)
         local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-        lines.append(ZoneLine(name, local_start, local_end, local_start.date() != home_date))
+        lines.append(ZoneLine(name, local_start, local_end, local_start.date() != first_date))
     return lines
 
 

@@ -5,10 +5,12 @@ import datetime
 import markdown
 import nh3
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings import selectors
 from meetings.recurrence import Slot
+from meetings.zones import ZoneLine
 
 register = template.Library()
 
@@ -21,8 +23,18 @@ def minutes_html(text: str) -> SafeString:
 
 
 @register.filter
-def zone_lines(slot: Slot):
-    return selectors.slot_lines(slot)
+def zone_lines(slot: Slot, lead: str = ""):
+    """The slot's zone lines, the `lead` zone's first when given."""
+    return selectors.slot_lines(slot, lead)
+
+
+@register.filter
+def unbroken(line: ZoneLine) -> SafeString:
+    """A zone line whose time range a narrow screen never breaks ("5-6 PM" stays whole): it
+    may wrap only before the weekday."""
+    text = str(line)
+    weekday = f" ({line.start:%A})" if line.other_day else ""
+    return format_html('<span class="time-range">{}</span>{}', text.removesuffix(weekday), weekday)
 
 
 @register.filter

@@ -262,6 +262,16 @@ class TestOccurrenceTimes:
         }
         assert second["page_url"] == "http://testserver/meetings/sig-node-weekly/2026-11-02/"
 
+    def test_a_moved_occurrence_links_the_page_of_its_new_day(self, api, schedule):
+        services.occurrence_move(
+            schedule=schedule,
+            original_date=NOV_2,
+            start=datetime.datetime(2026, 11, 4, 1, tzinfo=datetime.UTC),
+            reason="Holiday",
+        )
+        second = api.get(self.url, self.week).json()["results"][1]
+        assert second["page_url"] == "http://testserver/meetings/sig-node-weekly/2026-11-03/"
+
     def test_group_and_meeting_filters(self, api, schedule):
         ScheduleFactory(first_date=datetime.date(2026, 10, 6))
         assert api.get(self.url, self.week).json()["count"] == 4

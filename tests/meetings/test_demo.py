@@ -1,6 +1,8 @@
 """The demo community's meetings: the seed's forums, group meetings around the world, records."""
 
 import datetime
+import re
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -148,13 +150,31 @@ def test_one_coming_occurrence_is_cancelled_and_one_moved():
 
     cancelled = slots[datetime.date(2026, 4, 27)]
     assert (cancelled.is_cancelled, cancelled.meeting.slug) == (True, fourth_monday.meeting.slug)
-    assert cancelled.reason == "Cancelled: most of the SIG is at the contributor summit that week."
+    assert cancelled.reason == "Most of the SIG is at the contributor summit that week."
     moved = slots[datetime.date(2026, 4, 20)]
     assert moved.is_moved
     # Tuesday 08:00 Pacific daylight time.
     assert moved.start == datetime.datetime(2026, 4, 21, 15, tzinfo=UTC)
-    assert moved.reason == "Moved to Tuesday: Monday is a public holiday in the US."
+    assert moved.reason == "Monday is a public holiday in the US."
     assert Occurrence.objects.filter(status=OccurrenceStatus.SCHEDULED).count() == 7
+
+
+def test_the_cancellation_and_the_move_read_once_on_the_pages(client):
+    load_demo()
+    pages = [
+        client.get("/meetings/", {"view": "month", "month": "2026-04"}),
+        client.get("/meetings/", {"weeks": "8"}),
+        client.get("/meetings/community-architecture-forum/2026-04-27/"),
+        client.get("/meetings/community-meeting-forum/2026-04-21/"),
+    ]
+    text = " ".join(
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", page.content.decode())))
+        for page in pages
+    )
+
+    assert "Cancelled: Most of the SIG is at the contributor summit that week." in text
+    assert ": Monday is a public holiday in the US." in text
+    assert "Cancelled: Cancelled" not in text and "Moved to Tuesday" not in text
 
 
 def test_group_meetings_meet_in_several_home_zones_and_one_is_private():

@@ -221,9 +221,28 @@ def test_chosen_groups(client, network, storage):
     assert summaries(client.get("/calendar.ics?groups=sig-storage")) == {"SIG Storage"}
 
 
+def test_meetings_of_one_kind_of_the_chosen_groups_or_of_all(client, network, storage):
+    for group, title in ((network, "Network office hours"), (storage, "Storage office hours")):
+        ScheduleFactory(meeting=MeetingFactory(group=group, title=title, kind="office_hours"))
+
+    of_kind = client.get("/calendar.ics?kind=office_hours")
+    both = client.get("/calendar.ics?groups=sig-network&kind=office_hours")
+
+    assert summaries(of_kind) == {"Network office hours", "Storage office hours"}
+    assert summaries(both) == {"Network office hours"}
+    assert str(icalendar.Calendar.from_ical(both.content)["X-WR-CALNAME"]) == (
+        "Agora: SIG Network (office hours)"
+    )
+    assert summaries(client.get("/calendar.ics?groups=sig-network")) == {
+        "SIG Network",
+        "Network office hours",
+    }
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
+        ("kind=meetup", "Unknown kind: meetup"),
         ("groups=sig-network,sig-nope", "Unknown group: sig-nope"),
         ("groups=sig-x,sig-network,sig-y", "Unknown groups: sig-x, sig-y"),
         ("groups=", "Name at least one group"),

@@ -196,7 +196,8 @@ def test_a_move_is_a_recurrence_id_override(forum):
     assert "Moved from Monday 2026-03-02 17:00 America/Los_Angeles: KubeCon week" in str(
         override["DESCRIPTION"]
     )
-    assert str(override["URL"]) == "https://agora.example.org/meetings/forum/2026-03-02/"
+    # The page of the day it now takes place on.
+    assert str(override["URL"]) == "https://agora.example.org/meetings/forum/2026-03-03/"
 
 
 def test_an_occurrence_with_an_agenda_is_an_override_at_the_same_time(forum):

@@ -4,6 +4,7 @@ import datetime
 import re
 from html import unescape
 
+import icalendar
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
@@ -34,6 +35,8 @@ def text(response) -> str:
     """The page's text as a reader sees it: no tags, single spaces."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    # Spans are inline: "<span>5-6 PM PST</span>: why" reads "5-6 PM PST: why".
+    html = re.sub(r"</?span\b[^>]*>", "", html)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).replace(" / ", " / ")
 
 
@@ -43,6 +46,17 @@ def squeeze(value: str) -> str:
 
 def cancel(schedule, day, reason="KubeCon week: most of us travel"):
     return services.occurrence_cancel(schedule=schedule, original_date=day, reason=reason)
+
+
+def move_to_tuesday(schedule, day=NOV_2):
+    """Monday's 17:00 Pacific occurrence moved to Tuesday at the same time."""
+    return services.occurrence_move(
+        schedule=schedule,
+        original_date=day,
+        start=datetime.datetime.combine(day, datetime.time(1), datetime.UTC)
+        + datetime.timedelta(days=2),
+        reason="Monday is a holiday",
+    )
 
 
 class TestMeetingList:
@@ -119,6 +133,77 @@ class TestMeetingList:
             assert client.get("/meetings/").status_code == 200
         with django_assert_num_queries(3):
             assert client.get("/meetings/", {"view": "month"}).status_code == 200
+
+    def test_days_and_each_lines_first_time_are_in_the_zone_the_page_names(
+        self, client, frozen, meeting
+    ):
+        page = text(client.get("/meetings/"))
+        assert "by day in America/Los_Angeles time" in page
+        assert "Monday 26 October" in page and LINES_OCT_26 in page
+
+        page = text(client.get("/meetings/", {"zone": "UTC"}))
+        assert "by day in UTC time. Each line starts with the time in UTC" in page
+        # 17:00 on Monday in Los Angeles is Tuesday 00:00 in UTC: under Tuesday, UTC first.
+        assert "Monday 26 October" not in page
+        tuesday = page[page.index("Tuesday 27 October") : page.index("Tuesday 3 November")]
+        assert "12-1 AM UTC / 5-6 PM PDT (Monday) / 8-9 PM EDT (Monday) / 12-1 AM GMT / " in tuesday
+        assert "1-2 AM UTC / 5-6 PM PST (Monday) / 8-9 PM EST (Monday) / 1-2 AM GMT / " in page
+
+    def test_a_zone_that_is_not_one_is_a_400_naming_the_field(self, client, frozen, meeting):
+        response = client.get("/meetings/", {"zone": "Mars/Olympus_Mons"})
+        assert response.status_code == 400
+        assert "Days in: Select a valid choice" in text(response)
+
+    def test_month_days_and_today_are_those_of_the_chosen_zone(self, client, frozen, meeting):
+        today = re.compile(
+            r'<td class="[^"]*today[^"]*">\s*<div class="day-number"><time datetime="([\d-]+)"'
+        )
+        pacific = client.get("/meetings/", {"view": "month"}).content.decode()
+        assert today.findall(pacific) == ["2026-10-20"]
+        # Tuesday noon UTC is already Wednesday on Kiritimati (UTC+14).
+        response = client.get("/meetings/", {"view": "month", "zone": "Pacific/Kiritimati"})
+        assert "at their time in Pacific/Kiritimati time, where today is Wednesday 21 October" in (
+            text(response)
+        )
+        html = response.content.decode()
+        assert today.findall(html) == ["2026-10-21"]
+        # Monday 17:00 in Los Angeles is Tuesday 14:00 there, on Tuesday's cell.
+        tuesday = html[html.index('datetime="2026-10-27"') : html.index('datetime="2026-10-28"')]
+        assert "2:00 PM" in tuesday and "SIG Node weekly" in tuesday
+        assert "zone=Pacific%2FKiritimati" in html  # Kept by the month links.
+
+    @pytest.mark.parametrize("view", ["list", "month"])
+    def test_subscribe_gives_the_feed_of_exactly_what_is_shown(self, client, frozen, meeting, view):
+        forum = MeetingFactory(group=meeting.group, title="Node forum", kind="community_forum")
+        ScheduleFactory(meeting=forum, first_date=datetime.date(2026, 10, 6))
+        ScheduleFactory(meeting=MeetingFactory(title="Other group's meeting"))
+        cases = [
+            ({}, "/calendar.ics", {"SIG Node weekly", "Node forum", "Other group's meeting"}),
+            (
+                {"group": "sig-node"},
+                "/calendar.ics?groups=sig-node",
+                {"SIG Node weekly", "Node forum"},
+            ),
+            ({"kind": "community_forum"}, "/calendar.ics?kind=community_forum", {"Node forum"}),
+            (
+                {"group": "sig-node", "kind": "group_meeting"},
+                "/calendar.ics?groups=sig-node&kind=group_meeting",
+                {"SIG Node weekly"},
+            ),
+        ]
+        # The list shows these meetings, the feed its links give has exactly them.
+        for query, feed, titles in cases:
+            html = client.get("/meetings/", {**query, "view": view}).content.decode()
+            assert f'href="webcal://testserver{feed.replace("&", "&amp;")}"' in html
+            assert f'href="http://testserver{feed.replace("&", "&amp;")}"' in html
+            events = icalendar.Calendar.from_ical(client.get(feed).content).walk("VEVENT")
+            assert {str(event["SUMMARY"]) for event in events} == titles
+
+    def test_time_ranges_are_kept_whole(self, client, frozen, meeting):
+        html = client.get("/meetings/").content.decode()
+        assert '<span class="time-range">5-6 PM PDT</span>' in html
+        # Only the weekday may go to the next line.
+        assert '<span class="time-range">12-1 AM UTC</span> (Tuesday)' in html
 
 
 class TestMeetingDetail:
@@ -237,6 +322,40 @@ class TestOccurrencePage:
         assert "Tuesday 3 November 2026" in page
         assert "Monday 2 November 2026" not in page
 
+    def test_moved_to_another_day_is_on_the_page_of_that_day(self, client, frozen, schedule):
+        move_to_tuesday(schedule)
+        AgendaItemFactory(occurrence=Occurrence.objects.get(), title="Holiday plans")
+
+        response = client.get("/meetings/sig-node-weekly/2026-11-03/")
+        assert response.status_code == 200
+        page = text(response)
+        assert "does not meet" not in page
+        assert (
+            "Moved from Monday 2 November, 5-6 PM PST to Tuesday 3 November, 5-6 PM PST: "
+            "Monday is a holiday"
+        ) in page
+        assert "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Wednesday)" in page
+        assert "Holiday plans" in page
+        # The lists link the page of the day it takes place.
+        listed = client.get("/meetings/", {"weeks": "4"}).content.decode()
+        assert 'href="/meetings/sig-node-weekly/2026-11-03/"' in listed
+        assert 'href="/meetings/sig-node-weekly/2026-11-02/"' not in listed
+
+    def test_the_old_date_says_where_it_went(self, client, frozen, schedule):
+        move_to_tuesday(schedule)
+        AgendaItemFactory(occurrence=Occurrence.objects.get(), title="Holiday plans")
+
+        response = client.get("/meetings/sig-node-weekly/2026-11-02/")
+        assert response.status_code == 200
+        page = text(response)
+        assert (
+            "Moved The meeting of Monday 2 November takes place on Tuesday 3 November 2026" in page
+        )
+        assert "5-6 PM PST: Monday is a holiday" in page
+        assert "does not meet" not in page and "Holiday plans" not in page
+        html = squeeze(response.content.decode())
+        assert '<a href="/meetings/sig-node-weekly/2026-11-03/">Tuesday 3 November 2026</a>' in html
+
     def test_private_meeting_hides_agenda_and_minutes(self, client, frozen):
         meeting = private_meeting_with_records()
         response = client.get(f"{meeting.get_absolute_url()}2026-10-26/")
@@ -317,6 +436,21 @@ class TestAgendaEditor:
         assert "The agenda and minutes are saved." in text(page)
         schedule.refresh_from_db()
         assert schedule.sequence == 1
+
+    def test_a_moved_occurrences_editor_returns_to_the_day_it_takes_place(
+        self, client, frozen, schedule, lead
+    ):
+        move_to_tuesday(schedule)
+        client.force_login(lead)
+        # Its page offers the editor, which addresses it by the date it had.
+        page = client.get("/meetings/sig-node-weekly/2026-11-03/").content.decode()
+        assert f'href="{self.url}?schedule={schedule.uid}"' in page
+        form = client.get(self.url)
+        assert form.status_code == 200
+        assert "SIG Node weekly, Tuesday 3 November 2026" in text(form)
+        response = self.post(client, 1)
+        assert response["Location"] == "/meetings/sig-node-weekly/2026-11-03/"
+        assert "Swap KEP" in text(client.get(response["Location"]))
 
     def test_invalid_row_is_shown_back(self, client, frozen, meeting, lead):
         client.force_login(lead)

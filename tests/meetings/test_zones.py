@@ -71,6 +71,24 @@ def test_the_weekday_is_named_where_the_date_differs_from_home():
     assert lines["UTC"].abbreviation == "UTC"
 
 
+def test_a_lead_zone_reads_first_and_the_weekdays_follow_its_date():
+    start = local("Europe/Berlin", 2026, 1, 6, 8)  # Tuesday 8:00 in Berlin, 23:00 Monday in LA.
+    lines = zone_lines(start, start + HOUR, "Europe/Berlin", lead="America/Los_Angeles")
+
+    assert [line.zone for line in lines][:3] == [
+        "America/Los_Angeles",
+        "Europe/Berlin",
+        "America/New_York",
+    ]
+    assert [str(line) for line in lines[:3]] == [
+        "11 PM-12 AM PST",
+        "8-9 AM CET (Tuesday)",
+        "2-3 AM EST (Tuesday)",
+    ]
+    # The home zone leads when no lead is given.
+    assert str(zone_lines(start, start + HOUR, "Europe/Berlin")[0]) == "8-9 AM CET"
+
+
 def test_a_range_across_noon_names_both_halves():
     start = local("Europe/Berlin", 2026, 1, 6, 11, 30)
     berlin = ZoneInfo("Europe/Berlin")
