@@ -225,7 +225,7 @@ def test_description_has_links_and_the_next_occurrence_in_every_zone(forum):
     assert description.splitlines() == [
         "First Monday of the month, 17:00-18:00 America/Los_Angeles",
         "Next: Monday 2026-02-02: 5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / "
-        "1-2 AM GMT (Tuesday) / 9-10 AM CST (Tuesday) / 6:30-7:30 AM IST (Tuesday)",
+        "1-2 AM GMT (Tuesday) / 9-10 AM China (Tuesday) / 6:30-7:30 AM IST (Tuesday)",
         f"Join: {forum.meeting.join_url}",
         f"Agenda document: {forum.meeting.agenda_url}",
         "Meeting page: https://agora.example.org/meetings/forum/",
