@@ -380,7 +380,13 @@ def schedule_events(
         event, slot = _one_off(schedule, uid=uid, base_url=base_url)
         return [event], slot
 
-    records = {record.original_date: record for record in schedule.occurrences.all()}
+    # Only records on dates the schedule gives: one left outside by a later change (refused
+    # now, yet stored before) must not break the feed.
+    records = {
+        record.original_date: record
+        for record in schedule.occurrences.all()
+        if recurrence.schedule_dates_on(schedule, record.original_date)
+    }
     next_slot = _next_slot(schedule, now)
     master = _event(schedule, uid=uid, changed=_changed(schedule, records.values()))
     master.add("dtstart", _wall_time(schedule, schedule.first_date))

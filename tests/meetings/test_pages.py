@@ -20,8 +20,14 @@ from tests.meetings.factories import (
 
 OCT_26 = datetime.date(2026, 10, 26)  # Monday after Europe's change, before the US's.
 NOV_2 = datetime.date(2026, 11, 2)  # Monday after the US's change.
-LINES_OCT_26 = "5-6 PM PDT / 8-9 PM EDT / 12-1 AM UTC (Tuesday) / 12-1 AM GMT (Tuesday) / 8-9 AM China (Tuesday)"
-LINES_NOV_2 = "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / 9-10 AM China (Tuesday)"
+LINES_OCT_26 = (
+    "5-6 PM PDT / 8-9 PM EDT / 12-1 AM UTC (Tuesday) / 12-1 AM GMT (Tuesday) / "
+    "8-9 AM China (Tuesday)"
+)
+LINES_NOV_2 = (
+    "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / "
+    "9-10 AM China (Tuesday)"
+)
 
 pytestmark = pytest.mark.django_db
 
