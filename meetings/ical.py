@@ -345,6 +345,9 @@ def _overridden_days(
             and record.agenda_items.all()
         )
     }
+    if changes.has_gap:
+        # Listed in UTC, every occurrence starts and ends right without an override.
+        return sorted(days)
     changed = {
         day
         for day in changes.unclear_starts | changes.spanning
@@ -395,7 +398,8 @@ def _override(
 def _occurrence_id(schedule: Schedule, day: datetime.date, *, listed: bool) -> datetime.datetime:
     """How the feed names the rule's occurrence on `day`: its wall-clock start under an RRULE,
     where each reader maps an unclear one as it maps the rule's; listed in RDATE, its instant in
-    UTC (libical reads an RDATE's TZID as UTC)."""
+    UTC, DTSTART's too (libical reads an RDATE's TZID as UTC, and khal re-reads RDATEs in
+    DTSTART's zone, taking an overlap's second instant)."""
     wall = _wall_time(schedule, day)
     if not listed:
         return wall
@@ -457,11 +461,12 @@ def schedule_events(
     listed = changes.has_gap
     next_slot = _next_slot(schedule, now)
     master = _event(schedule, uid=uid, domain=domain, changed=_changed(schedule, records.values()))
-    first = _occurrence_id(schedule, schedule.first_date, listed=listed)
-    master.add("dtstart", _instant_in_zone(first, schedule.time_zone) if listed else first)
+    master.add("dtstart", _occurrence_id(schedule, schedule.first_date, listed=listed))
     master.add("duration", ElapsedDuration(schedule.duration))
     if listed:
-        # Every date but the first (DTSTART), cancelled ones left out, to the zones' horizon.
+        # DTSTART through a rule of one (ical.js counts it only so, libical twice as an RDATE),
+        # then every later date but cancelled ones, to the zones' horizon.
+        master.add("rrule", icalendar.vRecur(FREQ="DAILY", COUNT=1))
         for local in _rule_starts(schedule, schedule.first_date, zone_range[1])[1:]:
             if local.date() not in cancelled:
                 master.add("rdate", _occurrence_id(schedule, local.date(), listed=True))
@@ -521,17 +526,18 @@ def build_feed(
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
 
     zone_range = _zone_range(confirmed)
+    events, stale = [], []
+    for schedule in confirmed:
+        schedule_vevents, next_slot = schedule_events(
+            schedule, base_url=base_url, domain=domain, now=now, zone_range=zone_range
+        )
+        events += schedule_vevents
+        if next_slot is not None and next_slot.end > now:
+            stale.append(next_slot.end)
     # RFC 5545 3.6: a calendar holds at least one component; one with no meeting gets UTC's
     # VTIMEZONE, which every reader takes as an empty calendar.
     for zone in sorted({schedule.time_zone for schedule in confirmed}) or ["UTC"]:
         calendar.add_component(vtimezone(zone, *zone_range))
-    stale = []
-    for schedule in confirmed:
-        events, next_slot = schedule_events(
-            schedule, base_url=base_url, domain=domain, now=now, zone_range=zone_range
-        )
-        for event in events:
-            calendar.add_component(event)
-        if next_slot is not None and next_slot.end > now:
-            stale.append(next_slot.end)
+    for event in events:
+        calendar.add_component(event)
     return Feed(calendar, min(stale, default=None))

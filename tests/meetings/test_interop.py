@@ -11,22 +11,24 @@ that `load_demo` loads. libical's restriction check and the strict parser report
 import datetime
 import json
 import logging
-import os
+import re
 import shutil
 import subprocess
+from collections import Counter
 from io import StringIO
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
 import time_machine
-import tzdata
 from django.core.management import call_command
 from ical.calendar_stream import IcsCalendarStream
 
+from meetings.ical import clock_changes
 from meetings.models import Occurrence, OccurrenceStatus, Schedule
-from meetings.recurrence import slots_between
+from meetings.recurrence import schedule_dates_on, slots_between, to_instant
 from tests.meetings.factories import (
     AgendaItemFactory,
     MeetingFactory,
@@ -46,9 +48,10 @@ KHAL = shutil.which("khal")
 NODE = shutil.which("node")
 # libical's GObject bindings come from Debian (python3-gi, gir1.2-ical-3.0), for its Python.
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-TZDATA = Path(tzdata.__file__).parent / "zoneinfo"
+SYSTEM_ZONES = Path("/usr/share/zoneinfo")
 
-Instants = set[tuple[str, datetime.datetime, datetime.datetime]]
+# Occurrences counted, so that one a reader shows twice is a disagreement too.
+Instants = Counter[tuple[str, datetime.datetime, datetime.datetime]]
 
 
 @pytest.fixture(autouse=True)
@@ -209,15 +212,15 @@ def hard_days():
 def site_instants(schedules) -> Instants:
     """What the site shows: its own occurrences, cancelled ones left out."""
     schedules = schedules.select_related("meeting").prefetch_related("occurrences")
-    return {
+    return Counter(
         (f"{slot.schedule.uid}@testserver", slot.start, slot.end)
         for slot in slots_between(schedules, FROM, TO)
         if not slot.is_cancelled and FROM <= slot.start < TO
-    }
+    )
 
 
 def in_window(triples) -> Instants:
-    return {(uid, start, end) for uid, start, end in triples if FROM <= start < TO}
+    return Counter((uid, start, end) for uid, start, end in triples if FROM <= start < TO)
 
 
 def json_rows(rows: list[dict]) -> Instants:
@@ -320,11 +323,39 @@ def read_with_ical(feed: bytes, path: Path) -> Instants:
     )
 
 
+def _outdated_zones(feed: bytes) -> list[str]:
+    """The feed's zones on which the machine's tz database disagrees with the project's tzdata
+    in the compared range (Africa/Casablanca from 2026-09-20 in tz 2025b)."""
+    days = [FROM + datetime.timedelta(days=number) for number in range((TO - FROM).days)]
+    outdated = []
+    for name in sorted({match.decode() for match in re.findall(rb"TZID:([^\r\n]+)", feed)}):
+        try:
+            with (SYSTEM_ZONES / name).open("rb") as data:
+                system = ZoneInfo.from_file(data)
+        except OSError:
+            continue
+        current = ZoneInfo(name)
+        if any(
+            day.astimezone(system).utcoffset() != day.astimezone(current).utcoffset()
+            for day in days
+        ):
+            outdated.append(name)
+    return outdated
+
+
 def read_with_khal(feed: bytes, path: Path) -> Instants:
     if not KHAL:
         pytest.skip("khal is not installed (Debian package khal)")
     vdir = path / "vdir"
     vdir.mkdir(parents=True)
+    # khal reads a TZID it knows in the machine's tz database, not in the feed's VTIMEZONE:
+    # where that database is out of date, the zone is renamed so that khal reads the feed's
+    # VTIMEZONE, as a client with current zone data reads the name.
+    for name in _outdated_zones(feed):
+        for separator in (b"=", b":"):
+            feed = feed.replace(
+                b"TZID" + separator + name.encode(), b"TZID" + separator + b"Agora/" + name.encode()
+            )
     calendar = icalendar.Calendar.from_ical(feed)
     timezones = calendar.walk("VTIMEZONE")
     by_uid: dict[str, list] = {}
@@ -363,11 +394,9 @@ def read_with_khal(feed: bytes, path: Path) -> Instants:
         text=True,
         check=True,
         timeout=120,
-        # khal reads a TZID it knows in its own tz database, not the feed's VTIMEZONE: give it
-        # the project's tzdata, as a client with current zone data has.
-        env={**os.environ, "PYTHONTZPATH": str(TZDATA)},
     ).stdout
-    rows = [line.split("|") for line in output.splitlines() if line.strip()]
+    # khal lists an event under each day it touches: each occurrence counts once.
+    rows = sorted({tuple(line.split("|")) for line in output.splitlines() if line.strip()})
     return in_window(
         (
             uid,
@@ -403,12 +432,12 @@ def disagreement(reader, client, path: str, schedules, tmp_path: Path) -> tuple[
     response = client.get(path)
     assert response.status_code == 200
     expected = site_instants(schedules)
-    assert len(expected) > 20
+    assert expected.total() > 20
 
     got = reader(response.content, tmp_path)
 
-    missing = sorted(expected - got, key=lambda pair: pair[1])
-    extra = sorted(got - expected, key=lambda pair: pair[1])
+    missing = sorted((expected - got).elements(), key=lambda triple: triple[1])
+    extra = sorted((got - expected).elements(), key=lambda triple: triple[1])
     return missing, extra
 
 
@@ -417,7 +446,26 @@ def disagreement(reader, client, path: str, schedules, tmp_path: Path) -> tuple[
 def test_readers_expand_feeds_to_the_sites_instants(
     reader, path, client, community_forum, zone_meetings, hard_days, tmp_path
 ):
-    assert disagreement(reader, client, path, FEEDS[path](), tmp_path) == ([], [])
+    known = ical_shows_twice(FEEDS[path]()) if reader is read_with_ical else []
+    assert disagreement(reader, client, path, FEEDS[path](), tmp_path) == ([], known)
+
+
+def ical_shows_twice(schedules) -> list:
+    """`ical` (14.3) never matches a RECURRENCE-ID at UTC offset zero (it writes the id with a
+    "Z", an occurrence's without): a move in a schedule listed in UTC (one that starts in a DST
+    gap) shows at its original time too. Its own bug; every other reader matches them."""
+    zone_range = (datetime.date(2025, 1, 1), datetime.date(2038, 1, 1))
+    shown = []
+    for schedule in schedules.prefetch_related("occurrences"):
+        if not schedule.is_confirmed or not clock_changes(schedule, zone_range).has_gap:
+            continue
+        zone = ZoneInfo(schedule.time_zone)
+        for record in schedule.occurrences.all():
+            local = datetime.datetime.combine(record.original_date, schedule.start_time)
+            start = to_instant(local, zone)
+            if record.status == "moved" and schedule_dates_on(schedule, record.original_date):
+                shown.append((f"{schedule.uid}@testserver", start, start + schedule.duration))
+    return sorted(shown, key=lambda triple: triple[1])
 
 
 @pytest.fixture
