@@ -526,18 +526,17 @@ def build_feed(
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
 
     zone_range = _zone_range(confirmed)
-    events, stale = [], []
-    for schedule in confirmed:
-        schedule_vevents, next_slot = schedule_events(
-            schedule, base_url=base_url, domain=domain, now=now, zone_range=zone_range
-        )
-        events += schedule_vevents
-        if next_slot is not None and next_slot.end > now:
-            stale.append(next_slot.end)
     # RFC 5545 3.6: a calendar holds at least one component; one with no meeting gets UTC's
     # VTIMEZONE, which every reader takes as an empty calendar.
     for zone in sorted({schedule.time_zone for schedule in confirmed}) or ["UTC"]:
         calendar.add_component(vtimezone(zone, *zone_range))
-    for event in events:
-        calendar.add_component(event)
+    stale = []
+    for schedule in confirmed:
+        events, next_slot = schedule_events(
+            schedule, base_url=base_url, domain=domain, now=now, zone_range=zone_range
+        )
+        for event in events:
+            calendar.add_component(event)
+        if next_slot is not None and next_slot.end > now:
+            stale.append(next_slot.end)
     return Feed(calendar, min(stale, default=None))
