@@ -329,18 +329,18 @@ def stranded_records(schedule: Schedule) -> list[Occurrence]:
     """
     if schedule.pk is None:
         return []
-    return [
-        record
-        for record in schedule.occurrences.all()
-        if record.status != "cancelled"
-        and (
-            record.status == "moved"
-            or record.minutes
-            or record.recording_url
-            or record.agenda_items.all()
+    holding = (
+        schedule.occurrences.exclude(status="cancelled")
+        .filter(
+            models.Q(status="moved")
+            | ~models.Q(minutes="")
+            | ~models.Q(recording_url="")
+            | models.Q(agenda_items__isnull=False)
         )
-        and not schedule_dates_on(schedule, record.original_date)
-    ]
+        .distinct()
+        .order_by("original_date")
+    )
+    return [record for record in holding if not schedule_dates_on(schedule, record.original_date)]
 
 
 def _refuse_stranding(schedule: Schedule) -> None:
