@@ -81,7 +81,7 @@ def feed_schedules(meetings: QuerySet | None = None) -> QuerySet:
     schedules = Schedule.objects.confirmed()
     if meetings is not None:
         schedules = schedules.filter(meeting__in=meetings)
-    return schedules.select_related("meeting").prefetch_related(
+    return schedules.select_related("meeting__group").prefetch_related(
         "occurrences",
         Prefetch(
             "occurrences__agenda_items", queryset=AgendaItem.objects.select_related("presenter")

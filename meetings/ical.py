@@ -137,6 +137,15 @@ def _zone_range(schedules: list[Schedule]) -> tuple[datetime.date, datetime.date
 # -- VEVENTs ----------------------------------------------------------------------------------
 
 
+class ElapsedDuration(icalendar.vDuration):
+    """A length in hours and minutes: RFC 5545 reads "P1D" as a calendar day, which a change of
+    clocks makes 23 or 25 hours long."""
+
+    def to_ical(self) -> bytes:
+        hours, minutes = divmod(int(self.td.total_seconds()) // 60, 60)
+        return ("PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")).encode()
+
+
 def meeting_url(base_url: str, meeting: Meeting, day: datetime.date | None = None) -> str:
     # The public URL contract (DESIGN.md): feeds link pages without importing their views.
     path = f"/meetings/{meeting.slug}/" + (f"{day:%Y-%m-%d}/" if day else "")
@@ -159,24 +168,52 @@ def _instant_in_zone(instant: datetime.datetime, zone_name: str) -> datetime.dat
     return instant.astimezone(UTC) if is_unclear(local) else local.replace(fold=0)
 
 
-def unclear_dates(
-    schedule: Schedule, first: datetime.date, last: datetime.date
-) -> list[datetime.date]:
-    """Occurrence dates whose local start is in a DST gap or overlap, from `first` to `last`.
+@dataclass(frozen=True)
+class ClockChanges:
+    """A schedule's occurrence dates on which its clocks change, from the rule alone."""
 
-    RFC 5545 reads such a start as the engine does (gap: shifted forward, overlap: the first
-    instant), but ical.js maps both to the offset after the change and khal (pytz, is_dst=False)
-    takes an overlap's second instant: the feed gives these occurrences an override whose start
-    is unambiguous.
-    """
+    # The local start is in a DST gap or overlap: RFC 5545 reads it as the engine does (gap:
+    # shifted forward, overlap: the first instant), but ical.js maps both to the offset after
+    # the change, khal and libical take an overlap's second instant.
+    unclear_starts: frozenset[datetime.date]
+    # The clocks change during the meeting, or it ends in a gap or overlap. A meeting lasts its
+    # minutes whatever the clocks do (an hour's call is an hour on a DST night), as the site
+    # counts it; readers add DURATION on the wall clock, so these get an explicit DTEND.
+    spanning: frozenset[datetime.date]
+    # A start in a gap: libical then keeps the shifted time for the next occurrence too and
+    # misses the day's RECURRENCE-ID and EXDATE, so such a schedule lists its dates as RDATEs.
+    has_gap: bool
+
+
+def clock_changes(
+    schedule: Schedule, zone_range: tuple[datetime.date, datetime.date]
+) -> ClockChanges:
+    """The dates up to the feed's zone horizon on which the schedule's occurrences meet a clock
+    change."""
     zone = ZoneInfo(schedule.time_zone)
-    days = set()
-    for transition in zone_transitions(schedule.time_zone, first, last):
-        for day in {transition.local_onset.date(), (transition.at + transition.offset_to).date()}:
-            wall = datetime.datetime.combine(day, schedule.start_time, zone)
-            if is_unclear(wall) and recurrence.schedule_dates_on(schedule, day):
-                days.add(day)
-    return sorted(days)
+    unclear, spanning, has_gap = set(), set(), False
+    if zone_transitions(schedule.time_zone, *zone_range):
+        for local in _rule_starts(schedule, schedule.first_date, zone_range[1]):
+            wall = local.replace(tzinfo=zone)
+            start = recurrence.to_instant(local, zone)
+            end = (start + schedule.duration).astimezone(zone)
+            if is_unclear(wall):
+                unclear.add(local.date())
+                has_gap = has_gap or start.astimezone(zone).replace(tzinfo=None) != local
+            if start.astimezone(zone).utcoffset() != end.utcoffset() or is_unclear(end):
+                spanning.add(local.date())
+    return ClockChanges(frozenset(unclear), frozenset(spanning), has_gap)
+
+
+def _rule_starts(
+    schedule: Schedule, first: datetime.date, last: datetime.date
+) -> list[datetime.datetime]:
+    """The naive local starts the schedule's rule gives from `first` to `last`."""
+    return recurrence.build_rrule(schedule).between(
+        datetime.datetime.combine(first, datetime.time.min),
+        datetime.datetime.combine(last, datetime.time.max),
+        inc=True,
+    )
 
 
 def recurrence_rule(schedule: Schedule) -> icalendar.vRecur | None:
@@ -264,10 +301,21 @@ def _links(meeting: Meeting) -> list[str]:
     ]
 
 
-def _event(schedule: Schedule, *, uid: str, changed: datetime.datetime) -> icalendar.Event:
+def organizer(meeting: Meeting, domain: str) -> icalendar.vCalAddress:
+    """RFC 5546 wants an ORGANIZER with METHOD:PUBLISH: the group, at the site's address (no
+    person's address is published)."""
+    address = icalendar.vCalAddress(f"mailto:noreply@{domain}")
+    address.params["CN"] = meeting.group.name
+    return address
+
+
+def _event(
+    schedule: Schedule, *, uid: str, domain: str, changed: datetime.datetime
+) -> icalendar.Event:
     meeting = schedule.meeting
     event = icalendar.Event()
     event.add("uid", uid)
+    event.add("organizer", organizer(meeting, domain))
     # DTSTAMP from the data, not the clock: the same data gives the same bytes and ETag.
     event.add("dtstamp", changed.astimezone(UTC))
     event.add("created", schedule.created_at.astimezone(UTC))
@@ -284,9 +332,9 @@ def _changed(schedule: Schedule, records: Iterable[Occurrence]) -> datetime.date
 
 
 def _overridden_days(
-    schedule: Schedule, records: dict[datetime.date, Occurrence], zone_range
-) -> tuple[list[datetime.date], set[datetime.date]]:
-    """Dates that get a RECURRENCE-ID override, and those among them with an unclear start."""
+    schedule: Schedule, records: dict[datetime.date, Occurrence], changes: ClockChanges
+) -> list[datetime.date]:
+    """Dates that get a RECURRENCE-ID override: moved or annotated, or met by a clock change."""
     days = {
         day
         for day, record in records.items()
@@ -297,13 +345,15 @@ def _overridden_days(
             and record.agenda_items.all()
         )
     }
-    # ical.js and khal misread wall times in a DST gap or overlap: see unclear_dates.
-    unclear = {
+    if changes.has_gap:
+        # Listed in UTC, every occurrence starts and ends right without an override.
+        return sorted(days)
+    changed = {
         day
-        for day in unclear_dates(schedule, *zone_range)
+        for day in changes.unclear_starts | changes.spanning
         if day not in records or records[day].status != OccurrenceStatus.CANCELLED
     }
-    return sorted(days | unclear), unclear
+    return sorted(days | changed)
 
 
 def _override(
@@ -312,14 +362,17 @@ def _override(
     record: Occurrence | None,
     *,
     uid: str,
+    domain: str,
     base_url: str,
     unclear: bool,
+    listed: bool,
 ) -> icalendar.Event:
-    """The RECURRENCE-ID VEVENT of one moved, annotated or unclear occurrence."""
+    """The RECURRENCE-ID VEVENT of one moved, annotated or clock-change occurrence."""
     meeting = schedule.meeting
     slot = recurrence.slot_on(schedule, day)
-    override = _event(schedule, uid=uid, changed=_changed(schedule, [record] if record else []))
-    override.add("recurrence-id", _wall_time(schedule, day))
+    changed = _changed(schedule, [record] if record else [])
+    override = _event(schedule, uid=uid, domain=domain, changed=changed)
+    override.add("recurrence-id", _occurrence_id(schedule, day, listed=listed))
     override.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
     override.add("dtend", _instant_in_zone(slot.end, schedule.time_zone))
     # The page of the day it takes place, which a move may have changed.
@@ -343,13 +396,27 @@ def _override(
     return override
 
 
-def _one_off(schedule: Schedule, *, uid: str, base_url: str) -> tuple[icalendar.Event, Slot]:
+def _occurrence_id(schedule: Schedule, day: datetime.date, *, listed: bool) -> datetime.datetime:
+    """How the feed names the rule's occurrence on `day`: its wall-clock start under an RRULE,
+    where each reader maps an unclear one as it maps the rule's; listed in RDATE, its instant in
+    UTC, DTSTART's too (libical reads an RDATE's TZID as UTC, and khal re-reads RDATEs in
+    DTSTART's zone, taking an overlap's second instant)."""
+    wall = _wall_time(schedule, day)
+    if not listed:
+        return wall
+    return recurrence.to_instant(wall.replace(tzinfo=None), wall.tzinfo)
+
+
+def _one_off(
+    schedule: Schedule, *, uid: str, domain: str, base_url: str
+) -> tuple[icalendar.Event, Slot]:
     """A schedule of frequency "once": one VEVENT at its (possibly moved) time."""
     meeting = schedule.meeting
     slot = recurrence.slot_on(schedule, schedule.first_date)
-    event = _event(schedule, uid=uid, changed=_changed(schedule, schedule.occurrences.all()))
+    changed = _changed(schedule, schedule.occurrences.all())
+    event = _event(schedule, uid=uid, domain=domain, changed=changed)
     event.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
-    event.add("duration", slot.end - slot.start)
+    event.add("duration", ElapsedDuration(slot.end - slot.start))
     event.add("url", meeting_url(base_url, meeting))
     lines = [schedule.describe()]
     if slot.is_cancelled:
@@ -378,18 +445,39 @@ def schedule_events(
     uid = f"{schedule.uid}@{domain}"
     rule = recurrence_rule(schedule)
     if rule is None:
-        event, slot = _one_off(schedule, uid=uid, base_url=base_url)
+        event, slot = _one_off(schedule, uid=uid, domain=domain, base_url=base_url)
         return [event], slot
 
-    records = {record.original_date: record for record in schedule.occurrences.all()}
+    # Only records on dates the schedule gives: one left outside by a later change (refused
+    # now, yet stored before) must not break the feed.
+    records = {
+        record.original_date: record
+        for record in schedule.occurrences.all()
+        if recurrence.schedule_dates_on(schedule, record.original_date)
+    }
+    cancelled = {
+        day for day, record in records.items() if record.status == OccurrenceStatus.CANCELLED
+    }
+    changes = clock_changes(schedule, zone_range)
+    listed = changes.has_gap
     next_slot = _next_slot(schedule, now)
-    master = _event(schedule, uid=uid, changed=_changed(schedule, records.values()))
-    master.add("dtstart", _wall_time(schedule, schedule.first_date))
-    master.add("duration", schedule.duration)
-    master.add("rrule", rule)
-    for day, record in sorted(records.items()):
-        if record.status == OccurrenceStatus.CANCELLED:
-            master.add("exdate", _wall_time(schedule, day))
+    master = _event(schedule, uid=uid, domain=domain, changed=_changed(schedule, records.values()))
+    master.add("dtstart", _occurrence_id(schedule, schedule.first_date, listed=listed))
+    master.add("duration", ElapsedDuration(schedule.duration))
+    if listed:
+        # DTSTART through a rule of one (ical.js counts it only so, libical twice as an RDATE),
+        # then every later date but cancelled ones, to the zones' horizon.
+        master.add("rrule", icalendar.vRecur(FREQ="DAILY", COUNT=1))
+        for local in _rule_starts(schedule, schedule.first_date, zone_range[1])[1:]:
+            if local.date() not in cancelled:
+                master.add("rdate", _occurrence_id(schedule, local.date(), listed=True))
+    else:
+        master.add("rrule", rule)
+    for day in sorted(cancelled):
+        if not listed:
+            master.add("exdate", _occurrence_id(schedule, day, listed=False))
+        elif day == schedule.first_date:
+            master.add("exdate", master["DTSTART"].dt)
     master.add("url", meeting_url(base_url, meeting))
     lines = [schedule.describe()]
     if next_slot is not None:
@@ -398,12 +486,18 @@ def schedule_events(
     master.add("description", "\n".join(lines))
     master.add("status", "CONFIRMED")
 
-    days, unclear = _overridden_days(schedule, records, zone_range)
     overrides = [
         _override(
-            schedule, day, records.get(day), uid=uid, base_url=base_url, unclear=day in unclear
+            schedule,
+            day,
+            records.get(day),
+            uid=uid,
+            domain=domain,
+            base_url=base_url,
+            unclear=day in changes.unclear_starts,
+            listed=listed,
         )
-        for day in days
+        for day in _overridden_days(schedule, records, changes)
     ]
     return [master, *overrides], next_slot
 
@@ -433,7 +527,9 @@ def build_feed(
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
 
     zone_range = _zone_range(confirmed)
-    for zone in sorted({schedule.time_zone for schedule in confirmed}):
+    # RFC 5545 3.6: a calendar holds at least one component; one with no meeting gets UTC's
+    # VTIMEZONE, which every reader takes as an empty calendar.
+    for zone in sorted({schedule.time_zone for schedule in confirmed}) or ["UTC"]:
         calendar.add_component(vtimezone(zone, *zone_range))
     stale = []
     for schedule in confirmed:

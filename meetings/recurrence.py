@@ -175,7 +175,10 @@ def schedule_slots(
             schedule, datetime.datetime.combine(record.original_date, schedule.start_time), record
         )
         for record in records.values()
-        if record.status == "moved" and record.original_date not in seen and record.moved_start
+        if record.status == "moved"
+        and record.original_date not in seen
+        and record.moved_start
+        and schedule_dates_on(schedule, record.original_date)
     ]
     return sorted(
         (slot for slot in slots if slot.end > start and slot.start < end), key=lambda s: s.start
@@ -301,9 +304,10 @@ def validate_schedule(schedule: Schedule) -> None:
         errors["rrule"] = "A custom schedule needs an RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU."
     if schedule.frequency != Frequency.RRULE and schedule.rrule.strip():
         errors["rrule"] = "Only a custom schedule has an RRULE; choose “Custom RFC 5545 rule”."
-    if errors or not schedule.is_confirmed:
-        if errors:
-            raise ValidationError(errors)
+    if errors:
+        raise ValidationError(errors)
+    if not schedule.is_confirmed:
+        _refuse_stranding(schedule)
         return
     if schedule.frequency == Frequency.RRULE:
         try:
@@ -328,6 +332,42 @@ def validate_schedule(schedule: Schedule) -> None:
                 "first_date": f"{schedule.first_date:%A %Y-%m-%d} is not a date this rule gives; "
                 f"its first occurrence from then is {first:%A %Y-%m-%d}."
             }
+        )
+    _refuse_stranding(schedule)
+
+
+def stranded_records(schedule: Schedule) -> list[Occurrence]:
+    """Stored moves, agendas, minutes and recordings on dates the schedule does not give.
+
+    A cancellation is not among them: an occurrence that does not happen stays so.
+    """
+    if schedule.pk is None:
+        return []
+    holding = (
+        schedule.occurrences.exclude(status="cancelled")
+        .filter(
+            models.Q(status="moved")
+            | ~models.Q(minutes="")
+            | ~models.Q(recording_url="")
+            | models.Q(agenda_items__isnull=False)
+        )
+        .distinct()
+        .order_by("original_date")
+    )
+    return [record for record in holding if not schedule_dates_on(schedule, record.original_date)]
+
+
+def _refuse_stranding(schedule: Schedule) -> None:
+    stranded = stranded_records(schedule)
+    if stranded:
+        dates = ", ".join(
+            f"{record.original_date:%a %Y-%m-%d} ({record.get_status_display().lower()})"
+            for record in stranded
+        )
+        raise ValidationError(
+            "This change would leave occurrences with a move, agenda, minutes or recording "
+            f"outside the schedule: {dates}. Cancel them or clear what they hold first, or "
+            "keep them within the schedule's dates."
         )
 
 

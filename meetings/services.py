@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from governance.models import Group, Subproject
 from governance.permissions import model_permissions
+from meetings import recurrence, selectors
 from meetings.importers.sigs_yaml import MeetingReading, Reading, read_source_text, week_of_month
 from meetings.models import (
     AgendaItem,
@@ -39,6 +40,8 @@ TIMING_FIELDS = (
 )
 # What cancelling, moving or restoring an occurrence sets.
 STATUS_FIELDS = ("status", "reason", "moved_start", "moved_duration_minutes")
+# Why an imported meeting's later occurrences no longer happen.
+RETIRED_REASON = "The meeting is no longer in sigs.yaml."
 # The version an occurrence without a stored record reads as: a new record starts there.
 UNSAVED_VERSION: int = Occurrence._meta.get_field("version").default
 # What saving an agenda writes: the occurrence record (created if there was none), its items.
@@ -363,8 +366,8 @@ def meetings_retire_imported(
     """Retire the imported meetings of `group` (or `subproject`) whose slug is not in `keep`.
 
     A meeting with nothing stored about its occurrences is "removed". One with agendas, minutes,
-    recordings or cancellations is kept for them and its imported schedules end the day before
-    `on` ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
+    recordings or cancellations is kept for them and its imported schedules end before `on`
+    ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
     """
     imported = Schedule.objects.exclude(source_text="")
     missing = (
@@ -372,7 +375,6 @@ def meetings_retire_imported(
         .exclude(slug__in=keep)
         .distinct()
     )
-    day_before = on - datetime.timedelta(days=1)
     outcomes = []
     for meeting in missing:
         if not Occurrence.objects.filter(schedule__meeting=meeting).exists():
@@ -380,11 +382,31 @@ def meetings_retire_imported(
             outcomes.append((meeting, "removed"))
             continue
         changed = [
-            _save_changes(schedule, {"last_date": day_before})
+            _schedule_end(schedule, on=on)
             for schedule in imported.filter(meeting=meeting)
-            if schedule.first_date
-            and schedule.first_date <= day_before
-            and (schedule.last_date is None or schedule.last_date > day_before)
+            if schedule.is_confirmed
         ]
-        outcomes.append((meeting, "ended" if changed else "unchanged"))
+        outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
     return outcomes
+
+
+def _schedule_end(schedule: Schedule, *, on: datetime.date) -> bool:
+    """End `schedule` before `on`, or on its first date when that is not earlier; whether it
+    changed. Its occurrences from `on` on are cancelled, records kept, so none is left outside
+    the schedule; a schedule that never met gets its only occurrence cancelled."""
+    last = max(on - datetime.timedelta(days=1), schedule.first_date)
+    if schedule.last_date is not None and schedule.last_date <= last:
+        return False
+    later = schedule.occurrences.filter(original_date__gte=on).exclude(
+        status=OccurrenceStatus.CANCELLED
+    )
+    days = {record.original_date for record in later}
+    if schedule.first_date >= on and not schedule.occurrences.filter(
+        original_date=schedule.first_date, status=OccurrenceStatus.CANCELLED
+    ):
+        days.add(schedule.first_date)
+    for day in sorted(days):
+        if recurrence.schedule_dates_on(schedule, day):
+            occurrence_cancel(schedule=schedule, original_date=day, reason=RETIRED_REASON)
+    _save_changes(schedule, {"last_date": last})
+    return True

@@ -6,6 +6,25 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+# Zones whose tzdata abbreviation another place uses at another offset ("CST" is US Central and
+# China, "IST" India, Ireland and Israel, "PST" US Pacific and the Philippines): they are named
+# by their place, so that no label means two places.
+PLACE_LABELS = {
+    "Asia/Shanghai": "China",
+    "Asia/Macau": "Macau",
+    "Asia/Taipei": "Taiwan",
+    "America/Havana": "Cuba",
+    "Asia/Jerusalem": "Israel",
+    "Europe/Dublin": "Ireland",
+    "Asia/Manila": "Philippines",
+}
+
+
+def label(moment: datetime.datetime) -> str:
+    """What names the zone of an aware local time: "PST", "CET", "China"."""
+    key = getattr(moment.tzinfo, "key", None)
+    return PLACE_LABELS.get(key) or moment.tzname() or key or "UTC"
+
 
 @dataclass(frozen=True)
 class ZoneLine:
@@ -18,7 +37,7 @@ class ZoneLine:
 
     @property
     def abbreviation(self) -> str:
-        return self.start.tzname() or self.zone
+        return label(self.start)
 
     def __str__(self) -> str:
         return format_range(self.start, self.end) + (
@@ -36,9 +55,9 @@ def format_range(start: datetime.datetime, end: datetime.datetime) -> str:
     """ "5-6 PM PST", "11:30 AM-12:30 PM CET": aware start and end in the zone to show."""
     if start.tzname() != end.tzname():
         # The clocks change during the meeting: "1:30 AM AEDT-1:30 AM AEST".
-        return f"{_clock(start, True)} {start.tzname()}-{_clock(end, True)} {end.tzname()}"
+        return f"{_clock(start, True)} {label(start)}-{_clock(end, True)} {label(end)}"
     same_half = start.date() == end.date() and (start.hour < 12) == (end.hour < 12)
-    return f"{_clock(start, not same_half)}-{_clock(end, True)} {start.tzname()}"
+    return f"{_clock(start, not same_half)}-{_clock(end, True)} {label(start)}"
 
 
 def display_zones(home_zone: str, extra: list[str] | tuple[str, ...] = ()) -> list[str]:

@@ -2,12 +2,18 @@
 
 import datetime
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+# Zones come from the pinned `tzdata` package on every machine, never the system's database (the
+# two disagree, e.g. on Africa/Casablanca): pages, API, feeds and VTIMEZONEs read one tz version.
+zoneinfo.reset_tzpath(to=[])
+zoneinfo.ZoneInfo.clear_cache()
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -21,6 +21,7 @@ import calendar
 import dataclasses
 import datetime
 import enum
+import functools
 import re
 import unicodedata
 import zoneinfo
@@ -122,6 +123,10 @@ _NTH_WEEKDAYS = re.compile(
 # "Tuesday", "Thursdays", "every Monday", "every other Friday"
 _WEEKDAY = re.compile(rf"\b(?P<every>every\s+(?P<other>other\s+)?)?(?P<weekday>{_WD})s?\b")
 _EVERY_N_WEEKS = re.compile(rf"\bevery\s+(?P<n>\d+|{_words(_NUMBER_WORDS)})\s+weeks?\b")
+# "every third week": every third week from the first date, as "every 3 weeks".
+_EVERY_NTH_WEEK = re.compile(r"\bevery\s+(?P<nth>second|2nd|third|3rd|fourth|4th)\s+week\b")
+# "biweekly/triweekly", "biweekly (On demand)": read as biweekly, and said so in the report.
+_NARROWED = re.compile(r"\b(?:bi-?weekly\s*/\s*tri-?weekly|on\s+demand)\b")
 _BIWEEKLY = re.compile(r"\bbi-?weekly\b|\bfortnightly\b|\bevery\s+other\s+week\b")
 _WEEKLY = re.compile(r"(?<!bi-)\bweekly\b|\bevery\s+week\b")
 _MONTHLY = re.compile(r"\bmonthly\b|\b(?:of|each|every)\s+(?:the\s+)?month\b")
@@ -131,6 +136,8 @@ _CLOCK = r"(?P<{0}h>\d{{1,2}})(?:[:.](?P<{0}m>\d{{2}}))?\s*(?:(?P<{0}p>[ap])\.?m
 _TIME = re.compile(
     rf"^{_CLOCK.format('s')}(?:\s*(?:-|\u2013|to)\s*{_CLOCK.format('e')})?$", re.IGNORECASE
 )
+_MIDNIGHT = re.compile(r"^24[:.]00$")
+_ZONE_WITH_TIME = re.compile(r"^(?P<time>[^()]*?)\s*\((?P<zone>[^()]+)\)$")
 _check_url = URLValidator(schemes=["http", "https"])
 
 
@@ -279,11 +286,33 @@ def read_schedule(
 ) -> ScheduleReading:
     """Read the four free-text fields of a sigs.yaml meeting into a schedule."""
     text = source_text({"day": day, "time": time, "tz": tz, "frequency": frequency})
+    # "09:00 (Pacific Time)": a zone written with the time.
+    written = _ZONE_WITH_TIME.match(time.strip())
+    if written:
+        time = written["time"]
+        tz = tz if tz.strip() and read_zone(tz)[0] != read_zone(written["zone"])[0] else ""
+        tz = f"{tz} ({written['zone']})" if tz else written["zone"]
+    midnight = ""
+    weekday = _WEEKDAY_WORDS.get(day.strip().lower().removesuffix("s"))
+    if _MIDNIGHT.match(time.strip()) and weekday is not None:
+        # "Tuesday 24:00" is the midnight that ends Tuesday: Wednesday 00:00.
+        day, time = calendar.day_name[(weekday + 1) % 7], "00:00"
+        midnight = f"24:00 on {calendar.day_name[weekday]} read as {day} 00:00."
     zone, zone_problem = read_zone(tz)
     start_time, duration, time_problem = read_time(time)
     rule = _read_rule(f"{day} {frequency}", on=on)
+    if midnight:
+        rule = dataclasses.replace(rule, caveat=" ".join(filter(None, [rule.caveat, midnight])))
     problem = zone_problem or time_problem or rule.problem
     status = Reading.UNREADABLE if zone_problem or time_problem else rule.status
+    narrowed = _NARROWED.search(f"{day} {frequency}".lower())
+    if narrowed and status != Reading.UNREADABLE:
+        rule = dataclasses.replace(
+            rule,
+            caveat=" ".join(
+                filter(None, [rule.caveat, f"“{narrowed[0]}” read as every {rule.interval} weeks."])
+            ),
+        )
     return dataclasses.replace(
         rule,
         source_text=text,
@@ -313,7 +342,20 @@ def read_zone(text: str) -> tuple[str, str]:
         return zones.pop(), ""
     if text in zoneinfo.available_timezones():
         return text, ""
+    # "Warsaw": the one IANA zone named after that city.
+    cities = _zones_by_city().get(names[0].replace(" ", "_"), ())
+    if len(cities) == 1:
+        return cities[0], ""
     return "", f"“{text}” is not a time zone the importer knows"
+
+
+@functools.cache
+def _zones_by_city() -> dict[str, tuple[str, ...]]:
+    cities: dict[str, list[str]] = {}
+    for zone in sorted(zoneinfo.available_timezones()):
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
+            cities.setdefault(zone.rsplit("/", 1)[1].lower(), []).append(zone)
+    return {city: tuple(zones) for city, zones in cities.items()}
 
 
 def read_time(text: str) -> tuple[datetime.time | None, int, str]:
@@ -339,6 +381,8 @@ def _minutes(match: re.Match, prefix: str, default_meridiem: str | None = None) 
     """Minutes since midnight of one clock of `_TIME`, or None when it is not a clock time."""
     hour, minute = int(match[f"{prefix}h"]), int(match[f"{prefix}m"] or 0)
     meridiem = (match[f"{prefix}p"] or default_meridiem or "").lower()
+    if prefix == "e" and (hour, minute, meridiem) == (24, 0, ""):
+        return 0  # "22:00-24:00" ends at midnight.
     if minute > 59 or hour > (12 if meridiem else 23) or (meridiem and hour == 0):
         return None
     if meridiem:
@@ -379,6 +423,8 @@ def _read_rule(text: str, *, on: datetime.date) -> ScheduleReading:
             kinds.add((Frequency.WEEKLY, 2 if match["other"] else 1))
     text = _WEEKDAY.sub(" ", text)
     kinds |= {(Frequency.WEEKLY, _weeks(m["n"])) for m in _EVERY_N_WEEKS.finditer(text)}
+    kinds |= {(Frequency.WEEKLY, _ORDINAL_WORDS[m["nth"]]) for m in _EVERY_NTH_WEEK.finditer(text)}
+    text = _EVERY_NTH_WEEK.sub(" ", text)
     kinds |= {(Frequency.WEEKLY, 2) for _ in _BIWEEKLY.finditer(text)}
     kinds |= {(Frequency.WEEKLY, 1) for _ in _WEEKLY.finditer(_EVERY_N_WEEKS.sub(" ", text))}
     kinds |= {(Frequency.MONTHLY, 1) for _ in _MONTHLY.finditer(text)}

@@ -2,7 +2,7 @@
 // VTIMEZONEs registered, each master VEVENT related to its RECURRENCE-ID overrides, occurrences
 // walked with Event.iterator and resolved with getOccurrenceDetails (moves and EXDATEs count).
 // Usage: node expand.mjs FEED.ics FROM TO   (UTC ISO instants; prints occurrences starting before TO)
-// Output: one JSON line per occurrence: {"uid", "start" (UTC ISO), "status"}.
+// Output: one JSON line per occurrence: {"uid", "start", "end" (UTC ISO), "status"}.
 import { readFileSync } from "node:fs";
 import ICAL from "ical.js";
 
@@ -43,7 +43,8 @@ for (const event of masters) {
     const start = details.startDate.toJSDate();
     if (details.startDate.compare(begin) >= 0 && details.startDate.compare(end) < 0) {
       const status = details.item.component.getFirstPropertyValue("status") || "";
-      lines.push(JSON.stringify({ uid: event.uid, start: start.toISOString(), status }));
+      const finish = details.endDate.toJSDate().toISOString();
+      lines.push(JSON.stringify({ uid: event.uid, start: start.toISOString(), end: finish, status }));
     }
   }
 }

@@ -254,11 +254,11 @@ class TestOccurrenceTimes:
         shanghai = second["zone_lines"][-1]
         assert shanghai == {
             "zone": "Asia/Shanghai",
-            "abbreviation": "CST",
+            "abbreviation": "China",
             "start": "2026-11-03T09:00:00+08:00",
             "end": "2026-11-03T10:00:00+08:00",
             "other_day": True,
-            "text": "9-10 AM CST (Tuesday)",
+            "text": "9-10 AM China (Tuesday)",
         }
         assert second["page_url"] == "http://testserver/meetings/sig-node-weekly/2026-11-02/"
 

@@ -68,12 +68,12 @@ def test_the_community_meeting_forum_is_one_meeting_with_two_schedules():
         (
             datetime.date(2027, 1, 4),
             "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / "
-            "9-10 AM CST (Tuesday)",
+            "9-10 AM China (Tuesday)",
         ),
         (
             datetime.date(2026, 7, 6),
             "5-6 PM PDT / 8-9 PM EDT / 12-1 AM UTC (Tuesday) / 1-2 AM BST (Tuesday) / "
-            "8-9 AM CST (Tuesday)",
+            "8-9 AM China (Tuesday)",
         ),
     ],
 )

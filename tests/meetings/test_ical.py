@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from ical.calendar_stream import IcsCalendarStream
 
 from meetings.ical import build_feed, zone_transitions
 from meetings.models import Schedule
@@ -226,7 +227,7 @@ def test_description_has_links_and_the_next_occurrence_in_every_zone(forum):
     assert description.splitlines() == [
         "First Monday of the month, 17:00-18:00 America/Los_Angeles",
         "Next: Monday 2026-02-02: 5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / "
-        "1-2 AM GMT (Tuesday) / 9-10 AM CST (Tuesday) / 6:30-7:30 AM IST (Tuesday)",
+        "1-2 AM GMT (Tuesday) / 9-10 AM China (Tuesday) / 6:30-7:30 AM IST (Tuesday)",
         f"Join: {forum.meeting.join_url}",
         f"Agenda document: {forum.meeting.agenda_url}",
         "Meeting page: https://agora.example.org/meetings/forum/",
@@ -335,17 +336,89 @@ def test_zone_transitions_are_exact_to_the_second():
     assert (spring.name, spring.is_dst, autumn.name, autumn.is_dst) == ("CEST", True, "CET", False)
 
 
-def test_an_occurrence_in_the_spring_forward_gap_gets_an_unambiguous_override():
+def test_a_schedule_that_starts_in_a_gap_lists_its_instants_in_utc():
+    """libical shifts 02:30 to 03:30 on the gap day and keeps 03:30 a week later, and misses
+    that day's RECURRENCE-ID and EXDATE: such a schedule is a list of UTC instants."""
     schedule = ScheduleFactory(
-        first_date=datetime.date(2026, 1, 11),
+        first_date=datetime.date(2026, 3, 1),
         start_time=datetime.time(2, 30),
-        frequency="monthly",
-        week_of_month=2,
+        last_date=datetime.date(2026, 4, 30),
     )
-    override = overrides_of(schedule)[datetime.datetime(2026, 3, 8, 2, 30, tzinfo=LA)]
+    OccurrenceFactory(
+        schedule=schedule,
+        original_date=datetime.date(2026, 3, 29),
+        status="cancelled",
+        reason="Spring break",
+    )
+    OccurrenceFactory(
+        schedule=schedule,
+        original_date=datetime.date(2026, 3, 8),
+        status="moved",
+        moved_start=datetime.datetime(2026, 3, 8, 18, tzinfo=UTC),
+    )
+    master = master_of(schedule)
+    rdates = [value.dt for prop in master["RDATE"] for value in prop.dts]
 
-    assert override["DTSTART"].dt == datetime.datetime(2026, 3, 8, 3, 30, tzinfo=LA)
-    assert "02:30 does not exist on this day" in str(override["DESCRIPTION"])
+    assert master["DTSTART"].dt == datetime.datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
+    assert master["RRULE"]["COUNT"] == [1]
+    # 02:30 on 8 March does not exist: 03:30 PDT (10:30 UTC); 02:30 PDT (09:30 UTC) after it.
+    assert rdates[:3] == [
+        datetime.datetime(2026, 3, 8, 10, 30, tzinfo=UTC),
+        datetime.datetime(2026, 3, 15, 9, 30, tzinfo=UTC),
+        datetime.datetime(2026, 3, 22, 9, 30, tzinfo=UTC),
+    ]
+    assert datetime.datetime(2026, 3, 29, 9, 30, tzinfo=UTC) not in rdates
+    assert list(overrides_of(schedule)) == [datetime.datetime(2026, 3, 8, 10, 30, tzinfo=UTC)]
+
+
+def test_a_day_long_meeting_lasts_24_hours_not_a_calendar_day():
+    ScheduleFactory(start_time=datetime.time(12), duration_minutes=1440)
+
+    assert b"DURATION:PT24H\r\n" in feed_bytes()
+    assert b"P1D" not in feed_bytes()
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "day", "end"),
+    [
+        # 01:30 PST + 60 minutes is 03:30 PDT: the wall clock's 02:30 does not exist.
+        ("01:30", 60, datetime.date(2026, 3, 8), datetime.datetime(2026, 3, 8, 3, 30)),
+        # A day from Saturday noon is Sunday 13:00 after the clocks go forward.
+        ("12:00", 1440, datetime.date(2026, 3, 7), datetime.datetime(2026, 3, 8, 13, 0)),
+        # 01:00 PDT + 60 minutes is 01:00 PST: written in UTC, the wall time happens twice.
+        ("01:00", 60, datetime.date(2026, 11, 1), datetime.datetime(2026, 11, 1, 9, tzinfo=UTC)),
+    ],
+)
+def test_an_occurrence_the_clocks_change_during_ends_after_its_minutes(start, minutes, day, end):
+    schedule = ScheduleFactory(
+        first_date=datetime.date(2026, 1, 3) + datetime.timedelta(days=day.weekday() - 5),
+        start_time=datetime.time.fromisoformat(start),
+        duration_minutes=minutes,
+    )
+    override = overrides_of(schedule)[datetime.datetime.combine(day, schedule.start_time, LA)]
+
+    expected = end if end.tzinfo else end.replace(tzinfo=LA)
+    assert override["DTEND"].dt == expected
+    elapsed = override["DTEND"].dt.astimezone(UTC) - override["DTSTART"].dt.astimezone(UTC)
+    assert elapsed == datetime.timedelta(minutes=minutes)
+
+
+def test_every_event_names_its_group_as_organizer(forum):
+    forum.meeting.group.name = "SIG Contributor Experience"
+    forum.meeting.group.save()
+
+    for event in parse(feed_bytes(domain="agora.example.org")).walk("VEVENT"):
+        organizer = event["ORGANIZER"]
+        assert str(organizer) == "mailto:noreply@agora.example.org"
+        assert organizer.params["CN"] == "SIG Contributor Experience"
+
+
+def test_a_feed_without_meetings_still_holds_a_component():
+    """RFC 5545 3.6: at least one component; the strict `ical` parser accepts it as empty."""
+    feed = feed_bytes()
+
+    assert [c.name for c in parse(feed).subcomponents] == ["VTIMEZONE"]
+    assert IcsCalendarStream.calendar_from_ics(feed.decode()).events == []
 
 
 def test_an_occurrence_in_the_fall_back_overlap_starts_in_utc_at_the_first_instant():

@@ -22,10 +22,12 @@ from tests.meetings.factories import (
 OCT_26 = datetime.date(2026, 10, 26)  # Monday after Europe's change, before the US's.
 NOV_2 = datetime.date(2026, 11, 2)  # Monday after the US's change.
 LINES_OCT_26 = (
-    "5-6 PM PDT / 8-9 PM EDT / 12-1 AM UTC (Tuesday) / 12-1 AM GMT (Tuesday) / 8-9 AM CST (Tuesday)"
+    "5-6 PM PDT / 8-9 PM EDT / 12-1 AM UTC (Tuesday) / 12-1 AM GMT (Tuesday) / "
+    "8-9 AM China (Tuesday)"
 )
 LINES_NOV_2 = (
-    "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / 9-10 AM CST (Tuesday)"
+    "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / "
+    "9-10 AM China (Tuesday)"
 )
 
 pytestmark = pytest.mark.django_db
@@ -276,7 +278,7 @@ class TestOccurrencePage:
     def test_each_zone_with_its_own_date(self, client, frozen, meeting):
         page = text(client.get("/meetings/sig-node-weekly/2026-10-26/"))
         assert "America/Los_Angeles (home) Mon 26 Oct 5-6 PM PDT" in page
-        assert "Asia/Shanghai Tue 27 Oct 8-9 AM CST (Tuesday)" in page
+        assert "Asia/Shanghai Tue 27 Oct 8-9 AM China (Tuesday)" in page
 
     def test_date_the_schedule_does_not_give_is_404_naming_nearby_dates(
         self, client, frozen, meeting

@@ -170,6 +170,7 @@ def test_every_time_spelling_is_a_local_start_of_an_hour(text, start):
         ("23:30\N{EN DASH}00:15", datetime.time(23, 30), 45),
         ("2 p.m.", datetime.time(14), 60),
         ("12am", datetime.time(0), 60),
+        ("22:00-24:00", datetime.time(22), 120),
     ],
 )
 def test_a_time_range_gives_the_duration(text, start, duration):
@@ -428,3 +429,66 @@ def test_the_real_file_reads_into_schedules_the_model_accepts(shared_data):
         "recordings_url “TBD” is not a link; left empty.",
         "url: invisible characters removed.",
     ]
+
+
+def test_a_city_names_its_zone():
+    assert read_zone("Warsaw") == ("Europe/Warsaw", "")
+    assert read_zone("sao paulo") == ("America/Sao_Paulo", "")
+
+
+def test_a_zone_written_with_the_time_is_read():
+    alone = read_schedule(day="Tuesday", time="09:00 (Pacific Time)", frequency="weekly", on=ON)
+    agreeing = read_schedule(
+        day="Tuesday", time="09:00 (Pacific Time)", tz="PT", frequency="weekly", on=ON
+    )
+    contradicting = read_schedule(
+        day="Tuesday", time="09:00 (CET)", tz="PT", frequency="weekly", on=ON
+    )
+
+    for reading in (alone, agreeing):
+        assert (reading.status, reading.time_zone) == (Reading.READ, "America/Los_Angeles")
+        assert reading.start_time == datetime.time(9)
+    assert contradicting.status == Reading.UNREADABLE
+    assert "names different time zones" in contradicting.problem
+
+
+def test_midnight_at_the_end_of_a_day_is_the_next_days_start():
+    reading = read_schedule(day="Tuesday", time="24:00", tz="UTC", frequency="weekly", on=ON)
+
+    assert reading.status == Reading.READ
+    assert (reading.weekday, reading.start_time) == (2, datetime.time(0))
+    assert reading.first_date == datetime.date(2025, 6, 4)
+    assert reading.caveat == "24:00 on Tuesday read as Wednesday 00:00."
+
+
+def test_every_third_week_is_every_three_weeks_from_its_start():
+    reading = read_schedule(
+        day="Tuesday", time="9:00", tz="UTC", frequency="every third week from 2025-06-10", on=ON
+    )
+
+    assert (reading.status, reading.frequency, reading.interval) == (
+        Reading.READ,
+        Frequency.WEEKLY,
+        3,
+    )
+    assert reading.first_date == datetime.date(2025, 6, 10)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "said"),
+    [("biweekly/triweekly", "biweekly/triweekly"), ("biweekly (On demand)", "on demand")],
+)
+def test_a_frequency_narrowed_to_biweekly_is_said_in_the_report(frequency, said):
+    reading = read_meeting(
+        {
+            "description": "Office hours",
+            "day": "Monday",
+            "time": "9:00",
+            "tz": "UTC",
+            "frequency": frequency,
+        },
+        on=ON,
+    )
+
+    assert reading.schedule.interval == 2
+    assert f"“{said}” read as every 2 weeks." in reading.notes

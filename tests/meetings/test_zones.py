@@ -4,8 +4,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import pytz
 
-from meetings.zones import display_zones, format_range, summary, zone_lines
+from meetings.zones import display_zones, format_range, label, summary, zone_lines
 
 UTC = datetime.UTC
 HOUR = datetime.timedelta(hours=1)
@@ -20,7 +21,7 @@ def test_the_forums_evening_line():
 
     assert summary(start, start + HOUR, "America/Los_Angeles") == (
         "5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / 1-2 AM GMT (Tuesday) / "
-        "9-10 AM CST (Tuesday)"
+        "9-10 AM China (Tuesday)"
     )
 
 
@@ -117,3 +118,18 @@ def test_display_zones_home_first_then_the_sites_then_the_meetings_each_once():
         "Asia/Shanghai",
         "Asia/Kolkata",
     ]
+
+
+def test_no_zone_label_means_two_places():
+    """Across the zones forms offer, at any moment a label is one clock: "CST" is US Central."""
+    clocks: dict[tuple[datetime.datetime, str], set[datetime.timedelta]] = {}
+    start = datetime.datetime(2026, 1, 1, tzinfo=UTC)
+    for name in pytz.common_timezones:
+        for week in range(0, 105):
+            instant = start + datetime.timedelta(weeks=week)
+            moment = instant.astimezone(ZoneInfo(name))
+            clocks.setdefault((instant, label(moment)), set()).add(moment.utcoffset())
+
+    assert {key[1] for key, offsets in clocks.items() if len(offsets) > 1} == set()
+    shanghai = datetime.datetime(2026, 1, 6, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert format_range(shanghai, shanghai + HOUR) == "9-10 AM China"

@@ -10,12 +10,33 @@
   var format = new Intl.DateTimeFormat(undefined, {
     weekday: "short", hour: "numeric", minute: "2-digit", timeZoneName: "short"
   });
+  var clock = new Intl.DateTimeFormat(undefined, {
+    hour: "numeric", minute: "2-digit", timeZoneName: "short"
+  });
+  var day = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "numeric", day: "numeric" });
   var zone = (Intl.DateTimeFormat().resolvedOptions().timeZone || "").replace(/_/g, " ");
+  function zoneName(date) {
+    var parts = format.formatToParts ? format.formatToParts(date) : [];
+    for (var i = 0; i < parts.length; i++) {
+      if (parts[i].type === "timeZoneName") return parts[i].value;
+    }
+    return "";
+  }
+  function range(start, end) {
+    var sameDay = day.format(start) === day.format(end);
+    // formatRange shortens only a range within one day and one offset: across midnight it
+    // adds the day of the month ("1 Tue, 11:30 PM – 2 Wed…") and on a fall-back night it
+    // collapses 1:30 AM PDT-1:30 AM PST to one time. Those get both ends in full.
+    if (format.formatRange && sameDay && zoneName(start) === zoneName(end)) {
+      return format.formatRange(start, end);
+    }
+    return format.format(start) + " \u2013 " + (sameDay ? clock : format).format(end);
+  }
   function yourTime(element) {
     var start = new Date(element.getAttribute("datetime"));
     var end = new Date(element.getAttribute("data-end"));
     if (isNaN(start) || isNaN(end)) return;
-    var text = format.formatRange ? format.formatRange(start, end) : format.format(start);
+    var text = range(start, end);
     var line = document.createElement("span");
     line.className = "your-time";
     // "…PM JST (Asia/Tokyo)", but not "…PM UTC (UTC)".
