@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from governance.models import Group, Subproject
 from governance.permissions import model_permissions
-from meetings import recurrence, selectors
+from meetings import recurrence
 from meetings.importers.sigs_yaml import MeetingReading, Reading, read_source_text, week_of_month
 from meetings.models import (
     AgendaItem,
