@@ -2,14 +2,13 @@
 
 import logging
 
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from common.db import DATABASE_UNAVAILABLE
+
 logger = logging.getLogger(__name__)
 
-# What a lost or refused database connection raises (psycopg's errors, as Django wraps them).
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 # A restarting PostgreSQL is back within seconds; clients should not hammer it meanwhile.
 RETRY_AFTER_SECONDS = 10
 

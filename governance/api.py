@@ -10,7 +10,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ReadBackMixin
+from common.api import ReadBackMixin
 from governance import selectors, serializers, services
 from governance.filters import (
     ChannelFilter,

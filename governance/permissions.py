@@ -10,9 +10,12 @@ apply, whatever app the record belongs to.
 """
 
 from collections.abc import Collection, Iterable
+from functools import cached_property
 
 from django.contrib.auth import get_permission_codename
 from django.db.models import Model
+from rest_framework import permissions
+from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 
 from governance.models import Role
 
@@ -79,3 +82,77 @@ def sees_private(user, group: int | None, *, led_groups: Collection[int] | None 
     """Whether `user` sees the private details of a group's record (a private meeting's links,
     agenda and minutes): staff, and the leads of the group."""
     return is_staff(user) or leads(user, [group], led_groups=led_groups)
+
+
+# The rule as the API applies it: the default permission class of every viewset.
+
+# What a write needs of the model it writes, by method (DRF's DjangoModelPermissions).
+METHOD_ACTIONS = {"POST": ("add",), "PUT": ("change",), "PATCH": ("change",), "DELETE": ("delete",)}
+
+
+def write_permissions(request, view) -> tuple[str, ...]:
+    """The Django permissions the request's write needs: the view's `write_permissions` for
+    its action (an action that writes more than its own model), else its model's for the method."""
+    if request.method not in METHOD_ACTIONS:
+        raise MethodNotAllowed(request.method)
+    declared = getattr(view, "write_permissions", {})
+    action = getattr(view, "action", None)
+    if action in declared:
+        return declared[action]
+    return model_permissions(view.get_queryset().model, *METHOD_ACTIONS[request.method])
+
+
+class WriteRule(permissions.BasePermission):
+    """Anyone reads; a write follows governance.permissions.may_write.
+
+    Staff need the Django model permissions of what they write. In a view of records that
+    belong to a group (a GroupRecordsMixin), the group's leads write them too.
+    """
+
+    message = "Writing this needs its model permission (staff), or leading its group (meetings)."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if has_model_permissions(request.user, write_permissions(request, view)):
+            return True
+        # A lead's write is checked against its record's group (and the group it goes to).
+        return isinstance(view, GroupRecordsMixin) and bool(view.led_groups)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        groups = [view.group_of(obj)] if isinstance(view, GroupRecordsMixin) else None
+        return may_write(
+            request.user,
+            write_permissions(request, view),
+            groups=groups,
+            led_groups=getattr(view, "led_groups", None),
+        )
+
+
+class GroupRecordsMixin:
+    """A viewset whose records belong to a group, whose current leads write them as staff do.
+
+    `group_of(record)` names a record's group (id); a create or a move calls `require_write`
+    with the group the record goes to.
+    """
+
+    def group_of(self, record) -> int | None:
+        raise NotImplementedError
+
+    @cached_property
+    def led_groups(self) -> frozenset[int]:
+        return groups_led_by(self.request.user)
+
+    def require_write(self, group) -> None:
+        """Refuse (403) a write into `group` that the user may not make."""
+        if not may_write(
+            self.request.user,
+            write_permissions(self.request, self),
+            groups=[group.pk],
+            led_groups=self.led_groups,
+        ):
+            raise PermissionDenied(
+                f"Only the leads of {group}, and staff allowed to, write its records."
+            )

@@ -17,9 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from config.api import GroupRecordsMixin
 from governance import permissions as rules
 from governance.models import Group, Person
+from governance.permissions import GroupRecordsMixin
 from meetings import recurrence, selectors, services
 from meetings.models import (
     AgendaItem,
@@ -43,7 +43,7 @@ AGENDA_ITEM_DEFAULTS = {
 
 class MeetingAccessMixin(GroupRecordsMixin):
     """What a request may see and change: a record's group is its meeting's
-    (governance.permissions, through config.api.WriteRule)."""
+    (governance.permissions, through governance.permissions.WriteRule)."""
 
     def group_of(self, record) -> int:
         return self.meeting_of(record).group_id

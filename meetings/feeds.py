@@ -24,7 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from config.middleware import DATABASE_UNAVAILABLE
+from common.db import DATABASE_UNAVAILABLE
 from governance.models import Group, Person
 from meetings import ical
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule

@@ -185,18 +185,18 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     # DRF's default is AllowAny: say it explicitly.
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.WriteRule"],
-    "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.WriteRule"],
+    "DEFAULT_FILTER_BACKENDS": ["common.api.StrictDjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "common.api.PageNumberPagination",
     # The browsable API's renderer adapted to the Content-Security-Policy.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "config.api.BrowsableAPIRenderer",
+        "common.api.BrowsableAPIRenderer",
     ],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Model ValidationErrors (clean(), constraints) raised in services become 400s.
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

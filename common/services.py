@@ -1,0 +1,42 @@
+"""The one way every app's services change a stored record's fields."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model
+
+
+def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
+    """Set `fields` on `instance`, validate it with its model's messages and save it when it is
+    new or something changed; returns the names that changed.
+
+    A name that is not a concrete field of the model is a TypeError (a misspelt field must never
+    be a silent no-op); many-to-many fields are set by the caller after the save. When
+    validation fails the instance keeps the values it had, as stored.
+    """
+    unknown = [name for name in fields if not _is_settable(instance, name)]
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no field {', '.join(map(repr, unknown))}")
+    before = {name: getattr(instance, name) for name in fields}
+    changed = [name for name, value in fields.items() if before[name] != value]
+    for name in changed:
+        setattr(instance, name, fields[name])
+    if changed or instance.pk is None:
+        try:
+            instance.full_clean()
+        except ValidationError:
+            for name in changed:
+                setattr(instance, name, before[name])
+            raise
+        instance.save()
+    return changed
+
+
+def _is_settable(instance: Model, name: str) -> bool:
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        # A foreign key may be given by its id, `group_id` for `group`.
+        return any(f.concrete and f.attname == name for f in instance._meta.fields)
+    return field.concrete and not field.many_to_many

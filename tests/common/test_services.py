@@ -1,0 +1,50 @@
+"""model_update: the one way a service changes a record's fields."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from common.services import model_update
+from governance.models import Person
+from tests.factories import GroupFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_saves_what_changed_and_names_it():
+    person = PersonFactory(handle="jane", name="Jane")
+    assert model_update(instance=person, fields={"name": "Jane Doe", "handle": "jane"}) == ["name"]
+    assert Person.objects.get(pk=person.pk).name == "Jane Doe"
+
+
+def test_nothing_changed_writes_nothing(django_assert_num_queries):
+    person = PersonFactory(name="Jane")
+    with django_assert_num_queries(0):
+        assert model_update(instance=person, fields={"name": "Jane"}) == []
+
+
+def test_a_misspelt_field_is_an_error_and_nothing_is_saved():
+    person = PersonFactory(name="Jane")
+    with pytest.raises(TypeError, match="'nmae'"):
+        model_update(instance=person, fields={"name": "Janet", "nmae": "x"})
+    assert Person.objects.get(pk=person.pk).name == "Jane"
+
+
+def test_a_many_to_many_or_reverse_relation_is_not_a_field_to_set():
+    group = GroupFactory()
+    with pytest.raises(TypeError, match="'roles'"):
+        model_update(instance=group, fields={"roles": []})
+
+
+def test_a_foreign_key_may_be_given_by_its_id():
+    person = PersonFactory()
+    other = PersonFactory()
+    link = person.links.create(label="site", url="https://example.org/")
+    assert model_update(instance=link, fields={"person_id": other.pk}) == ["person_id"]
+
+
+def test_an_invalid_value_keeps_the_instance_as_stored():
+    person = PersonFactory(time_zone="Europe/Berlin")
+    with pytest.raises(ValidationError) as error:
+        model_update(instance=person, fields={"time_zone": "Europe/Berln"})
+    assert "time_zone" in error.value.message_dict
+    assert person.time_zone == "Europe/Berlin"
