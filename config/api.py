@@ -8,8 +8,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
-# Query parameters that are not filters: pagination, ordering and format.
-NON_FILTER_PARAMS = frozenset({"page", "page_size", "ordering", "format", "search"})
+from config.query import PAGE_NUMBER, BadQuery, integer, read
+
+# Query parameters that are not filters: pagination and format. An endpoint that orders or
+# searches says so with a filter of its filter set, so no parameter is taken and ignored.
+NON_FILTER_PARAMS = frozenset({"page", "page_size", "format"})
 
 
 class IsStaffOrReadOnly(permissions.BasePermission):
@@ -47,21 +50,41 @@ def is_staff(request) -> bool:
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Pages of 50 by default; a client may ask for up to 200 with `page_size`."""
+    """Pages of 50 by default; a client may ask for up to 200 with `page_size`. A page number
+    or size that is not a number in range is a 400; a page past the last, a 404."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+    last_page_strings = ()
+
+    def get_page_size(self, request):
+        size = integer(minimum=1, maximum=self.max_page_size)
+        return read(request.query_params, self.page_size_query_param, size, self.page_size)
+
+    def get_page_number(self, request, paginator):
+        return read(request.query_params, self.page_query_param, PAGE_NUMBER, 1)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def exception_handler(exc, context):
-    """DRF's handler, which also answers a model's ValidationError with 400 naming the field.
+    """DRF's handler, which also answers a model's ValidationError and a bad query parameter
+    with 400 naming the field or parameter.
 
     Services run full_clean(), so clean() messages and constraint violations arrive here.
     """
     # Imported here: DRF imports this module (the default permission) while its views load.
     from rest_framework.views import exception_handler as drf_exception_handler
 
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, BadQuery):
+        exc = ValidationError({exc.parameter: [exc.reason]})
+    elif isinstance(exc, DjangoValidationError):
         errors = as_serializer_error(exc)
         if NON_FIELD_ERRORS in errors:
             errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)

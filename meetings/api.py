@@ -10,13 +10,14 @@ from functools import cached_property
 
 import django_filters
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from config.query import QueryFilter, QuerySerializerField, parse_date, parse_instant
 from governance.models import Group, Person
 from meetings import recurrence, selectors, services
 from meetings.models import (
@@ -300,16 +301,12 @@ class SlotSerializer(serializers.Serializer):
         )
 
 
-class InstantField(serializers.DateTimeField):
-    """An ISO 8601 instant: a date and time with a UTC offset or Z."""
+@extend_schema_field(OpenApiTypes.DATETIME)
+class InstantField(QuerySerializerField):
+    """An ISO 8601 instant with a UTC offset or Z, in the window of dates a request may name."""
 
-    def to_internal_value(self, value):
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ValidationError("Give an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z.")
-        if parsed.tzinfo is None:
-            raise ValidationError("Give the instant's UTC offset or Z, e.g. 2026-12-01T00:00:00Z.")
-        return parsed.astimezone(datetime.UTC)
+    def __init__(self, **kwargs):
+        super().__init__(parse=parse_instant, **kwargs)
 
 
 class SlugListField(serializers.CharField):
@@ -388,8 +385,8 @@ class OccurrenceFilter(django_filters.FilterSet):
         field_name="schedule__meeting__group", to_field_name="slug", queryset=Group.objects.all()
     )
     schedule = django_filters.UUIDFilter(field_name="schedule__uid")
-    date_from = django_filters.DateFilter(field_name="original_date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="original_date", lookup_expr="lte")
+    date_from = QueryFilter(parse=parse_date, field_name="original_date", lookup_expr="gte")
+    date_to = QueryFilter(parse=parse_date, field_name="original_date", lookup_expr="lte")
 
     class Meta:
         model = Occurrence

@@ -1,10 +1,10 @@
 """Forms of the meeting pages: the list's filters and the agenda editor."""
 
-import datetime
 
 from django import forms
 from django.db.models.functions import Lower
 
+from config.query import QueryFormField, parse_month
 from governance.models import Person
 from meetings import selectors
 from meetings.models import AgendaItem, MeetingKind, Occurrence
@@ -25,7 +25,7 @@ class MeetingFilterForm(forms.Form):
     view = forms.ChoiceField(
         choices=[("list", "List"), ("month", "Month")], required=False, widget=forms.HiddenInput
     )
-    month = forms.CharField(required=False, widget=forms.HiddenInput)
+    month = QueryFormField(parse=parse_month, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
         if data is not None and not data.get("weeks"):
@@ -37,17 +37,6 @@ class MeetingFilterForm(forms.Form):
 
     def clean_view(self):
         return self.cleaned_data["view"] or "list"
-
-    def clean_month(self) -> datetime.date | None:
-        value = self.cleaned_data["month"].strip()
-        if not value:
-            return None
-        try:
-            return datetime.date.fromisoformat(f"{value}-01")
-        except ValueError:
-            raise forms.ValidationError(
-                "Give the month as YYYY-MM, e.g. 2026-12.", code="invalid_month"
-            ) from None
 
 
 class AgendaForm(forms.Form):

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from meetings import selectors, services
 from meetings.forms import AgendaForm, AgendaItemFormSet, MeetingFilterForm, agenda_initial
 
 
+@require_safe
 def meeting_list(request):
     form = MeetingFilterForm(request.GET)
     if not form.is_valid():
@@ -37,6 +39,7 @@ def meeting_list(request):
     return render(request, "meetings/meeting_list.html", context)
 
 
+@require_safe
 def _meeting_context(request, detail) -> dict:
     """A meeting page's context: whether the reader edits it and sees its private parts."""
     can_edit = services.can_edit_meeting(request.user, detail.meeting)
@@ -48,11 +51,13 @@ def _meeting_context(request, detail) -> dict:
     }
 
 
+@require_safe
 def meeting_detail(request, slug):
     detail = selectors.meeting_detail(slug=slug)
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, detail))
 
 
+@require_safe
 def occurrence_detail(request, slug, day):
     detail = selectors.occurrence_detail(slug=slug, day=day)
     return render(
@@ -64,6 +69,7 @@ def occurrence_detail(request, slug, day):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agenda_edit(request, slug, day: datetime.date):
     detail = selectors.occurrence_detail(slug=slug, day=day)

@@ -362,6 +362,13 @@ class ProposalFilterSet(filters.FilterSet):
     author = filters.CharFilter(label="Author handle")
     affiliation = filters.CharFilter(label="An author's affiliation")
     flagged = filters.BooleanFilter(label="Only flagged proposals")
+    ordering = filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in selectors.PROPOSAL_SORTS.items()],
+        label="Order of the rows (default number)",
+        error_messages={
+            "invalid_choice": f"Order by one of: {', '.join(selectors.PROPOSAL_SORTS)}."
+        },
+    )
 
     class Meta:
         model = Proposal
@@ -370,7 +377,8 @@ class ProposalFilterSet(filters.FilterSet):
     def filter_queryset(self, queryset):
         data = {name: value for name, value in self.form.cleaned_data.items() if value}
         data["flagged"] = "yes" if data.get("flagged") else ""
-        return selectors.ProposalFilters.from_query(data).apply(queryset)
+        ordering = selectors.PROPOSAL_SORTS[data.get("ordering") or "number"][1]
+        return selectors.ProposalFilters.from_query(data).apply(queryset).order_by(*ordering)
 
 
 class ProjectFilterSet(filters.FilterSet):
@@ -463,10 +471,6 @@ class ProposalViewSet(EditableViewSet):
     filterset_class = ProposalFilterSet
 
     def get_queryset(self):
-        ordering = self.request.query_params.get("ordering", "number")
-        if ordering not in selectors.PROPOSAL_SORTS:
-            allowed = ", ".join(selectors.PROPOSAL_SORTS)
-            raise serializers.ValidationError({"ordering": [f"Order by one of: {allowed}."]})
         people = ProposalPerson.objects.select_related("person")
         return (
             Proposal.objects.select_related("project", "owning_group", *MILESTONES)
@@ -477,7 +481,7 @@ class ProposalViewSet(EditableViewSet):
                 "superseded_by",
                 Prefetch("participants", queryset=people),
             )
-            .order_by(*selectors.PROPOSAL_SORTS[ordering][1])
+            .order_by(*selectors.PROPOSAL_SORTS["number"][1])
         )
 
 
