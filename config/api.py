@@ -3,8 +3,8 @@
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import pagination, permissions
-from rest_framework.exceptions import ValidationError
+from rest_framework import pagination, parsers, permissions
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
@@ -13,6 +13,37 @@ from config.query import PAGE_NUMBER, BadQuery, integer, read
 # Query parameters that are not filters: pagination and format. An endpoint that orders or
 # searches says so with a filter of its filter set, so no parameter is taken and ignored.
 NON_FILTER_PARAMS = frozenset({"page", "page_size", "format"})
+
+
+# Deeper than any resource's shape: a body nested more is refused before anything walks it.
+MAX_JSON_DEPTH = 32
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value, walked without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, answering a body nested deeper than MAX_JSON_DEPTH with a 400."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            data = None
+        else:
+            if _depth(data) <= MAX_JSON_DEPTH:
+                return data
+        raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
 
 
 class IsStaffOrReadOnly(permissions.BasePermission):

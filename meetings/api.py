@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from config.query import QueryFilter, QuerySerializerField, parse_date, parse_instant
 from governance.models import Group, Person
+from governance.timezones import validate_time_zone
 from meetings import recurrence, selectors, services
 from meetings.models import (
     AgendaItem,
@@ -86,6 +87,11 @@ class MeetingSerializer(serializers.ModelSerializer):
         "group's leads: its links are blanked."
     )
     page_url = serializers.SerializerMethodField()
+    display_zones = serializers.ListField(
+        child=serializers.CharField(validators=[validate_time_zone]),
+        required=False,
+        help_text=Meeting._meta.get_field("display_zones").help_text,
+    )
 
     class Meta:
         model = Meeting

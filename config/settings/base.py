@@ -134,10 +134,16 @@ REST_FRAMEWORK = {
     ],
     # DRF's default is AllowAny: say it explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
+    # DRF's parsers, with JSON nesting bounded.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     # Model ValidationErrors (clean(), constraints) raised in services become 400s.
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
