@@ -8,7 +8,7 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 
-from config.query import PAGE_NUMBER, BadQuery, integer, read
+from config.query import PAGE_NUMBER, PAGE_NUMBER_MAX, BadQuery, integer, read
 
 # Query parameters that are not filters: pagination and format. An endpoint that orders or
 # searches says so with a filter of its filter set, so no parameter is taken and ignored.
@@ -99,6 +99,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            parameter["schema"]["maximum"] = PAGE_NUMBER_MAX
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["maximum"] = self.max_page_size
         return parameters

@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import BadRequest
 from django.utils.dateparse import parse_datetime
 from django_filters import Filter
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # Every date a request can name: far enough for any real meeting, near enough to compute.
@@ -85,6 +87,14 @@ def parse_instant(text: str) -> datetime.datetime:
     return moment
 
 
+def parse_boolean(text: str) -> bool:
+    """true or false."""
+    value = {"true": True, "false": False}.get(text.strip().lower())
+    if value is None:
+        raise ValueError("Give true or false.")
+    return value
+
+
 def integer(*, minimum: int, maximum: int) -> Parser:
     """A parser of whole numbers from `minimum` to `maximum`."""
 
@@ -100,7 +110,8 @@ def integer(*, minimum: int, maximum: int) -> Parser:
 
 
 # A page of any list, on pages and in the API; past the last one is the paginator's to answer.
-PAGE_NUMBER = integer(minimum=1, maximum=1_000_000)
+PAGE_NUMBER_MAX = 1_000_000
+PAGE_NUMBER = integer(minimum=1, maximum=PAGE_NUMBER_MAX)
 
 
 def read(query: Mapping[str, str], name: str, parse: Parser, default: Any = None) -> Any:
@@ -139,6 +150,14 @@ class QueryFilter(Filter):
 
     def __init__(self, *, parse: Parser, **kwargs):
         super().__init__(parse=parse, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanQueryFilter(QueryFilter):
+    """A true/false filter that refuses any other value (django-filter's ignores it)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(parse=parse_boolean, **kwargs)
 
 
 class QuerySerializerField(serializers.CharField):

@@ -1,7 +1,7 @@
 """The OpenAPI schema class: what the API answers, described as it behaves.
 
-Apart from config/api.py, which DRF imports while its settings load, and drf-spectacular's
-AutoSchema imports DRF's views.
+Kept out of config/api.py: DRF imports that module while its settings load, and
+drf-spectacular's AutoSchema imports DRF's views, which read those settings.
 """
 
 from drf_spectacular import openapi
@@ -18,6 +18,10 @@ class ErrorSerializer(serializers.Serializer):
 WALL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
+# Text the control-character middleware lets through (config.query.CONTROL_CHARACTERS).
+PLAIN_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, also saying what every operation answers besides success,
     that anyone reads, and the types of fields as they really are."""
@@ -27,6 +31,18 @@ class AutoSchema(openapi.AutoSchema):
         if self.method in permissions.SAFE_METHODS and {} not in auths:
             auths.append({})
         return auths
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] != "query" or parameter.get("required"):
+                continue
+            # An empty value is no value: `?kind=` lists every kind, as the pages' forms send it.
+            parameter["allowEmptyValue"] = True
+            schema = parameter["schema"]
+            if schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(schema):
+                schema["pattern"] = PLAIN_TEXT
+        return parameters
 
     def _error_codes(self) -> dict[str, str]:
         codes = {
@@ -48,13 +64,12 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code]["description"] = description
         return responses
 
-    def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
         if isinstance(field, serializers.TimeField):
             schema.pop("format", None)
             schema["pattern"] = WALL_TIME
-        elif isinstance(field, serializers.URLField) and field.allow_blank:
+        elif isinstance(field, serializers.URLField) and (field.allow_blank or field.read_only):
             # Blank is a value of its own (no link, or one hidden from this reader).
             schema.pop("format", None)
             schema["anyOf"] = [{"format": "uri"}, {"maxLength": 0}]
-        return schema

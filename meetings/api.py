@@ -17,7 +17,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from config.query import QueryFilter, QuerySerializerField, parse_date, parse_instant
+from config.query import (
+    BooleanQueryFilter,
+    QueryFilter,
+    QuerySerializerField,
+    parse_date,
+    parse_instant,
+)
 from governance.models import Group, Person
 from governance.timezones import validate_time_zone
 from meetings import recurrence, selectors, services
@@ -360,6 +366,7 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="group", to_field_name="slug", queryset=Group.objects.all()
     )
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
+    is_private = BooleanQueryFilter()
 
     class Meta:
         model = Meeting
@@ -373,7 +380,7 @@ class ScheduleFilter(django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(
         field_name="meeting__group", to_field_name="slug", queryset=Group.objects.all()
     )
-    confirmed = django_filters.BooleanFilter(method="filter_confirmed", label="Dates confirmed")
+    confirmed = BooleanQueryFilter(method="filter_confirmed", label="Dates confirmed")
 
     class Meta:
         model = Schedule

@@ -1,6 +1,5 @@
 """Forms of the meeting pages: the list's filters and the agenda editor."""
 
-
 from django import forms
 from django.db.models.functions import Lower
 

@@ -266,7 +266,9 @@ def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
     midnight = datetime.datetime.combine(day, datetime.time.min)
     tomorrow = midnight + datetime.timedelta(days=1)
     before = [
-        moment for schedule in schedules if (moment := recurrence.previous_start(schedule, midnight))
+        moment
+        for schedule in schedules
+        if (moment := recurrence.previous_start(schedule, midnight))
     ]
     after = [
         moment

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from config.api import is_staff
+from config.query import BooleanQueryFilter
 from governance.models import Group, Person
 from projects import selectors, services
 from projects.models import (
@@ -361,7 +362,7 @@ class ProposalFilterSet(filters.FilterSet):
     milestone = filters.CharFilter(label="Release version, such as v1.29")
     author = filters.CharFilter(label="Author handle")
     affiliation = filters.CharFilter(label="An author's affiliation")
-    flagged = filters.BooleanFilter(label="Only flagged proposals")
+    flagged = BooleanQueryFilter(label="Only flagged proposals")
     ordering = filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in selectors.PROPOSAL_SORTS.items()],
         label="Order of the rows (default number)",

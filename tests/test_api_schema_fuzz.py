@@ -5,6 +5,8 @@ Each operation gets a bounded number of positive and negative cases (with a fixe
 every run is the same run), and the test reports every operation that failed, not the first.
 """
 
+import contextlib
+
 import hypothesis
 import pytest
 import schemathesis
@@ -20,7 +22,17 @@ from config.wsgi import application
 from tests.test_privacy import PRIVATE_DATA
 
 CASES_PER_OPERATION = 6
-CONFIG = {"seed": 13, "generation": {"database": "none"}}
+CONFIG = {
+    "seed": 13,
+    # The staff run sends a real token: generated credentials would only muddle it.
+    "generation": {"database": "none", "with-security-parameters": False},
+    "checks": {
+        # What no schema can say: that a slug names an existing row, the window of dates a
+        # request may name (config.query), a range's end after its start. Such a request is
+        # schema-valid and still a 400, naming the parameter.
+        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "403", "404", "409"]},
+    },
+}
 
 
 def _failures(operation, mode: GenerationMode, headers: dict) -> list[str]:
@@ -41,10 +53,9 @@ def _failures(operation, mode: GenerationMode, headers: dict) -> list[str]:
         except (AssertionError, FailureGroup) as failure:
             found.append(f"{operation.label} ({mode.value}): {failure}")
 
-    try:
+    # Unsatisfiable: nothing in the operation can be made invalid (no parameters, no body).
+    with contextlib.suppress(Unsatisfiable):
         run()
-    except Unsatisfiable:
-        pass  # nothing in the operation can be made invalid (no parameters, no body)
     return found
 
 

@@ -4,7 +4,6 @@ date a request names lies in the window."""
 import datetime
 import time
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
