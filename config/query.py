@@ -95,6 +95,17 @@ def parse_boolean(text: str) -> bool:
     return value
 
 
+def one_of(choices) -> Parser:
+    """A parser of one of `choices`, as given."""
+
+    def parse(text: str) -> str:
+        if text.strip() not in choices:
+            raise ValueError(f"Choose one of: {', '.join(choices)}.")
+        return text.strip()
+
+    return parse
+
+
 def integer(*, minimum: int, maximum: int) -> Parser:
     """A parser of whole numbers from `minimum` to `maximum`."""
 

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from config.api import is_staff
-from config.query import PAGE_NUMBER, read
+from config.query import PAGE_NUMBER, one_of, read
 from projects import selectors
+from projects.models import ProposalStatus, Stage
 
 
 @require_safe
@@ -33,8 +34,13 @@ def project_detail(request, slug):
 
 @require_safe
 def proposal_list(request):
+    choices = {"status": ProposalStatus.values, "stage": Stage.values}
+    query = {
+        **request.GET.dict(),
+        **{name: read(request.GET, name, one_of(values), "") for name, values in choices.items()},
+    }
     search = selectors.proposal_search(
-        filters=selectors.ProposalFilters.from_query(request.GET),
+        filters=selectors.ProposalFilters.from_query(query),
         sort=request.GET.get("sort", "number"),
         page=read(request.GET, "page", PAGE_NUMBER, default=1),
     )

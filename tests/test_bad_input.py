@@ -44,6 +44,8 @@ AUDIT_URLS = [
     ),
     ("/enhancements/?project=kubernetes&q=nomatchxyz", 200, ""),
     ("/projects/?area=x&maturity=graduated", 200, ""),
+    ("/enhancements/?milestone=v1.30&stage=0", 400, "stage"),
+    ("/enhancements/?status=done", 400, "status"),
     ("/people/%00/", 404, ""),
     ("/api/v1/people/%00/", 404, ""),
     ("/api/v1/groups/%01x/", 404, ""),
