@@ -62,6 +62,8 @@ class AutoSchema(openapi.AutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code)
                 responses[code]["description"] = description
+        # The app server's own answer to an address longer than it reads, not the API's.
+        responses.setdefault("414", {"description": "The address is too long."})
         return responses
 
     def _insert_field_validators(self, field, schema):

@@ -77,3 +77,19 @@ def test_the_api_behaves_as_its_schema_says(db, who):
         for failure in _failures(result.ok(), mode, headers)
     ]
     assert not failures, "\n\n".join(failures)
+
+
+def test_the_schema_documents_errors_anonymous_reads_and_real_types(client, db):
+    schema = client.get("/api/schema/?format=json").json()
+    people = schema["paths"]["/api/v1/people/"]
+    assert {"200", "400", "403", "404"} <= set(people["get"]["responses"])
+    assert {"201", "400", "403", "415"} <= set(people["post"]["responses"])
+    assert {} in people["get"]["security"] and {} not in people["post"]["security"]
+    page_size = next(p for p in people["get"]["parameters"] if p["name"] == "page_size")
+    assert page_size["schema"] == {"type": "integer", "minimum": 1, "maximum": 200}
+    components = schema["components"]["schemas"]
+    assert "format" not in components["Schedule"]["properties"]["start_time"]
+    assert "pattern" in components["Schedule"]["properties"]["start_time"]
+    assert {"maxLength": 0} in components["Occurrence"]["properties"]["recording_url"]["anyOf"]
+    parameters = schema["paths"]["/api/v1/people/"]["get"]["parameters"]
+    assert not {"search", "ordering"} & {p["name"] for p in parameters}
