@@ -19,31 +19,50 @@ NON_FILTER_PARAMS = frozenset({"page", "page_size", "format"})
 MAX_JSON_DEPTH = 32
 
 
-def _depth(value) -> int:
-    """How deeply lists and objects nest in a parsed JSON value, walked without recursion."""
-    deepest, stack = 0, [(value, 1)]
+def _walk(value):
+    """Every value in a parsed body, keys included, with its depth; without recursion."""
+    stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+        yield item, depth
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in [*item, *item.values()])
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
+def check_body(data) -> None:
+    """A 400 for a body nested deeper than MAX_JSON_DEPTH or holding a NUL, which PostgreSQL
+    refuses in text (a slug or handle in a body is looked up before any field checks it)."""
+    for item, depth in _walk(data):
+        if depth > MAX_JSON_DEPTH:
+            raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+        if isinstance(item, str) and "\x00" in item:
+            raise ParseError("A body cannot hold NUL characters.")
 
 
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, answering a body nested deeper than MAX_JSON_DEPTH with a 400."""
-
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
-            data = None
-        else:
-            if _depth(data) <= MAX_JSON_DEPTH:
-                return data
-        raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
+            raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.") from None
+        check_body(data)
+        return data
+
+
+class FormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        check_body(dict(data.lists()))
+        return data
+
+
+class MultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        check_body(dict(parsed.data.lists()))
+        return parsed
 
 
 class IsStaffOrReadOnly(permissions.BasePermission):

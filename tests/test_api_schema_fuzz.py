@@ -11,6 +11,8 @@ import hypothesis
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -59,8 +61,19 @@ def _failures(operation, mode: GenerationMode, headers: dict) -> list[str]:
     return found
 
 
+@pytest.fixture
+def kept_connection():
+    """The test's database connection kept across WSGI calls, as Django's test client keeps
+    it: a request's end would close it on PostgreSQL (it is inside the test's transaction)."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("who", ["anonymous", "staff"])
-def test_the_api_behaves_as_its_schema_says(db, who):
+def test_the_api_behaves_as_its_schema_says(db, kept_connection, who):
     for build in PRIVATE_DATA:
         build()
     headers = {}

@@ -139,6 +139,20 @@ def test_a_deeply_nested_body_is_a_400(staff_api, community):
         assert "nested deeper" in response.json()["detail"]
 
 
+def test_a_nul_in_a_body_is_a_400_on_every_parser(staff_api, community):
+    body = {"meeting": "a\x00b", "time_zone": "UTC", "first_date": "2026-12-01"}
+    for format in ["json", "multipart"]:
+        response = staff_api.post("/api/v1/schedules/", body, format=format)
+        assert response.status_code == 400 and "NUL" in response.json()["detail"], format
+    response = staff_api.generic(
+        "POST",
+        "/api/v1/schedules/",
+        "meeting=a%00b",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+
+
 def test_proposals_are_ordered_by_the_ordering_filter(client, community):
     numbers = [
         row["number"]

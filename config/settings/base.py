@@ -134,11 +134,11 @@ REST_FRAMEWORK = {
     ],
     # DRF's default is AllowAny: say it explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["config.api.IsStaffOrReadOnly"],
-    # DRF's parsers, with JSON nesting bounded.
+    # DRF's parsers, refusing a NUL in a body and bounding JSON nesting.
     "DEFAULT_PARSER_CLASSES": [
         "config.api.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.api.FormParser",
+        "config.api.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["config.api.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
