@@ -83,6 +83,11 @@ def committee_set(*, group: Group, **fields: Any) -> Committee:
 
 
 @transaction.atomic
+def committee_update(*, committee: Committee, **fields: Any) -> list[str]:
+    return model_update(instance=committee, fields=fields)
+
+
+@transaction.atomic
 def role_create(
     *,
     person: Person,

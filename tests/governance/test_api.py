@@ -299,17 +299,13 @@ def test_staff_create_a_subproject_and_its_channel(staff_api, community):
     )
 
 
-def test_a_private_mailing_list_created_public_comes_back_private(staff_api, community):
-    response = staff_api.post(
-        "/api/v1/channels/",
-        {
-            "group": "sig-node",
-            "kind": "private_mailing_list",
-            "name": "leads@example.org",
-            "is_private": False,
-        },
-    )
-    assert response.status_code == 201
+def test_a_private_mailing_list_created_public_is_a_400_naming_the_field(staff_api, community):
+    channel = {"group": "sig-node", "kind": "private_mailing_list", "name": "leads@example.org"}
+    response = staff_api.post("/api/v1/channels/", {**channel, "is_private": False})
+    assert response.status_code == 400
+    assert response.json() == {"is_private": ["A private mailing list must be marked private."]}
+    response = staff_api.post("/api/v1/channels/", channel, format="json")
+    assert response.status_code == 201, response.content
     assert response.json()["is_private"] is True
 
 
