@@ -1,8 +1,10 @@
 """REST API for governance records: (prefix, viewset) pairs the root router registers.
 
 Anyone may read; staff holding the model's permissions write (governance.permissions), through
-governance.services. Private fields and private channels appear only to staff. Deleting is done
-in the admin, where the history keeps what was removed.
+governance.services: serializer -> service -> read-back, errors through common.api's handler.
+Private fields and private channels appear only to staff. Channels and subprojects are deleted
+through their `<entity>_delete` service (204); people, groups, roles and committees are not
+deleted here: groups are archived and roles ended, and the admin keeps the history of removals.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -25,9 +27,18 @@ from governance.permissions import is_staff, model_permissions
 
 
 class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
-    """Read by anyone, written by staff; no DELETE, since removals happen in the admin."""
+    """Read by anyone, written by staff; DELETE only where a viewset offers it."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class DeletableViewSet(GovernanceViewSet):
+    """DELETE answers 204 once `delete_record(record)`, the entity's delete service, has run."""
+
+    http_method_names = [*GovernanceViewSet.http_method_names, "delete"]
+
+    def perform_destroy(self, instance):
+        self.delete_record(instance)
 
 
 class PersonViewSet(GovernanceViewSet):
@@ -77,8 +88,12 @@ class RoleViewSet(GovernanceViewSet):
         return Response(self.get_serializer(role).data)
 
 
-class SubprojectViewSet(GovernanceViewSet):
+class SubprojectViewSet(DeletableViewSet):
     """Subprojects of the groups, with their OWNERS files and leads."""
+
+    @staticmethod
+    def delete_record(subproject):
+        services.subproject_delete(subproject=subproject)
 
     serializer_class = serializers.SubprojectSerializer
     filterset_class = SubprojectFilter
@@ -87,8 +102,12 @@ class SubprojectViewSet(GovernanceViewSet):
         return selectors.subproject_queryset(include_private=is_staff(self.request.user))
 
 
-class ChannelViewSet(GovernanceViewSet):
+class ChannelViewSet(DeletableViewSet):
     """Contact channels of groups and subprojects; private ones only for staff."""
+
+    @staticmethod
+    def delete_record(channel):
+        services.channel_delete(channel=channel)
 
     serializer_class = serializers.ChannelSerializer
     filterset_class = ChannelFilter
