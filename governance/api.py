@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from common.api import ReadBackMixin
-from governance import selectors, serializers, services
+from governance import privacy, selectors, serializers, services
 from governance.filters import (
     ChannelFilter,
     CommitteeFilter,
@@ -23,7 +23,7 @@ from governance.filters import (
     SubprojectFilter,
 )
 from governance.models import Role
-from governance.permissions import is_staff, model_permissions
+from governance.permissions import model_permissions
 
 
 class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
@@ -52,7 +52,7 @@ class PersonViewSet(GovernanceViewSet):
         return selectors.person_queryset()
 
     def get_serializer_class(self):
-        if is_staff(self.request.user):
+        if privacy.sees_private_fields(self.request.user):
             return serializers.StaffPersonSerializer
         return serializers.PersonSerializer
 
@@ -65,7 +65,9 @@ class GroupViewSet(GovernanceViewSet):
     filterset_class = GroupFilter
 
     def get_queryset(self):
-        return selectors.group_queryset(include_private=is_staff(self.request.user))
+        return selectors.group_queryset(
+            include_private=privacy.sees_private_fields(self.request.user)
+        )
 
 
 class RoleViewSet(GovernanceViewSet):
@@ -99,7 +101,9 @@ class SubprojectViewSet(DeletableViewSet):
     filterset_class = SubprojectFilter
 
     def get_queryset(self):
-        return selectors.subproject_queryset(include_private=is_staff(self.request.user))
+        return selectors.subproject_queryset(
+            include_private=privacy.sees_private_fields(self.request.user)
+        )
 
 
 class ChannelViewSet(DeletableViewSet):
@@ -113,7 +117,9 @@ class ChannelViewSet(DeletableViewSet):
     filterset_class = ChannelFilter
 
     def get_queryset(self):
-        return selectors.channel_queryset(include_private=is_staff(self.request.user))
+        return selectors.channel_queryset(
+            include_private=privacy.sees_private_fields(self.request.user)
+        )
 
 
 class CommitteeViewSet(GovernanceViewSet):
