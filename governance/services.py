@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_update
+from common.services import model_set_related, model_update
 from governance.models import (
     Channel,
     ChannelKind,
@@ -23,18 +23,6 @@ from governance.models import (
     Role,
     Subproject,
 )
-
-
-def _set_related(instance, name: str, values: Iterable | None) -> list[str]:
-    """Set the many-to-many `name` of `instance` to `values` (None: leave it); [name] if changed."""
-    if values is None:
-        return []
-    values = set(values)
-    related = getattr(instance, name)
-    if values == set(related.all()):
-        return []
-    related.set(values)
-    return [name]
 
 
 @transaction.atomic
@@ -60,7 +48,7 @@ def group_create(
 ) -> Group:
     group = Group(slug=slug, name=name, kind=kind)
     model_update(instance=group, fields=fields)
-    _set_related(group, "stakeholder_groups", stakeholder_groups)
+    model_set_related(instance=group, name="stakeholder_groups", values=stakeholder_groups)
     return group
 
 
@@ -69,8 +57,8 @@ def group_update(
     *, group: Group, stakeholder_groups: Iterable[Group] | None = None, **fields: Any
 ) -> list[str]:
     """Change `fields` and, when given, the stakeholder groups; returns the names that changed."""
-    return model_update(instance=group, fields=fields) + _set_related(
-        group, "stakeholder_groups", stakeholder_groups
+    return model_update(instance=group, fields=fields) + model_set_related(
+        instance=group, name="stakeholder_groups", values=stakeholder_groups
     )
 
 
@@ -136,7 +124,7 @@ def subproject_create(
 ) -> Subproject:
     subproject = Subproject(group=group, name=name)
     model_update(instance=subproject, fields=fields)
-    _set_related(subproject, "leads", leads)
+    model_set_related(instance=subproject, name="leads", values=leads)
     return subproject
 
 
@@ -145,8 +133,8 @@ def subproject_update(
     *, subproject: Subproject, leads: Iterable[Person] | None = None, **fields: Any
 ) -> list[str]:
     """Change `fields` and, when given, the leads; returns the names that changed."""
-    return model_update(instance=subproject, fields=fields) + _set_related(
-        subproject, "leads", leads
+    return model_update(instance=subproject, fields=fields) + model_set_related(
+        instance=subproject, name="leads", values=leads
     )
 
 
