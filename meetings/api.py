@@ -504,7 +504,7 @@ class OccurrenceViewSet(
         # A new start or duration belongs to a move: it does not carry over to a cancellation.
         kept = (
             ("reason", "moved_start", "moved_duration_minutes")
-            if status == "moved"
+            if status == OccurrenceStatus.MOVED
             else ("reason",)
         )
         for name in kept:

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from governance.models import Group, Person, Subproject, TimeStamped
 from governance.timezones import validate_time_zone
 from meetings import recurrence
-from meetings.recurrence import MAX_DURATION_MINUTES, Frequency, WeekOfMonth
+from meetings.recurrence import MAX_DURATION_MINUTES, Frequency, OccurrenceStatus, WeekOfMonth
 
 
 def validate_zone_list(value):
@@ -176,12 +176,6 @@ class Schedule(TimeStamped):
     def clean(self):
         super().clean()
         recurrence.validate_schedule(self)
-
-
-class OccurrenceStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
-    MOVED = "moved", "Moved"
 
 
 class Occurrence(TimeStamped):

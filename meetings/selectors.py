@@ -19,7 +19,7 @@ from django.utils import timezone
 from governance import permissions as rules
 from governance.models import Group, Person, Role
 from meetings import recurrence, zones
-from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
+from meetings.models import AgendaItem, Meeting, Occurrence, OccurrenceStatus, Schedule
 from meetings.recurrence import Slot
 
 UTC = datetime.UTC
@@ -198,7 +198,7 @@ def _has_record_content(slot: Slot) -> bool:
             record.minutes
             or record.recording_url
             or getattr(record, "agenda_count", 0)
-            or record.status != "scheduled"
+            or record.status != OccurrenceStatus.SCHEDULED
         )
     )
 
