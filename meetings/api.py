@@ -28,7 +28,7 @@ from governance import permissions as rules
 from governance.models import Group, Person
 from governance.permissions import GroupRecordsMixin
 from governance.timezones import validate_time_zone
-from meetings import recurrence, selectors, services
+from meetings import privacy, recurrence, selectors, services
 from meetings.models import (
     AgendaItem,
     Meeting,
@@ -39,8 +39,6 @@ from meetings.models import (
 )
 
 MAX_RANGE = datetime.timedelta(days=92)
-PRIVATE_MEETING_FIELDS = ("join_url", "agenda_url", "notes_url", "recordings_url")
-PRIVATE_RECORD_FIELDS = ("minutes", "recording_url")
 AGENDA_ITEM_DEFAULTS = {
     "presenter": None,
     "presenter_name": "",
@@ -57,9 +55,7 @@ class MeetingAccessMixin(GroupRecordsMixin):
         return self.meeting_of(record).group_id
 
     def shows_private(self, meeting: Meeting) -> bool:
-        return not meeting.is_private or rules.sees_private(
-            self.request.user, meeting.group_id, led_groups=self.led_groups
-        )
+        return privacy.shows_details(self.request.user, meeting, led_groups=self.led_groups)
 
 
 def _shows_private(serializer, meeting: Meeting) -> bool:
@@ -89,7 +85,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "group",
             "subproject",
             "description",
-            *PRIVATE_MEETING_FIELDS,
+            *privacy.MEETING_FIELDS,
             "display_zones",
             "is_private",
             "details_hidden",
@@ -107,7 +103,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     def to_representation(self, meeting):
         data = super().to_representation(meeting)
         if data["details_hidden"]:
-            data.update(dict.fromkeys(PRIVATE_MEETING_FIELDS, ""))
+            data.update(dict.fromkeys(privacy.MEETING_FIELDS, ""))
         return data
 
 
@@ -187,7 +183,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
             "reason",
             "moved_start",
             "moved_duration_minutes",
-            *PRIVATE_RECORD_FIELDS,
+            *privacy.RECORD_FIELDS,
             "agenda_items",
             "version",
             "details_hidden",
@@ -216,7 +212,7 @@ class OccurrenceSerializer(serializers.ModelSerializer):
     def to_representation(self, record):
         data = super().to_representation(record)
         if data["details_hidden"]:
-            data.update(dict.fromkeys(PRIVATE_RECORD_FIELDS, ""), agenda_items=[])
+            data.update(dict.fromkeys(privacy.RECORD_FIELDS, ""), agenda_items=[])
         return data
 
 
