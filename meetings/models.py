@@ -229,6 +229,10 @@ class Occurrence(TimeStamped):
             "meetings:occurrence-detail", args=[self.schedule.meeting.slug, self.original_date]
         )
 
+    @property
+    def is_cancelled_or_moved(self) -> bool:
+        return self.status != OccurrenceStatus.SCHEDULED
+
     def clean(self):
         super().clean()
         recurrence.validate_occurrence(self)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from governance.models import Group, Person, Role
 from meetings import privacy, recurrence, zones
-from meetings.models import AgendaItem, Meeting, Occurrence, OccurrenceStatus, Schedule
+from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 from meetings.recurrence import Slot
 
 UTC = datetime.UTC
@@ -197,7 +197,7 @@ def _has_record_content(slot: Slot) -> bool:
             record.minutes
             or record.recording_url
             or getattr(record, "agenda_count", 0)
-            or record.status != OccurrenceStatus.SCHEDULED
+            or record.is_cancelled_or_moved
         )
     )
 
