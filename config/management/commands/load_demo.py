@@ -1,4 +1,4 @@
-"""python manage.py load_demo: load every app's part of the demo community into an empty database."""
+"""python manage.py load_demo: load each app's part of the demo community into an empty database."""
 
 from importlib import import_module
 from types import ModuleType
