@@ -1,10 +1,10 @@
 """The demo community's meetings.
 
 The seed's two forums (one meeting, two schedules each, in US Pacific wall-clock time), regular
-meetings of the demo groups in several home zones, a private steering session, a meeting imported
-from sigs.yaml text whose dates are still to be confirmed, agendas for the forums' and SIG Auth's
-next occurrences (one item links to KEP-3299's page), minutes and a recording for the last one,
-one cancelled and one moved occurrence.
+meetings of the demo groups in several home zones, a private steering session, agendas for the
+forums' and SIG Auth's next occurrences (one item links to KEP-3299's page), minutes and a
+recording for the last one, one cancelled and one moved occurrence. (The meeting whose first date
+is still to be confirmed is in governance's demo sigs.yaml, imported with it.)
 
 `load()` finds (or makes) the groups and people it needs, so it runs with or without governance's
 demo, and writes everything through meetings.services, as an admin would. What is relative to
@@ -20,14 +20,12 @@ from django.utils import timezone
 
 from governance.models import Group, GroupKind, Person, Subproject
 from governance.services import group_create, person_create, subproject_upsert
-from meetings.importers.sigs_yaml import meeting_slug, read_meeting
 from meetings.models import MeetingKind, Schedule
 from meetings.recurrence import Frequency, schedule_slots, to_instant
 from meetings.services import (
     UNSAVED_VERSION,
     agenda_save,
     meeting_create,
-    meeting_import,
     occurrence_cancel,
     occurrence_move,
     schedule_create,
@@ -178,19 +176,6 @@ MEETINGS: dict[str, dict[str, Any]] = {
     },
 }
 
-# A meeting as sigs.yaml writes it: imported, it has dates to be confirmed (biweekly, no start).
-IMPORTED = (
-    "sig-auth",
-    {
-        "description": "Secrets Store CSI Meeting",
-        "day": "Thursday",
-        "time": "9:00",
-        "tz": "PT (Pacific Time)",
-        "frequency": "biweekly",
-        "url": "https://zoom.example.org/j/200301300",
-    },
-)
-
 # Meeting slug -> agenda of its schedules' next occurrences: (title, presenter handle or name,
 # minutes, link).
 AGENDAS = {
@@ -247,14 +232,6 @@ def load() -> None:
         for handle, name in PEOPLE.items()
     }
     schedules = {slug: _meeting(slug, spec, groups) for slug, spec in MEETINGS.items()}
-    group, raw = IMPORTED
-    reading = read_meeting(raw, on=datetime.date(2025, 1, 6))
-    meeting_import(
-        group=groups[group],
-        subproject=None,
-        slug=meeting_slug(group, "", reading.title),
-        reading=reading,
-    )
     now = timezone.now()
     for slug, items in AGENDAS.items():
         for schedule in schedules[slug]:

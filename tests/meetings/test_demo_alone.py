@@ -13,4 +13,4 @@ def test_the_meetings_demo_loads_without_the_governance_demo():
     demo.load()
 
     assert Group.objects.count() == 9
-    assert Meeting.objects.count() == 13
+    assert Meeting.objects.count() == 12
