@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, ProtectedError, Q, RestrictedError
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -141,6 +141,34 @@ def feature_status_set(
     fields = {"supported": supported, "pull_requests": list(pull_requests), "note": note}
     model_update(instance=status, fields=fields)
     return status
+
+
+def _delete(record: Model) -> None:
+    """Delete `record`; while other records still refer to it, a ValidationError naming them."""
+    try:
+        record.delete()
+    except (ProtectedError, RestrictedError) as error:
+        holders = sorted({f"{each._meta.verbose_name} {each}" for each in error.args[1]})
+        more = f" and {len(holders) - 5} more" if len(holders) > 5 else ""
+        raise ValidationError(
+            f"{record} is still referred to by {', '.join(holders[:5])}{more}; "
+            "change or delete those first."
+        ) from error
+
+
+@transaction.atomic
+def area_delete(*, area: ProjectArea) -> None:
+    _delete(area)
+
+
+@transaction.atomic
+def project_delete(*, project: Project) -> None:
+    _delete(project)
+
+
+@transaction.atomic
+def release_delete(*, release: Release) -> None:
+    _delete(release)
 
 
 def _unique(people: Iterable[Person]) -> list[Person]:
@@ -345,3 +373,8 @@ def proposal_clear_flags(*, proposal: Proposal) -> Proposal:
             + " ".join(message for messages in error.message_dict.values() for message in messages)
         ) from error
     return proposal
+
+
+@transaction.atomic
+def proposal_delete(*, proposal: Proposal) -> None:
+    _delete(proposal)
