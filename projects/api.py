@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from common.api import ReadBackMixin
-from governance.permissions import is_staff
 from projects import selectors, serializers, services
 from projects.filters import ProjectFilterSet, ProposalFilterSet, ReleaseFilterSet
 from projects.models import ProjectArea, Proposal, ProposalPerson, Release
@@ -35,8 +34,7 @@ class ProjectViewSet(ReadBackMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        # Private channels are for staff only.
-        return selectors.project_queryset(staff=is_staff(self.request.user)).prefetch_related(
+        return selectors.project_queryset(viewer=self.request.user).prefetch_related(
             "maturity_steps"
         )
 

@@ -127,6 +127,17 @@ def feature_create(
 
 
 @transaction.atomic
+def feature_update(*, feature: Feature, **fields: Any) -> Feature:
+    model_update(instance=feature, fields=fields)
+    return feature
+
+
+@transaction.atomic
+def feature_delete(*, feature: Feature) -> None:
+    _delete(feature)
+
+
+@transaction.atomic
 def feature_status_set(
     *,
     feature: Feature,
