@@ -1,32 +1,36 @@
 """The demo community's meetings.
 
 The seed's two forums (one meeting, two schedules each, in US Pacific wall-clock time), regular
-meetings of the demo groups in several home zones, a private steering session, a meeting imported
-from sigs.yaml text whose dates are still to be confirmed, agendas for the forums' and SIG Auth's
-next occurrences (one item links to KEP-3299's page), minutes and a recording for the last one,
-one cancelled and one moved occurrence.
+meetings of the demo groups in several home zones, a private steering session, agendas for the
+forums' and SIG Auth's next occurrences (one item links to KEP-3299's page), minutes and a
+recording for the last one, one cancelled and one moved occurrence. (The meeting whose first date
+is still to be confirmed is in governance's demo sigs.yaml, imported with it.)
 
-`load()` is idempotent and finds (or makes) the groups and people it needs, so it runs with or
-without governance's demo. Occurrence records follow today: a run on a later day adds agendas for
-its own next occurrences, and a cancellation and a move only when none is coming up.
+`load()` finds (or makes) the groups and people it needs, so it runs with or without governance's
+demo, and writes everything through meetings.services, as an admin would. What is relative to
+today (the next occurrences' agendas, the last one's minutes, the cancellation and the move) is
+placed from the day it runs; load_demo runs it once, into an empty database.
 """
 
 import datetime
-import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
 from django.utils import timezone
 
 from governance.models import Group, GroupKind, Person, Subproject
 from governance.services import group_create, person_create, subproject_upsert
-from meetings.importers.apply import meeting_import
-from meetings.importers.sigs_yaml import meeting_slug, read_meeting
-from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, OccurrenceStatus, Schedule
+from meetings.models import MeetingKind, Schedule
 from meetings.recurrence import Frequency, schedule_slots, to_instant
+from meetings.services import (
+    UNSAVED_VERSION,
+    agenda_save,
+    meeting_create,
+    occurrence_cancel,
+    occurrence_move,
+    schedule_create,
+)
 
-UID_NAMESPACE = uuid.UUID("0b6f3c2e-5d0f-4a51-9d7e-3f7f8d0c6a10")
 DOCS = "https://docs.example.org/d"
 VIDEO = "https://video.example.org/playlists"
 PACIFIC = "America/Los_Angeles"
@@ -172,19 +176,6 @@ MEETINGS: dict[str, dict[str, Any]] = {
     },
 }
 
-# A meeting as sigs.yaml writes it: imported, it has dates to be confirmed (biweekly, no start).
-IMPORTED = (
-    "sig-auth",
-    {
-        "description": "Secrets Store CSI Meeting",
-        "day": "Thursday",
-        "time": "9:00",
-        "tz": "PT (Pacific Time)",
-        "frequency": "biweekly",
-        "url": "https://zoom.example.org/j/200301300",
-    },
-)
-
 # Meeting slug -> agenda of its schedules' next occurrences: (title, presenter handle or name,
 # minutes, link).
 AGENDAS = {
@@ -229,24 +220,6 @@ MINUTES = """\
 """
 
 
-def _save(model: type[models.Model], lookup: dict[str, Any], **fields: Any):
-    """The demo's one write: the record `lookup` finds, or a new one, given `fields`, validated.
-
-    Returns the record and whether it was saved.
-    """
-    record = model.objects.filter(**lookup).first()
-    created = record is None
-    record = record or model(**lookup)
-    changed = [name for name, value in fields.items() if getattr(record, name) != value]
-    for name in changed:
-        setattr(record, name, fields[name])
-    if created or changed:
-        record.full_clean()
-        record.save()
-    return record, created or bool(changed)
-
-
-@transaction.atomic
 def load() -> None:
     groups = {
         slug: Group.objects.filter(slug=slug).first()
@@ -259,25 +232,18 @@ def load() -> None:
         for handle, name in PEOPLE.items()
     }
     schedules = {slug: _meeting(slug, spec, groups) for slug, spec in MEETINGS.items()}
-    group, raw = IMPORTED
-    reading = read_meeting(raw, on=datetime.date(2025, 1, 6))
-    meeting_import(
-        group=groups[group],
-        subproject=None,
-        slug=meeting_slug(group, "", reading.title),
-        reading=reading,
-    )
     now = timezone.now()
     for slug, items in AGENDAS.items():
         for schedule in schedules[slug]:
-            _agenda(schedule, now, items, people)
+            _agenda(schedule, _upcoming(schedule, now)[0], items, people)
     forum_first, forum_third = schedules["community-meeting-forum"]
     _minutes(forum_first, now)
     _move_second_next(forum_third, now, "Monday is a public holiday in the US.")
-    _cancel_second_next(
-        schedules["community-architecture-forum"][1],
-        now,
-        "Most of the SIG is at the contributor summit that week.",
+    architecture_fourth = schedules["community-architecture-forum"][1]
+    occurrence_cancel(
+        schedule=architecture_fourth,
+        original_date=_upcoming(architecture_fourth, now)[1],
+        reason="Most of the SIG is at the contributor summit that week.",
     )
 
 
@@ -290,23 +256,16 @@ def _meeting(slug: str, spec: dict[str, Any], groups: dict[str, Group]) -> list[
         Subproject.objects.filter(group=group, name=subproject_name).first()
         or subproject_upsert(group=group, name=subproject_name)[0]
     )
-    meeting, _ = _save(
-        Meeting,
-        {"slug": slug},
-        group_id=group.pk,
-        subproject_id=subproject.pk if subproject else None,
-        **spec,
-    )
+    meeting = meeting_create(group=group, slug=slug, subproject=subproject or None, **spec)
     return [
-        _save(
-            Schedule,
-            {"meeting": meeting, "uid": uuid.uuid5(UID_NAMESPACE, f"{slug}/{index}")},
+        schedule_create(
+            meeting=meeting,
             time_zone=zone,
             start_time=datetime.time.fromisoformat(start),
             duration_minutes=duration,
             **{**rule, "first_date": datetime.date.fromisoformat(rule["first_date"])},
-        )[0]
-        for index, (zone, start, duration, rule) in enumerate(rows)
+        )
+        for zone, start, duration, rule in rows
     ]
 
 
@@ -315,66 +274,53 @@ def _upcoming(schedule: Schedule, now: datetime.datetime) -> list[datetime.date]
     return [slot.original_date for slot in slots if slot.start >= now]
 
 
-def _record(schedule: Schedule, day: datetime.date, **fields: Any) -> Occurrence:
-    """Store something about one occurrence; a change raises the schedule's SEQUENCE."""
-    record, saved = _save(Occurrence, {"schedule": schedule, "original_date": day}, **fields)
-    if saved:
-        _save(Schedule, {"pk": schedule.pk}, sequence=schedule.sequence + 1)
-        schedule.refresh_from_db(fields=["sequence"])
-    return record
-
-
 def _agenda(
     schedule: Schedule,
-    now: datetime.datetime,
+    day: datetime.date,
     items: list[tuple[str, str, int, str]],
     people: dict[str, Person],
 ) -> None:
-    occurrence = _record(schedule, _upcoming(schedule, now)[0])
-    for order, (title, presenter, minutes, link) in enumerate(items, start=1):
-        _save(
-            AgendaItem,
-            {"occurrence": occurrence, "order": order},
-            title=title,
-            presenter_id=people[presenter].pk if presenter in people else None,
-            presenter_name="" if presenter in people else presenter,
-            minutes_allotted=minutes,
-            link=link,
-        )
+    agenda_save(
+        schedule=schedule,
+        original_date=day,
+        items=[
+            {
+                "title": title,
+                "presenter": people.get(presenter),
+                "presenter_name": "" if presenter in people else presenter,
+                "minutes_allotted": minutes,
+                "link": link,
+            }
+            for title, presenter, minutes, link in items
+        ],
+        minutes="",
+        recording_url="",
+        expected_version=UNSAVED_VERSION,
+    )
 
 
 def _minutes(schedule: Schedule, now: datetime.datetime) -> None:
     slots = schedule_slots(schedule, now - datetime.timedelta(days=40), now)
     past = [slot for slot in slots if slot.end <= now]
     if past:
-        _record(
-            schedule,
-            past[-1].original_date,
+        day = past[-1].original_date
+        agenda_save(
+            schedule=schedule,
+            original_date=day,
+            items=[],
             minutes=MINUTES,
-            recording_url=f"{VIDEO}/community-meeting-forum/{past[-1].original_date:%Y-%m-%d}",
+            recording_url=f"{VIDEO}/community-meeting-forum/{day:%Y-%m-%d}",
+            expected_version=UNSAVED_VERSION,
         )
-
-
-def _coming_up(schedule: Schedule, status: str, now: datetime.datetime) -> bool:
-    return schedule.occurrences.filter(status=status, original_date__gte=now.date()).exists()
 
 
 def _move_second_next(schedule: Schedule, now: datetime.datetime, reason: str) -> None:
-    if _coming_up(schedule, OccurrenceStatus.MOVED, now):
-        return
+    """Move the schedule's second next occurrence to the next day, at the same local time."""
     day = _upcoming(schedule, now)[1]
     next_day = datetime.datetime.combine(day + datetime.timedelta(days=1), schedule.start_time)
-    _record(
-        schedule,
-        day,
-        status=OccurrenceStatus.MOVED,
+    occurrence_move(
+        schedule=schedule,
+        original_date=day,
+        start=to_instant(next_day, ZoneInfo(schedule.time_zone)),
         reason=reason,
-        moved_start=to_instant(next_day, ZoneInfo(schedule.time_zone)),
     )
-
-
-def _cancel_second_next(schedule: Schedule, now: datetime.datetime, reason: str) -> None:
-    if not _coming_up(schedule, OccurrenceStatus.CANCELLED, now):
-        _record(
-            schedule, _upcoming(schedule, now)[1], status=OccurrenceStatus.CANCELLED, reason=reason
-        )

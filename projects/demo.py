@@ -36,14 +36,15 @@ AREAS = [
     ("container-runtime", "Container runtime"),
 ]
 
+# slug: name, as sigs.yaml (and governance's demo) names them.
 GROUPS = {
-    "sig-auth": "SIG Auth",
-    "sig-windows": "SIG Windows",
-    "sig-node": "SIG Node",
-    "sig-network": "SIG Network",
-    "sig-cloud-provider": "SIG Cloud Provider",
-    "sig-cluster-lifecycle": "SIG Cluster Lifecycle",
-    "sig-storage": "SIG Storage",
+    "sig-auth": "Auth",
+    "sig-windows": "Windows",
+    "sig-node": "Node",
+    "sig-network": "Network",
+    "sig-cloud-provider": "Cloud Provider",
+    "sig-cluster-lifecycle": "Cluster Lifecycle",
+    "sig-storage": "Storage",
 }
 
 # handle: (name, affiliation); an empty affiliation is one the demo does not claim.

@@ -6,10 +6,10 @@ from html import unescape
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from governance.importers.sigs_yaml import parse
-from governance.models import Group
 from governance.services import sigs_import
 from meetings import demo
 from meetings.models import AgendaItem, Meeting, Occurrence, OccurrenceStatus, Schedule
@@ -32,12 +32,21 @@ def load_demo():
     call_command("load_demo", stdout=StringIO())
 
 
+@pytest.fixture(scope="module")
+def demo_community(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module on NOW; each test's own writes roll back."""
+    with django_db_blocker.unblock():
+        with time_machine.travel(NOW, tick=False):
+            load_demo()
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
 def forum_schedules(slug: str) -> list[Schedule]:
     return list(Schedule.objects.filter(meeting__slug=slug).order_by("week_of_month"))
 
 
-def test_the_community_meeting_forum_is_one_meeting_with_two_schedules():
-    load_demo()
+def test_the_community_meeting_forum_is_one_meeting_with_two_schedules(demo_community):
 
     forum = Meeting.objects.get(slug="community-meeting-forum")
     assert (forum.group.slug, forum.kind, forum.is_private) == (
@@ -77,8 +86,7 @@ def test_the_community_meeting_forum_is_one_meeting_with_two_schedules():
         ),
     ],
 )
-def test_the_forum_is_shown_in_every_zone_as_each_occurrence_falls(day, line):
-    load_demo()
+def test_the_forum_is_shown_in_every_zone_as_each_occurrence_falls(day, line, demo_community):
     first_monday = forum_schedules("community-meeting-forum")[0]
 
     slot = slot_on(first_monday, day)
@@ -86,8 +94,7 @@ def test_the_forum_is_shown_in_every_zone_as_each_occurrence_falls(day, line):
     assert summary(slot.start, slot.end, first_monday.time_zone) == line
 
 
-def test_the_next_occurrences_of_the_forums_and_sig_auth_have_agendas():
-    load_demo()
+def test_the_next_occurrences_of_the_forums_and_sig_auth_have_agendas(demo_community):
 
     agendas = {
         (record.schedule.meeting.slug, record.original_date): [
@@ -118,8 +125,7 @@ def test_the_next_occurrences_of_the_forums_and_sig_auth_have_agendas():
     )
 
 
-def test_kep_3299s_page_lists_the_sig_auth_agenda_item_linking_to_it(client):
-    load_demo()
+def test_kep_3299s_page_lists_the_sig_auth_agenda_item_linking_to_it(client, demo_community):
 
     html = client.get("/enhancements/3299/").content.decode()
 
@@ -127,8 +133,7 @@ def test_kep_3299s_page_lists_the_sig_auth_agenda_item_linking_to_it(client):
     assert '<a href="/meetings/sig-auth-biweekly/2026-03-04/">' in html
 
 
-def test_the_last_forum_has_minutes_and_a_recording():
-    load_demo()
+def test_the_last_forum_has_minutes_and_a_recording(demo_community):
 
     record = Occurrence.objects.exclude(minutes="").get()
 
@@ -137,8 +142,7 @@ def test_the_last_forum_has_minutes_and_a_recording():
     assert "## Decisions" in record.minutes
 
 
-def test_one_coming_occurrence_is_cancelled_and_one_moved():
-    load_demo()
+def test_one_coming_occurrence_is_cancelled_and_one_moved(demo_community):
     third_monday = forum_schedules("community-meeting-forum")[1]
     fourth_monday = forum_schedules("community-architecture-forum")[1]
 
@@ -159,8 +163,7 @@ def test_one_coming_occurrence_is_cancelled_and_one_moved():
     assert Occurrence.objects.filter(status=OccurrenceStatus.SCHEDULED).count() == 7
 
 
-def test_the_cancellation_and_the_move_read_once_on_the_pages(client):
-    load_demo()
+def test_the_cancellation_and_the_move_read_once_on_the_pages(client, demo_community):
     pages = [
         client.get("/meetings/", {"view": "month", "month": "2026-04"}),
         client.get("/meetings/", {"weeks": "8"}),
@@ -177,8 +180,7 @@ def test_the_cancellation_and_the_move_read_once_on_the_pages(client):
     assert "Cancelled: Cancelled" not in text and "Moved to Tuesday" not in text
 
 
-def test_group_meetings_meet_in_several_home_zones_and_one_is_private():
-    load_demo()
+def test_group_meetings_meet_in_several_home_zones_and_one_is_private(demo_community):
 
     assert {
         "America/Los_Angeles",
@@ -200,8 +202,7 @@ def test_group_meetings_meet_in_several_home_zones_and_one_is_private():
     assert (office_hours.subproject.name, office_hours.kind) == ("api-reviews", "office_hours")
 
 
-def test_a_meeting_imported_from_sigs_yaml_text_waits_for_its_first_date():
-    load_demo()
+def test_a_meeting_imported_from_sigs_yaml_text_waits_for_its_first_date(demo_community):
 
     csi = Schedule.objects.get(meeting__slug="sig-auth-secrets-store-csi-meeting")
 
@@ -210,15 +211,7 @@ def test_a_meeting_imported_from_sigs_yaml_text_waits_for_its_first_date():
     assert Schedule.objects.unconfirmed().get() == csi
 
 
-def test_the_meetings_demo_loads_without_the_governance_demo():
-    demo.load()
-
-    assert Group.objects.count() == 9
-    assert Meeting.objects.count() == 13
-
-
-def test_loading_the_demo_again_changes_nothing():
-    load_demo()
+def test_loading_the_demo_again_changes_nothing(demo_community):
     tables = (Meeting, Schedule, Occurrence, AgendaItem)
     before = [list(model.objects.order_by("pk").values()) for model in tables]
 
@@ -227,22 +220,20 @@ def test_loading_the_demo_again_changes_nothing():
     assert [list(model.objects.order_by("pk").values()) for model in tables] == before
 
 
-def test_a_later_day_adds_agendas_for_its_own_next_occurrences_only(time_machine):
-    load_demo()
+def test_a_later_day_leaves_the_demo_as_it_was(time_machine, demo_community):
+    """`make run` on a later day keeps the records (and any edit of them) it finds."""
+    before = list(Occurrence.objects.order_by("pk").values())
     time_machine.move_to(NOW + datetime.timedelta(days=7), tick=False)
 
     load_demo()
 
-    assert Occurrence.objects.filter(status=OccurrenceStatus.CANCELLED).count() == 1
-    assert Occurrence.objects.filter(status=OccurrenceStatus.MOVED).count() == 1
-    assert Occurrence.objects.filter(
-        schedule__meeting__slug="community-meeting-forum", original_date=datetime.date(2026, 4, 6)
-    ).exists()
+    assert list(Occurrence.objects.order_by("pk").values()) == before
 
 
 @pytest.mark.shared_data
-def test_importing_the_real_file_after_the_demo_leaves_the_demo_meetings_alone(shared_data):
-    load_demo()
+def test_importing_the_real_file_after_the_demo_leaves_the_demo_meetings_alone(
+    shared_data, demo_community
+):
     hand_made = Meeting.objects.exclude(schedules__source_text__gt="").order_by("pk")
     # The file removes the demo's subprojects it does not list; their meetings stay the group's.
     fields = ["slug", "title", "group__slug", "join_url", "updated_at"]

@@ -161,7 +161,7 @@ def test_filter_options_show_counts_given_the_other_filters(client, demo_data):
     html = _html(client, "/enhancements/?milestone=v1.29")
     assert '<option value="beta">Beta (3)</option>' in html
     assert '<option value="alpha">Alpha (2)</option>' in html
-    assert '<option value="sig-auth">SIG Auth (3)</option>' in html
+    assert '<option value="sig-auth">Auth (3)</option>' in html
 
 
 def test_proposals_our_company_leads(client, demo_data):
@@ -234,8 +234,8 @@ def test_proposal_page_shows_everything(client, demo_data):
     text = _text(_html(client, "/enhancements/1981/"))
     for expected in [
         "KEP-1981 Support for Windows Privileged Containers",
-        "Owning group SIG Windows",
-        "Participating groups SIG Auth SIG Node SIG Storage",
+        "Owning group Windows",
+        "Participating groups Auth Node Storage",
         "Status Implemented",
         "Stage Stable",
         "Latest milestone v1.26",
@@ -334,7 +334,7 @@ def test_release_page_tracks_by_stage_group_and_slips(client, demo_data):
     assert "2 alpha 3 beta 1 stable 6 in all" in text
     assert 'href="/enhancements/?milestone=v1.29&amp;stage=beta"' in html
     by_group = text.split("By group")[1].split("Slipped")[0]
-    assert by_group.index("SIG Auth (3)") < by_group.index("SIG Node (1)")
+    assert by_group.index("Auth (3)") < by_group.index("Node (1)")
     assert "KEP-3299 KMS v2 Improvements stable Implementable" in by_group
     slipped = text.split("Slipped from v1.28")[1]
     assert "KEP-3331 Structured Authentication Config sig-auth alpha Now targets v1.29" in slipped
