@@ -1,7 +1,9 @@
-"""Admin: where staff edit the project list, releases and proposals, with history on each."""
+"""Admin: where staff edit the project list, releases and proposals, with history on each;
+every save and delete of a record goes through projects.services, as meetings' admin does."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import ngettext
 
 from governance.admin import HistoryAdmin
@@ -23,6 +25,37 @@ from projects.models import (
 )
 
 
+class ServicesAdmin(HistoryAdmin):
+    """Saves and deletes a record through the services named `<record>_create`,
+    `<record>_update` and `<record>_delete`; many-to-many fields are left to save_related."""
+
+    record = ""  # the services' name for the record, and their argument holding it
+
+    def record_service(self, action: str):
+        return getattr(services, f"{self.record}_{action}")
+
+    def record_fields(self, form, change: bool) -> dict:
+        """What the form sets on the record itself: every field on a creation, else the changed."""
+        names = form.changed_data if change else form.cleaned_data
+        stored = {field.name for field in form.instance._meta.concrete_fields}
+        return {name: form.cleaned_data[name] for name in names if name in stored}
+
+    def save_model(self, request, obj, form, change):
+        fields = self.record_fields(form, change)
+        if change:
+            self.record_service("update")(**{self.record: obj}, **fields)
+        else:
+            obj.pk = self.record_service("create")(**fields).pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj: Model):
+        self.record_service("delete")(**{self.record: obj})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 class ProjectInline(admin.TabularInline):
     model = Project
     extra = 0
@@ -31,7 +64,8 @@ class ProjectInline(admin.TabularInline):
 
 
 @admin.register(ProjectArea)
-class ProjectAreaAdmin(HistoryAdmin):
+class ProjectAreaAdmin(ServicesAdmin):
+    record = "area"
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -86,7 +120,8 @@ class MaturityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(ServicesAdmin):
+    record = "project"
     list_display = ["name", "area", "license", "repository_url"]
     list_filter = ["area", MaturityFilter, "groups"]
     search_fields = ["name", "slug", "goal"]
@@ -116,7 +151,8 @@ class FeatureStatusInline(admin.TabularInline):
 
 
 @admin.register(Feature)
-class FeatureAdmin(HistoryAdmin):
+class FeatureAdmin(ServicesAdmin):
+    record = "feature"
     list_display = ["name", "project", "position"]
     list_filter = ["project"]
     search_fields = ["name", "project__name"]
@@ -125,7 +161,8 @@ class FeatureAdmin(HistoryAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(HistoryAdmin):
+class ReleaseAdmin(ServicesAdmin):
+    record = "release"
     list_display = [
         "version",
         "project",
@@ -178,8 +215,12 @@ MILESTONE_FIELDS = [
 ]
 
 
+LINK_FIELDS = ["participating_groups", "replaces"]
+
+
 @admin.register(Proposal)
-class ProposalAdmin(HistoryAdmin):
+class ProposalAdmin(ServicesAdmin):
+    record = "proposal"
     list_display = ["label", "title", "owning_group", "status", "stage", "latest_milestone"]
     list_display_links = ["label", "title"]
     list_filter = [FlaggedFilter, "status", "stage", "project", "owning_group"]
@@ -200,6 +241,12 @@ class ProposalAdmin(HistoryAdmin):
         ),
         ("Import", {"fields": ["source_path", "flags"]}),
     ]
+
+    def record_fields(self, form, change: bool) -> dict:
+        """The proposal's fields, with its groups and replaced proposals as its links."""
+        names = form.changed_data if change else form.cleaned_data
+        links = {name: form.cleaned_data[name] for name in LINK_FIELDS if name in names}
+        return {**super().record_fields(form, change), "links": services.ProposalLinks(**links)}
 
     @admin.action(
         description="Clear flags of the selected proposals (after review)", permissions=["change"]

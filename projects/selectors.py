@@ -8,9 +8,9 @@ from itertools import groupby
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from governance.models import Group, Person
+from projects import privacy
 from projects.models import (
     APIVersion,
     Feature,
@@ -18,7 +18,6 @@ from projects.models import (
     MaturityLevel,
     Project,
     ProjectArea,
-    ProjectChannel,
     ProjectGroup,
     Proposal,
     ProposalPerson,
@@ -82,19 +81,15 @@ def _facet(counts: Mapping[str, int], labels: Mapping[str, str], selected: str) 
     ]
 
 
-def _public_channels(staff: bool) -> Prefetch:
-    channels = ProjectChannel.objects.all() if staff else ProjectChannel.objects.public()
-    return Prefetch("channels", queryset=channels)
-
-
-def project_queryset(*, staff: bool = False) -> QuerySet[Project]:
-    """Projects with what a row of the list shows: area, current maturity, APIs, channels."""
+def project_queryset(*, viewer=None) -> QuerySet[Project]:
+    """Projects with what a row of the list shows: area, current maturity, APIs, and the
+    channels `viewer` may see (projects.privacy; none private without a viewer)."""
     return (
         Project.objects.with_current_maturity()
         .select_related("area")
         .prefetch_related(
             "api_versions",
-            _public_channels(staff),
+            Prefetch("channels", queryset=privacy.channels_visible_to(viewer)),
             "tie_ins",
             Prefetch("group_links", queryset=ProjectGroup.objects.select_related("group")),
         )
@@ -114,7 +109,7 @@ def _describe(project: Project) -> Project:
 
 
 def project_list(
-    *, area: str = "", maturity: str = "", sort: str = "name", staff: bool = False
+    *, area: str = "", maturity: str = "", sort: str = "name", viewer=None
 ) -> ProjectList:
     """The project list grouped by area, filtered by area slug and current maturity level."""
     sort = sort if sort in PROJECT_SORTS else "name"
@@ -131,7 +126,7 @@ def project_list(
     )
     areas = list(ProjectArea.objects.all())
 
-    projects = project_queryset(staff=staff)
+    projects = project_queryset(viewer=viewer)
     if area:
         projects = projects.filter(area__slug=area)
     if maturity:
@@ -185,16 +180,16 @@ def feature_matrix(project: Project) -> FeatureMatrix:
     return FeatureMatrix(releases=releases, rows=rows)
 
 
-def project_detail(*, slug: str, staff: bool = False) -> Project:
+def project_detail(*, slug: str, viewer=None) -> Project | None:
     project = (
-        project_queryset(staff=staff)
+        project_queryset(viewer=viewer)
         .prefetch_related("maturity_steps")
         .annotate(proposal_count=Count("proposals"))
         .filter(slug=slug)
         .first()
     )
     if project is None:
-        raise Http404("No project with this slug.")
+        return None
     _describe(project)
     project.apis = [
         (api, list(versions))

@@ -6,7 +6,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from common.query import PAGE_NUMBER, one_of, read
-from governance.permissions import is_staff
 from projects import selectors
 from projects.models import ProposalStatus, Stage
 
@@ -17,7 +16,7 @@ def project_list(request):
         area=request.GET.get("area", ""),
         maturity=request.GET.get("maturity", ""),
         sort=request.GET.get("sort", "name"),
-        staff=is_staff(request.user),
+        viewer=request.user,
     )
     return render(
         request,
@@ -28,7 +27,9 @@ def project_list(request):
 
 @require_safe
 def project_detail(request, slug):
-    project = selectors.project_detail(slug=slug, staff=is_staff(request.user))
+    project = selectors.project_detail(slug=slug, viewer=request.user)
+    if project is None:
+        raise Http404("No project with this slug.")
     return render(request, "projects/project_detail.html", {"project": project})
 
 

@@ -269,6 +269,13 @@ TARGETS = {
     "release": lambda c: c.release,
     "proposal": lambda c: c.proposal,
 }
+# What a DELETE removes where the row above is still referred to (the API refuses that), by
+# basename.
+DELETE_TARGETS = {
+    **TARGETS,
+    "project-area": lambda c: c.spare_area,
+    "project": lambda c: c.spare_project,
+}
 # What a PUT or PATCH changes, by basename.
 CHANGES = {
     "people": {"name": "Renamed"},
@@ -354,16 +361,16 @@ def _api_write(route: Route, method: str) -> Write | None:
         return None
 
     def send(c: Community, client: APIClient):
-        url = _api_url(c, route, basename)
+        url = _api_url(c, route, basename, DELETE_TARGETS if method == "delete" else TARGETS)
         return getattr(client, method)(url, body(c), format="json")
 
     return Write(f"{method.upper()} {route_name}", writers, send)
 
 
-def _api_url(c: Community, route: Route, basename: str) -> str:
+def _api_url(c: Community, route: Route, basename: str, targets=TARGETS) -> str:
     if not route.parameters:
         return reverse(route.name)
-    return reverse(route.name, kwargs=lookup_kwargs(route.callback.cls, TARGETS[basename](c)))
+    return reverse(route.name, kwargs=lookup_kwargs(route.callback.cls, targets[basename](c)))
 
 
 def _read_back(c: Community, route: Route, basename: str) -> dict:

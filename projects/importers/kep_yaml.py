@@ -1,6 +1,6 @@
 """Reading kubernetes/enhancements' keps/ directory into plain records, each with its problems.
 
-Parsing never writes: `projects.services.keps_import` applies a `KepDirectory`.
+Parsing never writes: `projects.importers.kep_apply.keps_import` applies a `KepDirectory`.
 
 What is read:
 - keps/<sig>/[<area>/]<number>-<name>/kep.yaml: one proposal each. keps/NNNN-kep-template/ is

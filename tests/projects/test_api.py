@@ -176,7 +176,9 @@ def test_staff_writes_follow_the_editing_rules(staff, demo_data):
     )
     assert response.json() == {"prr_approvers": ["Not a stage: gamma."]}
     response = staff.patch(f"/api/v1/proposals/{pk}/", {"number": 3299}, format="json")
-    assert response.json() == {"__all__": ["This project already has a proposal with this number."]}
+    assert response.json() == {
+        "non_field_errors": ["This project already has a proposal with this number."]
+    }
 
 
 def test_staff_updates_a_proposal(staff, demo_data):
@@ -219,7 +221,7 @@ def test_staff_manages_releases_and_projects(staff, demo_data):
     assert response.status_code == 201 and response.json()["version"] == "v1.31"
     assert staff.post(
         "/api/v1/releases/", {"project": "kubernetes", "version": "v1.31"}, format="json"
-    ).json() == {"__all__": ["This project already has this release."]}
+    ).json() == {"non_field_errors": ["This project already has this release."]}
     assert Release.objects.filter(version="v1.31").count() == 1
 
     response = staff.post(
@@ -230,6 +232,23 @@ def test_staff_manages_releases_and_projects(staff, demo_data):
     assert response.status_code == 400 and "homepage_url" in response.json()
     response = staff.patch("/api/v1/projects/smi/", {"goal": "Archived."}, format="json")
     assert response.status_code == 200 and response.json()["goal"] == "Archived."
+
+
+def test_staff_deletes_through_the_services_unless_something_refers_to_the_row(
+    staff, api, demo_data
+):
+    release = Release.objects.get(version="v1.29")
+    pk = Proposal.objects.get(number=3299).pk
+    assert api.delete(f"/api/v1/proposals/{pk}/").status_code == 403
+    response = staff.delete(f"/api/v1/releases/{release.pk}/")
+    assert response.status_code == 400
+    [message] = response.json()["non_field_errors"]
+    assert message.startswith("Kubernetes v1.29 is still referred to by proposal KEP-")
+    assert Release.objects.filter(pk=release.pk).exists()
+    response = staff.delete(f"/api/v1/proposals/{pk}/")
+    assert response.status_code == 204 and response.content == b""
+    assert not Proposal.objects.filter(pk=pk).exists()
+    assert staff.get(f"/api/v1/proposals/{pk}/").status_code == 404
 
 
 def test_the_schema_describes_the_projects_api(api, db):

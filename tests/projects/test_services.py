@@ -193,3 +193,14 @@ def test_a_feature_not_supported_has_no_delivering_prs(kubernetes):
     assert error.value.message_dict["pull_requests"] == [
         "A feature not supported in a release has no delivering PRs."
     ]
+
+
+def test_a_misspelt_field_is_refused_and_nothing_changes():
+    project = ProjectFactory(slug="kubelet", name="Kubelet")
+    with pytest.raises(TypeError, match="nmae"):
+        services.project_update(project=project, nmae="Renamed")
+    project.refresh_from_db()
+    assert project.name == "Kubelet"
+    services.project_update(project=project, name="Renamed")
+    project.refresh_from_db()
+    assert project.name == "Renamed"

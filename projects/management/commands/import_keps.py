@@ -5,9 +5,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from projects.importers.kep_apply import keps_import
 from projects.importers.kep_yaml import ENHANCEMENTS_REPOSITORY, read_keps
 from projects.models import Project
-from projects.services import keps_import
 
 
 class Command(BaseCommand):
