@@ -1,6 +1,6 @@
 """The one way every app's services change a stored record's fields."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -31,6 +31,21 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
             raise
         instance.save()
     return changed
+
+
+def model_set_related(*, instance: Model, name: str, values: Iterable[Model] | None) -> list[str]:
+    """Set the many-to-many field `name` of a saved `instance` to `values` (None leaves it as it
+    is); returns [name] when it changed. What already holds `values` is not written again."""
+    if values is None:
+        return []
+    if not instance._meta.get_field(name).many_to_many:
+        raise TypeError(f"{type(instance).__name__}.{name} is not a many-to-many field")
+    wanted = set(values)
+    related = getattr(instance, name)
+    if wanted == set(related.all()):
+        return []
+    related.set(wanted)
+    return [name]
 
 
 def _is_settable(instance: Model, name: str) -> bool:

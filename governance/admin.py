@@ -1,9 +1,17 @@
-"""Admin: the main place where governance is edited, with history on every record."""
+"""Admin: the main place where governance is edited, with history on every record; every save
+and delete goes through governance.services, so the admin applies each rule where the API and
+the importer do."""
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from simple_history.admin import SimpleHistoryAdmin
 
+from governance import services
 from governance.models import (
     Channel,
     Committee,
@@ -26,6 +34,93 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if refused & set(request.POST.getlist("action")):
                 raise PermissionDenied
         return super().changelist_view(request, extra_context)
+
+
+@dataclasses.dataclass(frozen=True)
+class Writes:
+    """The services that write one model; `update` and `delete` take the record as `keyword`."""
+
+    keyword: str
+    create: Callable[..., Model]
+    update: Callable[..., Any]
+    delete: Callable[..., None]
+
+
+WRITES: dict[type[Model], Writes] = {
+    Person: Writes(
+        "person", services.person_create, services.person_update, services.person_delete
+    ),
+    PersonLink: Writes(
+        "link",
+        services.person_link_create,
+        services.person_link_update,
+        services.person_link_delete,
+    ),
+    Group: Writes("group", services.group_create, services.group_update, services.group_delete),
+    Committee: Writes(
+        "committee", services.committee_set, services.committee_update, services.committee_delete
+    ),
+    Role: Writes("role", services.role_create, services.role_update, services.role_delete),
+    Subproject: Writes(
+        "subproject",
+        services.subproject_create,
+        services.subproject_update,
+        services.subproject_delete,
+    ),
+    Channel: Writes(
+        "channel", services.channel_create, services.channel_update, services.channel_delete
+    ),
+}
+
+
+def _save_form(form) -> Model:
+    """Create the form's record, or change what the form changed, through the services."""
+    model = form._meta.model
+    writes = WRITES[model]
+    if form.instance.pk is None:
+        data = {
+            name: value for name, value in form.cleaned_data.items() if name not in ("id", "DELETE")
+        }
+        return writes.create(**data)
+    # The form has already put its values on form.instance: change the stored record.
+    stored = model.objects.get(pk=form.instance.pk)
+    writes.update(
+        **{writes.keyword: stored}, **{name: form.cleaned_data[name] for name in form.changed_data}
+    )
+    return stored
+
+
+def _delete(record: Model) -> None:
+    writes = WRITES[type(record)]
+    writes.delete(**{writes.keyword: record})
+
+
+class ServiceAdmin(HistoryAdmin):
+    """A governance model's admin: the record and its inlines saved through the services."""
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = _save_form(form).pk
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): the services set the many-to-many fields with the record.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        formset.save(commit=False)  # fills the lists the change message reads
+        for record in formset.deleted_objects:
+            _delete(record)
+        for inline in formset.forms:
+            if inline.has_changed() and inline not in formset.deleted_forms:
+                _save_form(inline)
+
+    def delete_model(self, request, obj):
+        _delete(obj)
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset:
+            _delete(record)
 
 
 class RoleInline(admin.TabularInline):
@@ -74,7 +169,7 @@ class PersonLinkInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdmin):
+class PersonAdmin(ServiceAdmin):
     list_display = ["handle", "name", "affiliation", "time_zone"]
     list_filter = ["affiliation"]
     search_fields = ["handle", "name", "affiliation"]
@@ -88,7 +183,7 @@ class PersonAdmin(HistoryAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(HistoryAdmin):
+class GroupAdmin(ServiceAdmin):
     list_display = ["name", "slug", "kind", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "slug", "label"]
@@ -103,7 +198,7 @@ class GroupAdmin(HistoryAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(HistoryAdmin):
+class RoleAdmin(ServiceAdmin):
     list_display = ["person", "group", "kind", "start", "end"]
     list_filter = ["kind", "group__kind", "group", "person__affiliation"]
     search_fields = ["person__handle", "person__name", "group__name", "group__slug"]
@@ -113,7 +208,7 @@ class RoleAdmin(HistoryAdmin):
 
 
 @admin.register(Subproject)
-class SubprojectAdmin(HistoryAdmin):
+class SubprojectAdmin(ServiceAdmin):
     list_display = ["name", "group"]
     list_filter = ["group__kind", "group"]
     search_fields = ["name", "group__name", "group__slug"]
@@ -122,7 +217,7 @@ class SubprojectAdmin(HistoryAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(HistoryAdmin):
+class ChannelAdmin(ServiceAdmin):
     list_display = ["name", "kind", "group", "is_private"]
     list_filter = ["kind", "is_private"]
     search_fields = ["name", "group__name", "group__slug"]
@@ -131,7 +226,7 @@ class ChannelAdmin(HistoryAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(HistoryAdmin):
+class CommitteeAdmin(ServiceAdmin):
     list_display = ["group", "purpose", "seats", "term_months", "max_seats_per_affiliation"]
     list_filter = ["purpose"]
     search_fields = ["group__name"]

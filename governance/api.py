@@ -1,8 +1,10 @@
 """REST API for governance records: (prefix, viewset) pairs the root router registers.
 
 Anyone may read; staff holding the model's permissions write (governance.permissions), through
-governance.services. Private fields and private channels appear only to staff. Deleting is done
-in the admin, where the history keeps what was removed.
+governance.services: serializer -> service -> read-back, errors through common.api's handler.
+Private fields and private channels appear only to staff. Channels and subprojects are deleted
+through their `<entity>_delete` service (204); people, groups, roles and committees are not
+deleted here: groups are archived and roles ended, and the admin keeps the history of removals.
 """
 
 from drf_spectacular.utils import extend_schema
@@ -11,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from common.api import ReadBackMixin
-from governance import selectors, serializers, services
+from governance import privacy, selectors, serializers, services
 from governance.filters import (
     ChannelFilter,
     CommitteeFilter,
@@ -21,13 +23,22 @@ from governance.filters import (
     SubprojectFilter,
 )
 from governance.models import Role
-from governance.permissions import is_staff, model_permissions
+from governance.permissions import model_permissions
 
 
 class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
-    """Read by anyone, written by staff; no DELETE, since removals happen in the admin."""
+    """Read by anyone, written by staff; DELETE only where a viewset offers it."""
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class DeletableViewSet(GovernanceViewSet):
+    """DELETE answers 204 once `delete_record(record)`, the entity's delete service, has run."""
+
+    http_method_names = [*GovernanceViewSet.http_method_names, "delete"]
+
+    def perform_destroy(self, instance):
+        self.delete_record(instance)
 
 
 class PersonViewSet(GovernanceViewSet):
@@ -41,7 +52,7 @@ class PersonViewSet(GovernanceViewSet):
         return selectors.person_queryset()
 
     def get_serializer_class(self):
-        if is_staff(self.request.user):
+        if privacy.sees_private_fields(self.request.user):
             return serializers.StaffPersonSerializer
         return serializers.PersonSerializer
 
@@ -54,7 +65,9 @@ class GroupViewSet(GovernanceViewSet):
     filterset_class = GroupFilter
 
     def get_queryset(self):
-        return selectors.group_queryset(include_private=is_staff(self.request.user))
+        return selectors.group_queryset(
+            include_private=privacy.sees_private_fields(self.request.user)
+        )
 
 
 class RoleViewSet(GovernanceViewSet):
@@ -77,24 +90,36 @@ class RoleViewSet(GovernanceViewSet):
         return Response(self.get_serializer(role).data)
 
 
-class SubprojectViewSet(GovernanceViewSet):
+class SubprojectViewSet(DeletableViewSet):
     """Subprojects of the groups, with their OWNERS files and leads."""
+
+    @staticmethod
+    def delete_record(subproject):
+        services.subproject_delete(subproject=subproject)
 
     serializer_class = serializers.SubprojectSerializer
     filterset_class = SubprojectFilter
 
     def get_queryset(self):
-        return selectors.subproject_queryset(include_private=is_staff(self.request.user))
+        return selectors.subproject_queryset(
+            include_private=privacy.sees_private_fields(self.request.user)
+        )
 
 
-class ChannelViewSet(GovernanceViewSet):
+class ChannelViewSet(DeletableViewSet):
     """Contact channels of groups and subprojects; private ones only for staff."""
+
+    @staticmethod
+    def delete_record(channel):
+        services.channel_delete(channel=channel)
 
     serializer_class = serializers.ChannelSerializer
     filterset_class = ChannelFilter
 
     def get_queryset(self):
-        return selectors.channel_queryset(include_private=is_staff(self.request.user))
+        return selectors.channel_queryset(
+            include_private=privacy.sees_private_fields(self.request.user)
+        )
 
 
 class CommitteeViewSet(GovernanceViewSet):

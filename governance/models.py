@@ -392,6 +392,9 @@ class ChannelQuerySet(models.QuerySet):
         return self.filter(is_private=False)
 
 
+PRIVATE_LIST_MESSAGE = "A private mailing list must be marked private."
+
+
 class Channel(TimeStamped):
     """A way to reach a group or subproject: Slack, mailing list, GitHub team."""
 
@@ -414,7 +417,7 @@ class Channel(TimeStamped):
             models.CheckConstraint(
                 condition=~Q(kind=ChannelKind.PRIVATE_MAILING_LIST) | Q(is_private=True),
                 name="channel_private_list_is_private",
-                violation_error_message="A private mailing list must be marked private.",
+                violation_error_message=PRIVATE_LIST_MESSAGE,
             ),
             models.UniqueConstraint(
                 fields=["group", "kind", "name"],
@@ -433,15 +436,10 @@ class Channel(TimeStamped):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.name}"
 
-    def save(self, *args, **kwargs):
-        if self.kind == ChannelKind.PRIVATE_MAILING_LIST:
-            self.is_private = True
-        super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
-        if self.kind == ChannelKind.PRIVATE_MAILING_LIST:
-            self.is_private = True
+        if self.kind == ChannelKind.PRIVATE_MAILING_LIST and not self.is_private:
+            raise ValidationError({"is_private": PRIVATE_LIST_MESSAGE})
         if self.subproject_id and self.group_id and self.subproject.group_id != self.group_id:
             raise ValidationError({"subproject": "The subproject belongs to another group."})
 

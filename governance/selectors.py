@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
+from governance import privacy
 from governance.models import (
     LEADERSHIP_KINDS,
     SEAT_KINDS,
@@ -41,9 +42,11 @@ def _current_roles(*kinds: str) -> Prefetch:
 def _group_channels(*, include_private: bool) -> Prefetch:
     """Prefetches the group's own channels (not its subprojects') as `visible_channels`."""
     channels = Channel.objects.filter(subproject__isnull=True)
-    if not include_private:
-        channels = channels.public()
-    return Prefetch("channels", queryset=channels, to_attr="visible_channels")
+    return Prefetch(
+        "channels",
+        queryset=privacy.visible_channels(channels, include_private=include_private),
+        to_attr="visible_channels",
+    )
 
 
 def _first_role_each(roles: list[Role]) -> list[Role]:
@@ -345,7 +348,7 @@ def role_queryset() -> QuerySet[Role]:
 
 def subproject_queryset(*, include_private: bool = False) -> QuerySet[Subproject]:
     """Subprojects with their group, leads and channels; private channels only when asked."""
-    channels = Channel.objects.all() if include_private else Channel.objects.public()
+    channels = privacy.visible_channels(Channel.objects.all(), include_private=include_private)
     return Subproject.objects.select_related("group").prefetch_related(
         "leads", Prefetch("channels", queryset=channels, to_attr="visible_channels")
     )
@@ -353,7 +356,7 @@ def subproject_queryset(*, include_private: bool = False) -> QuerySet[Subproject
 
 def channel_queryset(*, include_private: bool = False) -> QuerySet[Channel]:
     channels = Channel.objects.select_related("group")
-    return channels if include_private else channels.public()
+    return privacy.visible_channels(channels, include_private=include_private)
 
 
 @dataclass(frozen=True)

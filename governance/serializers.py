@@ -7,7 +7,7 @@ beyond field formats (`validators = []` turns off DRF's copies of the model cons
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from governance import services
+from governance import privacy, services
 from governance.models import (
     Channel,
     Committee,
@@ -100,7 +100,7 @@ class StaffPersonSerializer(PersonSerializer):
     """A person with the fields only staff may see."""
 
     class Meta(PersonSerializer.Meta):
-        fields = [*PersonSerializer.Meta.fields, "private_email"]
+        fields = [*PersonSerializer.Meta.fields, *privacy.PRIVATE_PERSON_FIELDS]
 
 
 class ChannelSerializer(serializers.ModelSerializer):

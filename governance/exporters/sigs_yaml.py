@@ -12,6 +12,7 @@ import yaml
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from governance import privacy
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
     CONTACT_KEYS,
@@ -120,8 +121,8 @@ class _Exporter:
             entry["name"] = person.name
         if company and person.affiliation:
             entry["company"] = person.affiliation
-        if self.include_private and person.private_email:
-            entry["email"] = person.private_email
+        if email := privacy.private_email(person, include_private=self.include_private):
+            entry["email"] = email
         return entry
 
     def group(self, group: Group) -> dict[str, Any]:
@@ -183,7 +184,7 @@ class _Exporter:
         contact: dict[str, Any] = {}
         keys = {kind: key for key, kind in CHANNEL_KINDS.items()}
         for channel in sorted(channels, key=lambda c: (c.kind, c.name)):
-            if channel.is_private and not self.include_private:
+            if not privacy.channel_shown(channel, include_private=self.include_private):
                 continue
             if channel.kind == ChannelKind.GITHUB_TEAM:
                 team = {"name": channel.name}

@@ -1,8 +1,8 @@
 """Reading Kubernetes' sigs.yaml into plain records, each with its place in the file.
 
-Parsing never writes: `governance.services.sigs_import` applies a `SigsDocument`. Every data
-problem (unknown key, duplicate entry, invisible character, missing or invalid handle, bad URL,
-one person written differently in two places) is collected with its place, such as
+Parsing never writes: `governance.importers.sigs_apply.sigs_import` applies a `SigsDocument`.
+Every data problem (unknown key, duplicate entry, invisible character, missing or invalid handle,
+bad URL, one person written differently in two places) is collected with its place, such as
 "sigs[3] (sig-node).leadership.chairs[1]", and only the bad record is skipped.
 
 The `meetings` lists of groups and subprojects belong to the meetings app: they are kept raw in

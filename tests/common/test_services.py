@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from common.services import model_update
+from common.services import model_set_related, model_update
 from governance.models import Person
 from tests.factories import GroupFactory, PersonFactory
 
@@ -48,3 +48,20 @@ def test_an_invalid_value_keeps_the_instance_as_stored():
         model_update(instance=person, fields={"time_zone": "Europe/Berln"})
     assert "time_zone" in error.value.message_dict
     assert person.time_zone == "Europe/Berlin"
+
+
+def test_model_set_related_writes_only_a_change_and_refuses_a_plain_field(
+    django_assert_num_queries,
+):
+    group, stakeholder = GroupFactory(), GroupFactory()
+    assert model_set_related(instance=group, name="stakeholder_groups", values=[stakeholder]) == [
+        "stakeholder_groups"
+    ]
+    assert list(group.stakeholder_groups.all()) == [stakeholder]
+    with django_assert_num_queries(1):  # reads what is held, writes nothing
+        assert (
+            model_set_related(instance=group, name="stakeholder_groups", values=[stakeholder]) == []
+        )
+    assert model_set_related(instance=group, name="stakeholder_groups", values=None) == []
+    with pytest.raises(TypeError, match="not a many-to-many"):
+        model_set_related(instance=group, name="name", values=[])

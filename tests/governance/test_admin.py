@@ -84,3 +84,61 @@ def test_history_records_who_changed_what(admin, admin_user, community):
     html = admin.get(admin_url(Role, "history", role.pk)).content.decode()
     assert "chief" in html
     assert "<strong>End:</strong>" in html and "2025-06-01" in html
+
+
+def test_a_private_mailing_list_left_public_is_refused_with_the_reason(admin, community):
+    response = admin.post(
+        admin_url(Channel, "add"),
+        {
+            "group": Group.objects.get(slug="sig-node").pk,
+            "kind": "private_mailing_list",
+            "name": "leads@example.org",
+            "url": "",
+            "description": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "A private mailing list must be marked private." in response.content.decode()
+    assert not Channel.objects.filter(name="leads@example.org")
+
+
+def test_a_person_and_their_link_are_added_and_removed_through_the_admin(admin, community):
+    inlines = {
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "roles-TOTAL_FORMS": "0",
+        "roles-INITIAL_FORMS": "0",
+    }
+    person = {"handle": "jane", "name": "Jane Doe", "time_zone": "Europe/Berlin"}
+    link = {"links-0-label": "Blog", "links-0-url": "https://jane.example.org/"}
+    response = admin.post(admin_url(Person, "add"), {**person, **inlines, **link})
+    assert response.status_code == 302, response.content.decode()
+    jane = Person.objects.get(handle="jane")
+    assert [(link.label, link.url) for link in jane.links.all()] == [
+        ("Blog", "https://jane.example.org/")
+    ]
+    response = admin.post(admin_url(Person, "delete", jane.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Person.objects.filter(handle="jane").exists()
+
+
+def test_a_groups_stakeholders_are_changed_through_the_admin(admin, community):
+    group = Group.objects.filter(kind="wg").first()
+    sig = Group.objects.get(slug="sig-node")
+    data = {
+        "kind": group.kind,
+        "name": group.name,
+        "slug": group.slug,
+        "label": group.label,
+        "mission": group.mission,
+        "charter_url": group.charter_url,
+        "status": group.status,
+        "status_since": group.status_since.isoformat() if group.status_since else "",
+        "status_reason": group.status_reason,
+        "stakeholder_groups": [sig.pk],
+    }
+    for prefix in ["committee", "roles", "channels", "subprojects"]:
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = admin.post(admin_url(Group, "change", group.pk), data)
+    assert response.status_code == 302, response.content.decode()
+    assert list(group.stakeholder_groups.all()) == [sig]

@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from governance import services
-from governance.models import Channel, Person, Role, RoleKind
+from governance.models import Channel, Person, Role, RoleKind, Subproject
 from tests.governance.factories import populate
 
 pytestmark = pytest.mark.django_db
@@ -299,17 +299,13 @@ def test_staff_create_a_subproject_and_its_channel(staff_api, community):
     )
 
 
-def test_a_private_mailing_list_created_public_comes_back_private(staff_api, community):
-    response = staff_api.post(
-        "/api/v1/channels/",
-        {
-            "group": "sig-node",
-            "kind": "private_mailing_list",
-            "name": "leads@example.org",
-            "is_private": False,
-        },
-    )
-    assert response.status_code == 201
+def test_a_private_mailing_list_created_public_is_a_400_naming_the_field(staff_api, community):
+    channel = {"group": "sig-node", "kind": "private_mailing_list", "name": "leads@example.org"}
+    response = staff_api.post("/api/v1/channels/", {**channel, "is_private": False})
+    assert response.status_code == 400
+    assert response.json() == {"is_private": ["A private mailing list must be marked private."]}
+    response = staff_api.post("/api/v1/channels/", channel, format="json")
+    assert response.status_code == 201, response.content
     assert response.json()["is_private"] is True
 
 
@@ -319,8 +315,24 @@ def test_staff_change_a_committee_charter(staff_api, community):
     assert response.json()["term_months"] == 36
 
 
-def test_deleting_is_not_offered(staff_api, community):
+def test_groups_people_and_roles_are_not_deleted_through_the_api(staff_api, community):
+    role = Role.objects.first()
     assert staff_api.delete("/api/v1/groups/sig-node/").status_code == 405
+    assert staff_api.delete(f"/api/v1/people/{role.person.handle}/").status_code == 405
+    assert staff_api.delete(f"/api/v1/roles/{role.pk}/").status_code == 405
+
+
+def test_staff_delete_a_channel_and_a_subproject_with_204(staff_api, api_client, community):
+    channel = Channel.objects.public().first()
+    subproject = Subproject.objects.first()
+    channel_url = f"/api/v1/channels/{channel.pk}/"
+    subproject_url = f"/api/v1/subprojects/{subproject.pk}/"
+    assert api_client.delete(channel_url).status_code == 403
+    assert staff_api.delete("/api/v1/channels/").status_code == 405
+    assert staff_api.delete(channel_url).status_code == 204
+    assert staff_api.get(channel_url).status_code == 404
+    assert staff_api.delete(subproject_url).status_code == 204
+    assert not Subproject.objects.filter(pk=subproject.pk).exists()
 
 
 # --- validation errors name the field -------------------------------------------------------

@@ -159,15 +159,30 @@ def test_only_a_committee_group_has_a_charter():
     assert "Only a group of kind committee has a committee charter." in messages(error)["group"]
 
 
-def test_a_private_mailing_list_is_always_private():
+def test_a_private_mailing_list_is_private_unless_told_otherwise():
     channel = services.channel_create(
-        group=GroupFactory(),
-        kind=ChannelKind.PRIVATE_MAILING_LIST,
-        name="leads@example.org",
-        is_private=False,
+        group=GroupFactory(), kind=ChannelKind.PRIVATE_MAILING_LIST, name="leads@example.org"
     )
     channel.refresh_from_db()
     assert channel.is_private
+
+
+def test_a_private_mailing_list_marked_public_is_refused_not_fixed_up_silently():
+    group = GroupFactory()
+    with pytest.raises(ValidationError) as error:
+        services.channel_create(
+            group=group,
+            kind=ChannelKind.PRIVATE_MAILING_LIST,
+            name="leads@example.org",
+            is_private=False,
+        )
+    assert messages(error) == {"is_private": ["A private mailing list must be marked private."]}
+    assert not group.channels.exists()
+    slack = services.channel_create(group=group, kind=ChannelKind.SLACK, name="leads")
+    with pytest.raises(ValidationError):
+        services.channel_update(channel=slack, kind=ChannelKind.PRIVATE_MAILING_LIST)
+    slack.refresh_from_db()
+    assert (slack.kind, slack.is_private) == (ChannelKind.SLACK, False)
 
 
 def test_the_database_refuses_a_public_private_mailing_list():
@@ -217,3 +232,21 @@ def test_subproject_update_changes_leads():
         "leads",
     ]
     assert list(subproject.leads.all()) == [jane]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda person: services.person_update(person=person, affilation="Google"),
+        lambda person: services.person_create(handle="jane2", nmae="Jane"),
+        lambda person: services.role_update(role=RoleFactory(person=person), knid="chair"),
+    ],
+    ids=["update", "create", "role"],
+)
+def test_a_misspelt_field_in_a_governance_service_is_an_error(write):
+    person = services.person_create(handle="jane", affiliation="Red Hat")
+    with pytest.raises(TypeError, match="has no field"):
+        write(person)
+    person.refresh_from_db()
+    assert person.affiliation == "Red Hat"
+    assert not type(person).objects.filter(handle="jane2").exists()

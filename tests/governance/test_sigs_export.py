@@ -10,6 +10,7 @@ import yaml
 from django.core.management import call_command
 
 from governance.exporters.sigs_yaml import dump, sigs_document
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import (
     CONTACT_KEYS,
     GROUP_KEYS,
@@ -17,7 +18,7 @@ from governance.importers.sigs_yaml import (
     parse,
 )
 from governance.models import Group, Person, Subproject
-from governance.services import sigs_import, subproject_upsert
+from governance.services import subproject_upsert
 from governance.signals import sigs_group_exporting, sigs_subproject_exporting
 from tests.factories import GroupFactory, RoleFactory
 from tests.governance.snapshot import governance_snapshot

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import SigsFileError, parse
 from governance.models import (
     Channel,
@@ -21,7 +22,7 @@ from governance.models import (
     RoleKind,
     Subproject,
 )
-from governance.services import committee_set, group_create, sigs_import
+from governance.services import committee_set, group_create
 from governance.signals import sigs_group_imported, sigs_subproject_imported
 from tests.governance.snapshot import governance_snapshot, row_counts
 

@@ -12,9 +12,9 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from governance.importers.limited_yaml import MAX_BYTES
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import parse
 from governance.models import Group, GroupStatus, Role
-from governance.services import sigs_import
 from tests.governance.conftest import disconnect_other_apps
 from tests.governance.snapshot import governance_snapshot, row_counts
 

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import parse
-from governance.services import sigs_import
 from meetings import demo
 from meetings.models import AgendaItem, Meeting, Occurrence, OccurrenceStatus, Schedule
 from meetings.recurrence import schedule_slots, slot_on

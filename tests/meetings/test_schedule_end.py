@@ -11,9 +11,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import parse
 from governance.models import RoleKind
-from governance.services import sigs_import
 from meetings import services
 from meetings.models import Occurrence, OccurrenceStatus, Schedule
 from meetings.recurrence import slots_between

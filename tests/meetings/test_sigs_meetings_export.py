@@ -8,8 +8,8 @@ import pytest
 import yaml
 from django.core.management import call_command
 
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import parse
-from governance.services import sigs_import
 from meetings.exporters.sigs_yaml import meeting_entries, schedule_text
 from meetings.importers.apply import schedule_confirm_first_date
 from meetings.importers.sigs_yaml import Reading, read_schedule

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import DEFAULT_CHARTER_BASE, SigsFileError, parse
-from governance.services import sigs_import
 
 
 class Command(BaseCommand):
