@@ -46,7 +46,7 @@ def validate_time_zone(value: str) -> None:
 
 
 def _place_zones() -> list[str]:
-    """One zone per place (tzdata's zone.tab, without the old aliases such as US/Eastern), and UTC."""
+    """One zone per place (tzdata's zone.tab, without old aliases such as US/Eastern), and UTC."""
     table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
     rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
     return sorted({row[2] for row in rows} & set(_available_zones()) | {"UTC"})

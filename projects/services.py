@@ -173,7 +173,7 @@ def _set_links(proposal: Proposal, links: ProposalLinks) -> bool:
         if wanted is not None:
             wanted = list(wanted)
             if {each.pk for each in wanted} != set(manager.values_list("pk", flat=True)):
-                manager.set(wanted)
+                manager.set(wanted)  # type: ignore[attr-defined]  # both are many-to-many
                 changed = True
     people_by_role: list[tuple[str, list[tuple[str, Person]]]] = [
         (role, [("", person) for person in _unique(people)])
@@ -354,7 +354,7 @@ def _in_claim_order(records: Sequence[KepRecord]) -> list[KepRecord]:
     for record in records:
         if record.number is not None:
             claims.setdefault(record.number, []).append(record)
-    losers = set()
+    losers: set[str] = set()
     for claimants in claims.values():
         winner = next((each for each in claimants if each.prr_path), claimants[0])
         losers.update(each.path for each in claimants if each is not winner)
