@@ -1,16 +1,37 @@
-"""While the database is unreachable, every page and endpoint says so with 503, not a traceback."""
+"""Requests no view can answer well: control characters in the address (404) or the query
+(400), and any request while the database is unreachable (503, not a traceback).
+
+PostgreSQL refuses NUL in text, so such a value would otherwise fail deep in a query; here it
+is refused once, for every page, feed and endpoint, before any view reads it.
+"""
 
 import logging
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from common.db import DATABASE_UNAVAILABLE
+from common.query import CONTROL_CHARACTERS, BadQuery, has_control_characters
 
 logger = logging.getLogger(__name__)
 
 # A restarting PostgreSQL is back within seconds; clients should not hammer it meanwhile.
 RETRY_AFTER_SECONDS = 10
+
+
+def reject_control_characters(get_response):
+    def middleware(request):
+        if has_control_characters(request.path):
+            raise Http404("No address has control characters in it.")
+        for name, values in request.GET.lists():
+            if has_control_characters(name) or any(map(has_control_characters, values)):
+                raise BadQuery(
+                    CONTROL_CHARACTERS.sub("?", name),
+                    "Control characters (such as NUL) are not allowed.",
+                )
+        return get_response(request)
+
+    return middleware
 
 
 class DatabaseUnavailableMiddleware:

@@ -40,5 +40,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
+# Under the API, errors answer in JSON as DRF's do; elsewhere as pages.
+handler400 = "config.views.bad_request"
+handler404 = "config.views.not_found"
+
 admin.site.site_header = "Agora administration"
 admin.site.site_title = "Agora"

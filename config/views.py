@@ -1,7 +1,12 @@
-"""Site-wide pages: home and search."""
+"""Site-wide pages: home and search, and the error pages."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views import defaults
+from django.views.decorators.http import require_safe
 
+from common.query import BadQuery
 from governance import selectors as governance
 from meetings import selectors as meetings
 
@@ -9,6 +14,7 @@ from meetings import selectors as meetings
 MIN_QUERY_LENGTH = 2
 
 
+@require_safe
 def home(request):
     """The community at a glance; with `?q=`, what matches the query instead."""
     q = request.GET.get("q", "").strip()
@@ -28,3 +34,22 @@ def home(request):
             "next_meetings": meetings.next_meetings(),
         }
     return render(request, "home.html", context)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(reverse("api:api-root"))
+
+
+def bad_request(request, exception):
+    """400: a bad query parameter is named, with why; other bad requests say only that."""
+    if isinstance(exception, BadQuery):
+        if _is_api(request):
+            return JsonResponse({exception.parameter: [exception.reason]}, status=400)
+        return render(request, "400.html", {"error": exception}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request, exception):
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

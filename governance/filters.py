@@ -2,6 +2,7 @@
 
 import django_filters
 
+from common.query import BooleanQueryFilter
 from governance import selectors
 from governance.models import (
     Channel,
@@ -50,9 +51,7 @@ class RoleFilter(django_filters.FilterSet):
         field_name="person__handle", lookup_expr="iexact", label="Person's handle"
     )
     kind = django_filters.ChoiceFilter(choices=RoleKind.choices)
-    current = django_filters.BooleanFilter(
-        method="filter_current", label="Held today (true) or not (false)"
-    )
+    current = BooleanQueryFilter(method="filter_current", label="Held today (true) or not (false)")
 
     class Meta:
         model = Role

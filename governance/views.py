@@ -2,15 +2,19 @@
 
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
+from common.query import PAGE_NUMBER, read
 from governance import selectors
 from governance.forms import PersonFilterForm
 
 
+@require_safe
 def group_list(request):
     return render(request, "governance/group_list.html", {"sections": selectors.groups_by_kind()})
 
 
+@require_safe
 def group_detail(request, slug):
     return render(
         request,
@@ -22,9 +26,12 @@ def group_detail(request, slug):
     )
 
 
+@require_safe
 def person_list(request):
     form = PersonFilterForm(request.GET)
-    page = selectors.person_list(**form.filters, page=request.GET.get("page", 1))
+    page = selectors.person_list(
+        **form.filters, page=read(request.GET, "page", PAGE_NUMBER, default=1)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -39,6 +46,7 @@ def person_list(request):
     )
 
 
+@require_safe
 def person_detail(request, handle):
     detail = selectors.person_detail(handle=handle)
     if detail.person.handle != handle:
@@ -50,5 +58,6 @@ def person_detail(request, handle):
     )
 
 
+@require_safe
 def governance(request):
     return render(request, "governance/governance.html", selectors.governance_overview())

@@ -10,16 +10,24 @@ import datetime
 
 import django_filters
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from common.query import (
+    BooleanQueryFilter,
+    QueryFilter,
+    QuerySerializerField,
+    parse_date,
+    parse_instant,
+)
 from governance import permissions as rules
 from governance.models import Group, Person
 from governance.permissions import GroupRecordsMixin
+from governance.timezones import validate_time_zone
 from meetings import recurrence, selectors, services
 from meetings.models import (
     AgendaItem,
@@ -66,6 +74,11 @@ class MeetingSerializer(serializers.ModelSerializer):
         "group's leads: its links are blanked."
     )
     page_url = serializers.SerializerMethodField()
+    display_zones = serializers.ListField(
+        child=serializers.CharField(validators=[validate_time_zone]),
+        required=False,
+        help_text=Meeting._meta.get_field("display_zones").help_text,
+    )
 
     class Meta:
         model = Meeting
@@ -282,16 +295,12 @@ class SlotSerializer(serializers.Serializer):
         )
 
 
-class InstantField(serializers.DateTimeField):
-    """An ISO 8601 instant: a date and time with a UTC offset or Z."""
+@extend_schema_field(OpenApiTypes.DATETIME)
+class InstantField(QuerySerializerField):
+    """An ISO 8601 instant with a UTC offset or Z, in the window of dates a request may name."""
 
-    def to_internal_value(self, value):
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        if parsed is None:
-            raise ValidationError("Give an ISO 8601 instant, e.g. 2026-12-01T00:00:00Z.")
-        if parsed.tzinfo is None:
-            raise ValidationError("Give the instant's UTC offset or Z, e.g. 2026-12-01T00:00:00Z.")
-        return parsed.astimezone(datetime.UTC)
+    def __init__(self, **kwargs):
+        super().__init__(parse=parse_instant, **kwargs)
 
 
 class SlugListField(serializers.CharField):
@@ -339,6 +348,7 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="group", to_field_name="slug", queryset=Group.objects.all()
     )
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
+    is_private = BooleanQueryFilter()
 
     class Meta:
         model = Meeting
@@ -352,7 +362,7 @@ class ScheduleFilter(django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(
         field_name="meeting__group", to_field_name="slug", queryset=Group.objects.all()
     )
-    confirmed = django_filters.BooleanFilter(method="filter_confirmed", label="Dates confirmed")
+    confirmed = BooleanQueryFilter(method="filter_confirmed", label="Dates confirmed")
 
     class Meta:
         model = Schedule
@@ -370,8 +380,8 @@ class OccurrenceFilter(django_filters.FilterSet):
         field_name="schedule__meeting__group", to_field_name="slug", queryset=Group.objects.all()
     )
     schedule = django_filters.UUIDFilter(field_name="schedule__uid")
-    date_from = django_filters.DateFilter(field_name="original_date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="original_date", lookup_expr="lte")
+    date_from = QueryFilter(parse=parse_date, field_name="original_date", lookup_expr="gte")
+    date_to = QueryFilter(parse=parse_date, field_name="original_date", lookup_expr="lte")
 
     class Meta:
         model = Occurrence

@@ -1,12 +1,12 @@
 """Forms of the meeting pages: the list's filters and the agenda editor."""
 
-import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
 
+from common.query import QueryFormField, parse_month
 from governance.models import Person
 from governance.timezones import TIME_ZONE_CHOICES
 from meetings import selectors
@@ -39,7 +39,7 @@ class MeetingFilterForm(forms.Form):
     view = forms.ChoiceField(
         choices=[("list", "List"), ("month", "Month")], required=False, widget=forms.HiddenInput
     )
-    month = forms.CharField(required=False, widget=forms.HiddenInput)
+    month = QueryFormField(parse=parse_month, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
         if data is not None and not data.get("weeks"):
@@ -58,17 +58,6 @@ class MeetingFilterForm(forms.Form):
             if self.cleaned_data["zone"]
             else selectors.listing_zone()
         )
-
-    def clean_month(self) -> datetime.date | None:
-        value = self.cleaned_data["month"].strip()
-        if not value:
-            return None
-        try:
-            return datetime.date.fromisoformat(f"{value}-01")
-        except ValueError:
-            raise forms.ValidationError(
-                "Give the month as YYYY-MM, e.g. 2026-12.", code="invalid_month"
-            ) from None
 
 
 class AgendaForm(forms.Form):

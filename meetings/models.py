@@ -18,7 +18,7 @@ from meetings.recurrence import MAX_DURATION_MINUTES, Frequency, WeekOfMonth
 
 def validate_zone_list(value):
     """A list of IANA zone names."""
-    if not isinstance(value, list):
+    if not isinstance(value, list) or not all(isinstance(zone, str) for zone in value):
         raise ValidationError("Enter a list of IANA time zone names.")
     for zone in value:
         validate_time_zone(zone)

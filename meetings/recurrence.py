@@ -19,6 +19,8 @@ from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from common.query import in_window
+
 if TYPE_CHECKING:
     from meetings.models import Meeting, Occurrence, Schedule
 
@@ -87,6 +89,66 @@ def build_rrule(schedule: Schedule) -> rrule.rrule:
         )
     rule = parse_custom_rule(schedule.rrule, start)
     return rule.replace(until=until) if until else rule
+
+
+def _period_start(rule: rrule.rrule, moment: datetime.datetime) -> datetime.datetime | None:
+    """The start of a period of `rule` (a run of `interval` days, weeks, months or years counted
+    from its first one) at least one whole period before `moment`; None when that is its first."""
+    start, interval, freq = rule._dtstart, rule._interval, rule._freq
+    if freq in (rrule.DAILY, rrule.WEEKLY):
+        days = interval * (7 if freq == rrule.WEEKLY else 1)
+        periods = (moment - start).days // days - 1
+        if periods < 1:
+            return None
+        day = start.date() + datetime.timedelta(days=periods * days)
+        if freq == rrule.WEEKLY:
+            day -= datetime.timedelta(days=(day.weekday() - rule._wkst) % 7)
+        return datetime.datetime.combine(day, datetime.time.min)
+    if freq == rrule.MONTHLY:
+        months = (moment.year - start.year) * 12 + moment.month - start.month
+        periods = months // interval - 1
+        if periods < 1:
+            return None
+        index = start.year * 12 + start.month - 1 + periods * interval
+        return datetime.datetime(index // 12, index % 12 + 1, 1)
+    periods = (moment.year - start.year) // interval - 1
+    if freq != rrule.YEARLY or periods < 1:
+        return None
+    return datetime.datetime(start.year + periods * interval, 1, 1)
+
+
+def rule_near(schedule: Schedule, moment: datetime.datetime) -> rrule.rrule:
+    """The schedule's recurrence, giving the same occurrences from local `moment` on, but
+    started close before it: dateutil walks every occurrence from its start, so a date far
+    from the first date would cost a walk over all the years between.
+
+    The start moves by whole periods to the first day of a period, and every part the rule
+    took from its start (weekday, day of month, time) is given explicitly, so the rule is the
+    same. A rule with COUNT counts from its first occurrence and stays as it is.
+    """
+    rule = build_rrule(schedule)
+    start = None if rule._count else _period_start(rule, moment)
+    if start is None:
+        return rule
+    weekdays = [*(rule._byweekday or ()), *(WEEKDAYS[d](n) for d, n in rule._bynweekday or ())]
+    month_days = [*(rule._bymonthday or ()), *(rule._bynmonthday or ())]
+    return rrule.rrule(
+        rule._freq,
+        dtstart=start,
+        interval=rule._interval,
+        wkst=rule._wkst,
+        until=rule._until,
+        bysetpos=rule._bysetpos,
+        bymonth=rule._bymonth,
+        bymonthday=month_days,
+        byyearday=rule._byyearday,
+        byeaster=rule._byeaster,
+        byweekno=rule._byweekno,
+        byweekday=weekdays,
+        byhour=rule._byhour,
+        byminute=rule._byminute,
+        bysecond=rule._bysecond,
+    )
 
 
 @dataclass(frozen=True)
@@ -166,7 +228,7 @@ def schedule_slots(
     records = _records(schedule)
     slots = [
         _slot(schedule, local, records.get(local.date()))
-        for local in build_rrule(schedule).between(local_from, local_to, inc=True)
+        for local in rule_near(schedule, local_from).between(local_from, local_to, inc=True)
     ]
     seen = {slot.original_date for slot in slots}
     # An occurrence moved into the window from a date outside it.
@@ -199,7 +261,7 @@ def schedule_dates_on(schedule: Schedule, day: datetime.date) -> bool:
         return False
     midnight = datetime.datetime.combine(day, datetime.time.min)
     last_moment = datetime.datetime.combine(day, datetime.time.max)
-    return bool(build_rrule(schedule).between(midnight, last_moment, inc=True))
+    return bool(rule_near(schedule, midnight).between(midnight, last_moment, inc=True))
 
 
 def slot_on(schedule: Schedule, day: datetime.date) -> Slot | None:
@@ -226,11 +288,23 @@ def slots_moved_to(schedule: Schedule, day: datetime.date) -> list[Slot]:
 
 def nearby_dates(schedule: Schedule, day: datetime.date, count: int = 2) -> list[datetime.date]:
     """Occurrence dates around `day`: what an editor meant when the date they gave is wrong."""
-    rule = build_rrule(schedule)
     moment = datetime.datetime.combine(day, datetime.time.min)
-    before = rule.before(moment)
-    after = rule.xafter(moment, count=count)
+    before = previous_start(schedule, moment)
+    after = rule_near(schedule, moment).xafter(moment, count=count)
     return [d.date() for d in ([before] if before else []) + list(after)][:count]
+
+
+# How far back `previous_start` looks before walking the whole rule: most schedules repeat
+# within a year; a rule that is sparser costs the walk.
+LOOKBACK = (datetime.timedelta(days=400), datetime.timedelta(days=4000))
+
+
+def previous_start(schedule: Schedule, moment: datetime.datetime) -> datetime.datetime | None:
+    """The last local start of the schedule before local `moment`, or None."""
+    for span in LOOKBACK:
+        if found := rule_near(schedule, moment - span).before(moment):
+            return found
+    return build_rrule(schedule).before(moment)
 
 
 def dst_notes(schedule: Schedule, years: int = 2) -> list[str]:
@@ -304,6 +378,12 @@ def validate_schedule(schedule: Schedule) -> None:
         errors["rrule"] = "A custom schedule needs an RRULE, e.g. FREQ=MONTHLY;BYDAY=2TU."
     if schedule.frequency != Frequency.RRULE and schedule.rrule.strip():
         errors["rrule"] = "Only a custom schedule has an RRULE; choose “Custom RFC 5545 rule”."
+    for name in ("first_date", "last_date"):
+        try:
+            if getattr(schedule, name):
+                in_window(getattr(schedule, name))
+        except ValueError as error:
+            errors[name] = str(error)
     if errors:
         raise ValidationError(errors)
     if not schedule.is_confirmed:
@@ -314,6 +394,8 @@ def validate_schedule(schedule: Schedule) -> None:
             parse_custom_rule(schedule.rrule, _local_start(schedule))
         except (ValueError, TypeError) as error:
             raise ValidationError({"rrule": f"This RRULE cannot be read: {error}."}) from None
+        if build_rrule(schedule)._freq > rrule.DAILY:
+            raise ValidationError({"rrule": "A meeting repeats at most daily: use FREQ=DAILY."})
         if "COUNT=" in schedule.rrule.upper() and schedule.last_date:
             raise ValidationError(
                 {"last_date": "The RRULE has a COUNT: leave the last date empty."}

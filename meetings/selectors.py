@@ -270,12 +270,16 @@ def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
         slot for schedule in schedules for slot in recurrence.slots_moved_to(schedule, day)
     ]
     midnight = datetime.datetime.combine(day, datetime.time.min)
-    rules = [recurrence.build_rrule(schedule) for schedule in schedules]
-    before = [moment for rule in rules if (moment := rule.before(midnight))]
+    tomorrow = midnight + datetime.timedelta(days=1)
+    before = [
+        moment
+        for schedule in schedules
+        if (moment := recurrence.previous_start(schedule, midnight))
+    ]
     after = [
         moment
-        for rule in rules
-        if (moment := rule.after(midnight + datetime.timedelta(days=1), inc=True))
+        for schedule in schedules
+        if (moment := recurrence.rule_near(schedule, tomorrow).after(tomorrow, inc=True))
     ]
     nearby = (
         []

@@ -2,18 +2,20 @@ import datetime
 
 from django.urls import path, register_converter
 
+from common.query import parse_date
 from meetings import feeds, views
 
 app_name = "meetings"
 
 
 class IsoDateConverter:
-    """A YYYY-MM-DD path segment as a date; an impossible date does not match."""
+    """A YYYY-MM-DD path segment as a date; an impossible date, or one outside the window of
+    dates a request may name, does not match."""
 
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> datetime.date:
-        return datetime.date.fromisoformat(value)
+        return parse_date(value)
 
     def to_url(self, value: datetime.date) -> str:
         return value.isoformat()

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
 
 from governance import permissions as rules
 from meetings import selectors, services
@@ -25,6 +26,7 @@ def _feed_path(group, kind: str) -> str:
     return reverse("meetings:calendar-feed") + (f"?{query}" if query else "")
 
 
+@require_safe
 def meeting_list(request):
     form = MeetingFilterForm(request.GET)
     if not form.is_valid():
@@ -68,11 +70,13 @@ def _meeting_context(request, detail) -> dict:
     }
 
 
+@require_safe
 def meeting_detail(request, slug):
     detail = selectors.meeting_detail(slug=slug)
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, detail))
 
 
+@require_safe
 def occurrence_detail(request, slug, day):
     detail = selectors.occurrence_detail(slug=slug, day=day)
     return render(
@@ -84,6 +88,7 @@ def occurrence_detail(request, slug, day):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agenda_edit(request, slug, day: datetime.date):
     detail = selectors.occurrence_detail(slug=slug, day=day)

@@ -11,6 +11,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from common.query import BooleanQueryFilter
 from governance.models import Group, Person
 from governance.permissions import is_staff
 from projects import selectors, services
@@ -362,7 +363,14 @@ class ProposalFilterSet(filters.FilterSet):
     milestone = filters.CharFilter(label="Release version, such as v1.29")
     author = filters.CharFilter(label="Author handle")
     affiliation = filters.CharFilter(label="An author's affiliation")
-    flagged = filters.BooleanFilter(label="Only flagged proposals")
+    flagged = BooleanQueryFilter(label="Only flagged proposals")
+    ordering = filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in selectors.PROPOSAL_SORTS.items()],
+        label="Order of the rows (default number)",
+        error_messages={
+            "invalid_choice": f"Order by one of: {', '.join(selectors.PROPOSAL_SORTS)}."
+        },
+    )
 
     class Meta:
         model = Proposal
@@ -371,7 +379,8 @@ class ProposalFilterSet(filters.FilterSet):
     def filter_queryset(self, queryset):
         data = {name: value for name, value in self.form.cleaned_data.items() if value}
         data["flagged"] = "yes" if data.get("flagged") else ""
-        return selectors.ProposalFilters.from_query(data).apply(queryset)
+        ordering = selectors.PROPOSAL_SORTS[data.get("ordering") or "number"][1]
+        return selectors.ProposalFilters.from_query(data).apply(queryset).order_by(*ordering)
 
 
 class ProjectFilterSet(filters.FilterSet):
@@ -464,10 +473,6 @@ class ProposalViewSet(EditableViewSet):
     filterset_class = ProposalFilterSet
 
     def get_queryset(self):
-        ordering = self.request.query_params.get("ordering", "number")
-        if ordering not in selectors.PROPOSAL_SORTS:
-            allowed = ", ".join(selectors.PROPOSAL_SORTS)
-            raise serializers.ValidationError({"ordering": [f"Order by one of: {allowed}."]})
         people = ProposalPerson.objects.select_related("person")
         return (
             Proposal.objects.select_related("project", "owning_group", *MILESTONES)
@@ -478,7 +483,7 @@ class ProposalViewSet(EditableViewSet):
                 "superseded_by",
                 Prefetch("participants", queryset=people),
             )
-            .order_by(*selectors.PROPOSAL_SORTS[ordering][1])
+            .order_by(*selectors.PROPOSAL_SORTS["number"][1])
         )
 
 

@@ -73,9 +73,10 @@ class ProjectList:
 
 
 def _facet(counts: Mapping[str, int], labels: Mapping[str, str], selected: str) -> list[FacetValue]:
-    """Facet values in the order of `labels`, skipping those that match nothing."""
+    """Facet values in the order of `labels`, skipping those that match nothing but the
+    selected one (shown with 0 when the other filters leave none of it)."""
     return [
-        FacetValue(value, label, counts[value], value == selected)
+        FacetValue(value, label, counts.get(value, 0), value == selected)
         for value, label in labels.items()
         if counts.get(value) or value == selected
     ]

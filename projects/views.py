@@ -3,11 +3,15 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
+from common.query import PAGE_NUMBER, one_of, read
 from governance.permissions import is_staff
 from projects import selectors
+from projects.models import ProposalStatus, Stage
 
 
+@require_safe
 def project_list(request):
     listing = selectors.project_list(
         area=request.GET.get("area", ""),
@@ -22,20 +26,28 @@ def project_list(request):
     )
 
 
+@require_safe
 def project_detail(request, slug):
     project = selectors.project_detail(slug=slug, staff=is_staff(request.user))
     return render(request, "projects/project_detail.html", {"project": project})
 
 
+@require_safe
 def proposal_list(request):
+    choices = {"status": ProposalStatus.values, "stage": Stage.values}
+    query = {
+        **request.GET.dict(),
+        **{name: read(request.GET, name, one_of(values), "") for name, values in choices.items()},
+    }
     search = selectors.proposal_search(
-        filters=selectors.ProposalFilters.from_query(request.GET),
+        filters=selectors.ProposalFilters.from_query(query),
         sort=request.GET.get("sort", "number"),
-        page=request.GET.get("page", 1),
+        page=read(request.GET, "page", PAGE_NUMBER, default=1),
     )
     return render(request, "projects/proposal_list.html", {"search": search})
 
 
+@require_safe
 def proposal_detail(request, number=None, slug=""):
     proposals = selectors.proposals_numbered(
         number=number, slug=slug, project=request.GET.get("project", "")
@@ -50,10 +62,12 @@ def proposal_detail(request, number=None, slug=""):
     )
 
 
+@require_safe
 def release_list(request):
     return render(request, "projects/release_list.html", {"releases": selectors.release_list()})
 
 
+@require_safe
 def release_detail(request, version):
     releases = selectors.releases_numbered(version=version, project=request.GET.get("project", ""))
     if len(releases) != 1:
@@ -62,6 +76,7 @@ def release_detail(request, version):
     return render(request, "projects/release_detail.html", {"tracking": tracking})
 
 
+@require_safe
 def _none_or_several(request, matches: list, what: str):
     """404 when nothing matched; a page to choose when several projects share the number."""
     if not matches:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.reject_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,6 +187,12 @@ REST_FRAMEWORK = {
     ],
     # DRF's default is AllowAny: say it explicitly.
     "DEFAULT_PERMISSION_CLASSES": ["governance.permissions.WriteRule"],
+    # DRF's parsers, refusing a NUL in a body and bounding JSON nesting.
+    "DEFAULT_PARSER_CLASSES": [
+        "common.api.JSONParser",
+        "common.api.FormParser",
+        "common.api.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["common.api.StrictDjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.api.PageNumberPagination",
     # The browsable API's renderer adapted to the Content-Security-Policy.
@@ -194,7 +201,7 @@ REST_FRAMEWORK = {
         "common.api.BrowsableAPIRenderer",
     ],
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     # Model ValidationErrors (clean(), constraints) raised in services become 400s.
     "EXCEPTION_HANDLER": "common.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
