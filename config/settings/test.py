@@ -22,4 +22,5 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _WORKER.startswith("gw"):  # noqa: F405
     _url = urlsplit(REDIS_URL)  # noqa: F405
     _db = (int(_url.path.strip("/") or 0) - int(_WORKER[2:])) % 16
-    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405
+    REDIS_URL = urlunsplit(_url._replace(path=f"/{_db}"))
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
