@@ -1,5 +1,8 @@
 """What every app's API shares: strict filtering, paging, model errors and the HTML renderer."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from csp.constants import SELF, UNSAFE_INLINE
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -71,18 +74,18 @@ class StrictDjangoFilterBackend(DjangoFilterBackend):
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
-        allowed = set(NON_FILTER_PARAMS)
-        if filterset is not None:
-            allowed |= set(filterset.filters)
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            raise ValidationError(
-                {
-                    name: [f"Unknown filter; allowed: {', '.join(sorted(allowed))}."]
-                    for name in unknown
-                }
-            )
+        refuse_unknown(request.query_params, filterset.filters if filterset is not None else ())
         return filterset
+
+
+def refuse_unknown(query: Mapping[str, Any], known: Iterable[str], *, kind: str = "filter") -> None:
+    """A 400 naming each query parameter that is neither `known` nor a paging or format one:
+    a typo is an error, never a silently ignored parameter."""
+    allowed = {*NON_FILTER_PARAMS, *known}
+    unknown = sorted(set(query) - allowed)
+    if unknown:
+        message = f"Unknown {kind}; allowed: {', '.join(sorted(allowed))}."
+        raise ValidationError({name: [message] for name in unknown})
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

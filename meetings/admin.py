@@ -16,9 +16,10 @@ from django.utils.html import format_html, format_html_join
 from governance import permissions as rules
 from governance.admin import HistoryAdmin
 from meetings import recurrence, selectors, services
-from meetings.importers.sigs_yaml import Reading, read_source_text, week_of_month
+from meetings.importers.apply import schedule_confirm_first_date
+from meetings.importers.sigs_yaml import Reading, read_source_text
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
-from meetings.recurrence import Frequency, WeekOfMonth
+from meetings.recurrence import Frequency, WeekOfMonth, week_of_month
 
 SCHEDULE_FIELDS = [*services.TIMING_FIELDS, "source_text"]
 AGENDA_ITEM_FIELDS = ["title", "presenter", "presenter_name", "minutes_allotted", "link"]
@@ -300,7 +301,7 @@ def _confirm_all(readable: list[tuple[Schedule, ConfirmFirstDateForm]]) -> bool:
     with transaction.atomic():
         for schedule, form in readable:
             try:
-                services.schedule_confirm_first_date(
+                schedule_confirm_first_date(
                     schedule=schedule, first_date=form.cleaned_data["first_date"]
                 )
             except ValidationError as error:

@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from governance.models import Group, GroupKind, Person, Subproject
 from governance.services import group_create, person_create, subproject_upsert
+from meetings.importers.apply import meeting_import
 from meetings.importers.sigs_yaml import meeting_slug, read_meeting
 from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, OccurrenceStatus, Schedule
 from meetings.recurrence import Frequency, schedule_slots, to_instant
-from meetings.services import meeting_import
 
 UID_NAMESPACE = uuid.UUID("0b6f3c2e-5d0f-4a51-9d7e-3f7f8d0c6a10")
 DOCS = "https://docs.example.org/d"

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.urls import reverse
 
-from meetings import recurrence, zones
+from meetings import privacy, recurrence, zones
 from meetings.models import Meeting, Occurrence, OccurrenceStatus, Schedule
 from meetings.recurrence import Frequency, Slot
 
@@ -292,7 +292,7 @@ def _agenda_lines(record: Occurrence) -> list[str]:
 
 def _links(meeting: Meeting) -> list[str]:
     """The join link and the agenda document: never for a private meeting."""
-    if meeting.is_private:
+    if not privacy.shows_details(None, meeting):
         return []
     return [
         line
@@ -325,7 +325,7 @@ def _event(
     event.add("last-modified", changed.astimezone(UTC))
     event.add("sequence", schedule.sequence)
     event.add("summary", meeting.title)
-    if not meeting.is_private and meeting.join_url:
+    if privacy.shows_details(None, meeting) and meeting.join_url:
         event.add("location", meeting.join_url)
     return event
 
@@ -344,7 +344,7 @@ def _overridden_days(
         if record.status == OccurrenceStatus.MOVED
         or (
             record.status == OccurrenceStatus.SCHEDULED
-            and not schedule.meeting.is_private
+            and privacy.shows_details(None, schedule.meeting)
             and record.agenda_items.all()
         )
     }
@@ -391,7 +391,7 @@ def _override(
     elif unclear:
         lines.append(_clock_change_line(schedule, slot))
     lines.append(_occurrence_line(slot))
-    if record is not None and not meeting.is_private:
+    if record is not None and privacy.shows_details(None, meeting):
         lines += _agenda_lines(record)
     lines += [*_links(meeting), f"Occurrence page: {page}"]
     override.add("description", "\n".join(lines))
@@ -427,7 +427,7 @@ def _one_off(
     elif slot.is_moved and slot.reason:
         lines.append(f"Moved: {slot.reason}")
     lines.append(_occurrence_line(slot))
-    if slot.record is not None and not meeting.is_private:
+    if slot.record is not None and privacy.shows_details(None, meeting):
         lines += _agenda_lines(slot.record)
     lines += [*_links(meeting), f"Meeting page: {meeting_url(base_url, meeting)}"]
     event.add("description", "\n".join(lines))

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from governance.models import Group, Person, Subproject, TimeStamped
 from governance.timezones import validate_time_zone
 from meetings import recurrence
-from meetings.recurrence import MAX_DURATION_MINUTES, Frequency, WeekOfMonth
+from meetings.recurrence import MAX_DURATION_MINUTES, Frequency, OccurrenceStatus, WeekOfMonth
 
 
 def validate_zone_list(value):
@@ -178,12 +178,6 @@ class Schedule(TimeStamped):
         recurrence.validate_schedule(self)
 
 
-class OccurrenceStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CANCELLED = "cancelled", "Cancelled"
-    MOVED = "moved", "Moved"
-
-
 class Occurrence(TimeStamped):
     """What is stored about one occurrence: a cancellation or move, its agenda, minutes, recording.
 
@@ -234,6 +228,10 @@ class Occurrence(TimeStamped):
         return reverse(
             "meetings:occurrence-detail", args=[self.schedule.meeting.slug, self.original_date]
         )
+
+    @property
+    def is_cancelled_or_moved(self) -> bool:
+        return self.status != OccurrenceStatus.SCHEDULED
 
     def clean(self):
         super().clean()

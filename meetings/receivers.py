@@ -2,7 +2,7 @@
 
 Connected in MeetingsConfig.ready() to governance.signals. On import, each list is brought in
 line with the file: meetings are created or updated by slug (group, subproject and title), and
-imported ones no longer in the list are retired (meetings.services.meetings_retire_imported).
+imported ones no longer in the list are retired (meetings.importers.apply.meetings_retire_imported).
 The report counts meetings by how far their text was read and lists, with its place and text,
 each one whose dates are still to be confirmed or whose text could not be read. On export, each
 group and subproject gets its meetings back (meetings.exporters.sigs_yaml), one query per list.
@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from governance.models import Group, Subproject
 from meetings.exporters.sigs_yaml import meeting_entries
+from meetings.importers.apply import meeting_import, meetings_retire_imported
 from meetings.importers.sigs_yaml import MeetingReading, Reading, meeting_slug, read_meeting
 from meetings.models import Schedule
-from meetings.services import meeting_import, meetings_retire_imported
 
 READ_FULLY = "meetings read fully"
 CONFIRMED_BY_ADMIN = "meetings whose date an admin confirmed"

@@ -44,6 +44,17 @@ class WeekOfMonth(models.IntegerChoices):
     LAST = -1, "Last"
 
 
+class OccurrenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    MOVED = "moved", "Moved"
+
+
+def week_of_month(day: datetime.date) -> int:
+    """Which weekday of its month `day` is: 1 to 4, or -1 (last) from the 29th."""
+    return WeekOfMonth.LAST if day.day > 28 else (day.day - 1) // 7 + 1
+
+
 def to_instant(local: datetime.datetime, zone: ZoneInfo) -> datetime.datetime:
     """The UTC instant of a naive wall-clock time in `zone`, read as RFC 5545 reads it."""
     return local.replace(tzinfo=zone, fold=0).astimezone(UTC)
@@ -184,15 +195,15 @@ class Slot:
 
     @property
     def status(self) -> str:
-        return self.record.status if self.record else "scheduled"
+        return self.record.status if self.record else OccurrenceStatus.SCHEDULED
 
     @property
     def is_cancelled(self) -> bool:
-        return self.status == "cancelled"
+        return self.status == OccurrenceStatus.CANCELLED
 
     @property
     def is_moved(self) -> bool:
-        return self.status == "moved"
+        return self.status == OccurrenceStatus.MOVED
 
     @property
     def reason(self) -> str:
@@ -202,7 +213,7 @@ class Slot:
 def _slot(schedule: Schedule, local: datetime.datetime, record: Occurrence | None) -> Slot:
     start = to_instant(local, ZoneInfo(schedule.time_zone))
     duration = schedule.duration
-    if record is not None and record.status == "moved":
+    if record is not None and record.status == OccurrenceStatus.MOVED:
         start = record.moved_start or start
         if record.moved_duration_minutes:
             duration = datetime.timedelta(minutes=record.moved_duration_minutes)
@@ -237,7 +248,7 @@ def schedule_slots(
             schedule, datetime.datetime.combine(record.original_date, schedule.start_time), record
         )
         for record in records.values()
-        if record.status == "moved"
+        if record.status == OccurrenceStatus.MOVED
         and record.original_date not in seen
         and record.moved_start
         and schedule_dates_on(schedule, record.original_date)
@@ -278,7 +289,7 @@ def slots_moved_to(schedule: Schedule, day: datetime.date) -> list[Slot]:
     return [
         slot
         for record in _records(schedule).values()
-        if record.status == "moved"
+        if record.status == OccurrenceStatus.MOVED
         and record.moved_start
         and record.original_date != day
         and record.moved_start.astimezone(zone).date() == day
@@ -426,9 +437,9 @@ def stranded_records(schedule: Schedule) -> list[Occurrence]:
     if schedule.pk is None:
         return []
     holding = (
-        schedule.occurrences.exclude(status="cancelled")
+        schedule.occurrences.exclude(status=OccurrenceStatus.CANCELLED)
         .filter(
-            models.Q(status="moved")
+            models.Q(status=OccurrenceStatus.MOVED)
             | ~models.Q(minutes="")
             | ~models.Q(recording_url="")
             | models.Q(agenda_items__isnull=False)
@@ -456,11 +467,15 @@ def _refuse_stranding(schedule: Schedule) -> None:
 def validate_occurrence(record: Occurrence) -> None:
     """The messages an editor reads for a cancellation, move or record on a wrong date."""
     errors: dict[str, str] = {}
-    if record.status == "cancelled" and not record.reason.strip():
+    if record.status == OccurrenceStatus.CANCELLED and not record.reason.strip():
         errors["reason"] = "Say why the meeting is cancelled: readers see the reason."
-    if record.status == "moved" and not (record.moved_start or record.moved_duration_minutes):
+    if record.status == OccurrenceStatus.MOVED and not (
+        record.moved_start or record.moved_duration_minutes
+    ):
         errors["moved_start"] = "A moved occurrence needs a new start or a new duration."
-    if record.status != "moved" and (record.moved_start or record.moved_duration_minutes):
+    if record.status != OccurrenceStatus.MOVED and (
+        record.moved_start or record.moved_duration_minutes
+    ):
         errors["status"] = "Mark the occurrence as moved to give it a new start or duration."
     schedule = getattr(record, "schedule", None)
     if (

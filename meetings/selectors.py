@@ -16,9 +16,8 @@ from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from governance import permissions as rules
 from governance.models import Group, Person, Role
-from meetings import recurrence, zones
+from meetings import privacy, recurrence, zones
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 from meetings.recurrence import Slot
 
@@ -198,7 +197,7 @@ def _has_record_content(slot: Slot) -> bool:
             record.minutes
             or record.recording_url
             or getattr(record, "agenda_count", 0)
-            or record.status != "scheduled"
+            or record.is_cancelled_or_moved
         )
     )
 
@@ -352,14 +351,8 @@ def person_meetings(
 
 def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
     """The agenda items `user` may read: a private meeting's only for staff and the current
-    leads of its group (governance.permissions.sees_private)."""
-    items = AgendaItem.objects.all()
-    if rules.is_staff(user):
-        return items
-    return items.filter(
-        Q(occurrence__schedule__meeting__is_private=False)
-        | Q(occurrence__schedule__meeting__group__in=rules.groups_led_by(user))
-    )
+    leads of its group (meetings.privacy)."""
+    return privacy.visible_agenda_items(AgendaItem.objects.all(), user)
 
 
 def _link_target(link: str) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from governance import permissions as rules
-from meetings import selectors, services
+from meetings import privacy, selectors, services
 from meetings.forms import AgendaForm, AgendaItemFormSet, MeetingFilterForm, agenda_initial
 from meetings.models import Meeting
 
@@ -65,8 +65,7 @@ def _meeting_context(request, detail) -> dict:
         "meeting": meeting,
         "can_edit": _edits_agenda(request.user, meeting),
         "edits_in_admin": rules.has_model_permissions(request.user, MEETING_CHANGE),
-        "show_private": not meeting.is_private
-        or rules.sees_private(request.user, meeting.group_id),
+        "show_private": privacy.shows_details(request.user, meeting),
     }
 
 

@@ -58,7 +58,16 @@ def proposal_detail(request, number=None, slug=""):
     return render(
         request,
         "projects/proposal_detail.html",
-        {"proposal": proposal, "extra_sections": settings.AGORA_PROPOSAL_PAGE_SECTIONS},
+        {
+            "proposal": proposal,
+            "extra_sections": settings.AGORA_PROPOSAL_PAGE_SECTIONS,
+            # What other apps' sections know of the proposal: the addresses that point at it.
+            "page_links": [
+                proposal.get_absolute_url(),
+                proposal.tracking_issue_url,
+                proposal.document_url,
+            ],
+        },
     )
 
 

@@ -39,6 +39,7 @@ from governance.models import (
     Subproject,
 )
 from meetings import services as meeting_services
+from meetings.importers.apply import meeting_import
 from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Meeting, Occurrence, Schedule
 from projects.models import Feature, Project, ProjectArea, Proposal, Release
@@ -163,7 +164,7 @@ def _build() -> Community:
         },
         on=datetime.date(2026, 1, 5),
     )
-    _, unconfirmed, _ = meeting_services.meeting_import(
+    _, unconfirmed, _ = meeting_import(
         group=group, subproject=None, slug="sig-a-triage", reading=reading
     )
     area = ProjectAreaFactory(slug="runtime", name="Runtime")

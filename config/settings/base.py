@@ -248,7 +248,8 @@ AGORA_DISPLAY_ZONES = [
 # with the page's context: `detail.group` / `detail.person`), e.g. a group's meetings.
 AGORA_GROUP_PAGE_SECTIONS = ["meetings/_group_meetings.html", "projects/_group_proposals.html"]
 AGORA_PERSON_PAGE_SECTIONS = ["meetings/_person_meetings.html", "projects/_person_proposals.html"]
-# ... and to an enhancement proposal's page (context `proposal`): the agendas that link to it.
+# ... and to an enhancement proposal's page (context `page_links`, the addresses pointing at
+# it): the agendas that link to it.
 AGORA_PROPOSAL_PAGE_SECTIONS = ["meetings/_proposal_agendas.html"]
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.

@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
-from meetings.recurrence import WEEKDAYS, Frequency, WeekOfMonth, parse_custom_rule
+from meetings.recurrence import WEEKDAYS, Frequency, parse_custom_rule, week_of_month
 
 DEFAULT_DURATION_MINUTES = 60
 # The keys of a sigs.yaml meeting that make up its schedule, in the file's order.
@@ -608,11 +608,6 @@ def _weeks(word: str) -> int:
 
 def _byday(weekday: int) -> str:
     return calendar.day_abbr[weekday][:2].upper()
-
-
-def week_of_month(day: datetime.date) -> int:
-    """Which weekday of its month `day` is: 1 to 4, or -1 (last) from the 29th."""
-    return WeekOfMonth.LAST if day.day > 28 else (day.day - 1) // 7 + 1
 
 
 def _first_on_or_after(rule, day: datetime.date) -> datetime.date | None:

@@ -59,7 +59,7 @@ def person_meetings(person):
 
 
 @register.simple_tag(takes_context=True)
-def agenda_items_linking(context, *targets: str):
-    """The agenda items linking to one of `targets` (a path is a page of this site) that the
-    page's reader may see."""
+def agenda_items_linking(context, targets):
+    """The agenda items linking to one of `targets`, a list of addresses (a path is a page of
+    this site), that the page's reader may see."""
     return selectors.agenda_items_linking(targets=targets, user=context["request"].user)

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from meetings.importers.apply import meeting_import
 from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Schedule
-from meetings.services import meeting_import
 from tests.factories import GroupFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,10 +7,10 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from meetings.importers.apply import meeting_import, schedule_confirm_first_date
 from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Meeting, Schedule
 from meetings.recurrence import Frequency, slots_between
-from meetings.services import meeting_import, schedule_confirm_first_date
 from tests.factories import GroupFactory
 
 # A Monday.

@@ -160,3 +160,14 @@ def test_the_page_makes_the_same_queries_however_many_items_link_to_it(
     with django_assert_num_queries(10):
         section = agendas_section(client)
     assert section.count("KMS v2: key rotation demo") == 5
+
+
+def test_a_cancelled_occurrence_is_marked_and_a_scheduled_one_is_not(client, proposal):
+    item = agenda_item(PAGE)
+    assert "Cancelled" not in agendas_section(client)
+
+    occurrence = item.occurrence
+    occurrence.status, occurrence.reason = "cancelled", "Holiday"
+    occurrence.save()
+
+    assert '<span class="badge warn">Cancelled</span>' in agendas_section(client)

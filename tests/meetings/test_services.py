@@ -13,7 +13,7 @@ from governance.models import RoleKind
 from meetings import recurrence, services
 from meetings.models import Occurrence, OccurrenceStatus
 from tests.factories import PersonFactory, RoleFactory
-from tests.meetings.factories import MeetingFactory
+from tests.meetings.factories import MeetingFactory, ScheduleFactory
 
 MONDAY = datetime.date(2026, 10, 26)
 TIMING = {
@@ -295,3 +295,15 @@ class TestWhoEditsAgendas:
         other = MeetingFactory()
         assert edits_agenda(lead, meeting)
         assert not edits_agenda(lead, other)
+
+
+@pytest.mark.django_db
+def test_a_misspelt_schedule_field_is_refused_and_nothing_changes():
+    schedule = ScheduleFactory()
+    sequence = schedule.sequence
+
+    with pytest.raises(TypeError, match="strat_time"):
+        services.schedule_update(schedule=schedule, strat_time=datetime.time(9, 0))
+
+    schedule.refresh_from_db()
+    assert schedule.sequence == sequence

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from governance.importers.sigs_yaml import parse
 from governance.services import sigs_import
 from meetings.exporters.sigs_yaml import meeting_entries, schedule_text
+from meetings.importers.apply import schedule_confirm_first_date
 from meetings.importers.sigs_yaml import Reading, read_schedule
 from meetings.models import Meeting, Schedule
 from meetings.recurrence import Frequency
-from meetings.services import schedule_confirm_first_date
 
 DATA = Path(__file__).parent / "data"
 ON = datetime.date(2026, 3, 2)

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from governance.importers.sigs_yaml import parse
 from governance.models import Group
 from governance.services import sigs_import
+from meetings.importers.apply import schedule_confirm_first_date
 from meetings.models import Meeting, Occurrence, Schedule
 from meetings.recurrence import Frequency
-from meetings.services import schedule_confirm_first_date
 from tests.factories import GroupFactory
 
 DATA = Path(__file__).parent / "data"

@@ -15,10 +15,9 @@ from meetings.importers.sigs_yaml import (
     read_source_text,
     read_time,
     read_zone,
-    week_of_month,
 )
 from meetings.models import Schedule
-from meetings.recurrence import Frequency
+from meetings.recurrence import Frequency, week_of_month
 
 # A Monday: first dates of read rules start here.
 ON = datetime.date(2025, 6, 2)

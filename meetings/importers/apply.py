@@ -1,0 +1,142 @@
+"""Applying what the sigs.yaml reader gives: meetings and their imported schedules created,
+brought up to date or retired, and a first date confirmed against the imported text. Above
+meetings.services: every write goes through them.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from governance.models import Group, Subproject
+from meetings import services
+from meetings.importers.sigs_yaml import MeetingReading, Reading, read_source_text
+from meetings.models import Meeting, MeetingKind, Occurrence, Schedule
+from meetings.recurrence import Frequency, WeekOfMonth, week_of_month
+
+# Why an imported meeting's later occurrences no longer happen.
+RETIRED_REASON = "The meeting is no longer in sigs.yaml."
+
+
+@transaction.atomic
+def schedule_confirm_first_date(*, schedule: Schedule, first_date: datetime.date) -> Schedule:
+    """Confirm the first date of a schedule whose dates were to be confirmed: it joins the feeds.
+
+    The date must be one the schedule's imported text allows (its weekday; for a monthly meeting
+    whose text names no week, the date also gives the week).
+    """
+    if schedule.is_confirmed:
+        raise ValidationError({"first_date": "The dates of this schedule are already confirmed."})
+    if schedule.start_time is None:
+        raise ValidationError({"start_time": "Its start time is not known: edit the schedule."})
+    reading = (
+        read_source_text(schedule.source_text, on=first_date) if schedule.source_text else None
+    )
+    if reading and (problem := reading.first_date_problem(first_date)):
+        raise ValidationError({"first_date": problem})
+    fields: dict[str, Any] = {"first_date": first_date}
+    if schedule.frequency == Frequency.MONTHLY and reading and reading.week_of_month is None:
+        fields["week_of_month"] = week_of_month(first_date)
+    return services.schedule_update(schedule=schedule, **fields)
+
+
+def _imported_timing(schedule: Schedule, reading: MeetingReading) -> dict[str, Any]:
+    """The timing fields a reading gives `schedule`; none when its text did not change, so a
+    first date an admin confirmed (or a schedule an admin repaired) survives a new import."""
+    text = reading.schedule
+    if schedule.pk and schedule.source_text == text.source_text:
+        return {}
+    kept = schedule.first_date
+    if kept and text.status != Reading.UNREADABLE and not text.first_date_problem(kept):
+        first_date = kept
+    else:
+        first_date = text.first_date
+    week = text.week_of_month
+    if text.frequency == Frequency.MONTHLY and week is None:
+        # The text names no week: the confirmed first date will give it.
+        week = week_of_month(first_date) if first_date else WeekOfMonth.FIRST
+    return {
+        "source_text": text.source_text,
+        # What an unreadable text does not give keeps the model's default; pages show the text.
+        "time_zone": text.time_zone or "UTC",
+        "start_time": text.start_time,
+        "duration_minutes": text.duration_minutes,
+        "frequency": text.frequency or Frequency.WEEKLY,
+        "interval": text.interval,
+        "week_of_month": week,
+        "rrule": text.rrule,
+        "first_date": first_date,
+    }
+
+
+@transaction.atomic
+def meeting_import(
+    *,
+    group: Group,
+    subproject: Subproject | None,
+    slug: str,
+    reading: MeetingReading,
+) -> tuple[Meeting, Schedule, str]:
+    """Create or bring up to date the meeting `slug` and its imported schedule from a reading.
+
+    Returns the meeting, its schedule and "created", "updated" or "unchanged". A meeting made by
+    hand (no imported schedule) or owned by another group is refused, never taken over.
+    """
+    meeting = Meeting.objects.filter(slug=slug).first()
+    schedule = meeting and meeting.schedules.exclude(source_text="").first()
+    if meeting and (schedule is None or meeting.group_id != group.pk):
+        raise ValidationError(
+            {"slug": f"The meeting {slug} exists and was not imported for {group.slug}."}
+        )
+    created = meeting is None
+    if created:
+        kind = MeetingKind.OFFICE_HOURS if reading.is_office_hours else MeetingKind.GROUP_MEETING
+        meeting = Meeting(slug=slug, group=group, kind=kind)
+        schedule = Schedule()
+    changed = services.meeting_save(
+        meeting=meeting,
+        fields={
+            "title": reading.title,
+            "subproject_id": subproject.pk if subproject else None,
+            "join_url": reading.links.get("join_url", ""),
+            "agenda_url": reading.links.get("agenda_url", ""),
+            "recordings_url": reading.links.get("recordings_url", ""),
+            # A meeting marked private stays private, whatever its title says.
+            "is_private": meeting.is_private or reading.is_private,
+        },
+    )
+    schedule.meeting = meeting
+    changed += services.schedule_save(schedule=schedule, fields=_imported_timing(schedule, reading))
+    return meeting, schedule, "created" if created else ("updated" if changed else "unchanged")
+
+
+@transaction.atomic
+def meetings_retire_imported(
+    *, group: Group, subproject: Subproject | None, keep: set[str], on: datetime.date
+) -> list[tuple[Meeting, str]]:
+    """Retire the imported meetings of `group` (or `subproject`) whose slug is not in `keep`.
+
+    A meeting with nothing stored about its occurrences is "removed". One with agendas, minutes,
+    recordings or cancellations is kept for them and its imported schedules end before `on`
+    ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
+    """
+    imported = Schedule.objects.exclude(source_text="")
+    missing = (
+        Meeting.objects.filter(group=group, subproject=subproject, schedules__in=imported)
+        .exclude(slug__in=keep)
+        .distinct()
+    )
+    outcomes = []
+    for meeting in missing:
+        if not Occurrence.objects.filter(schedule__meeting=meeting).exists():
+            services.meeting_delete(meeting=meeting)
+            outcomes.append((meeting, "removed"))
+            continue
+        changed = [
+            services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
+            for schedule in imported.filter(meeting=meeting)
+            if schedule.is_confirmed
+        ]
+        outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
+    return outcomes
