@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INTEROP := tests/interop
 NPM := $(shell command -v npm)
+TEMPLATES := $(wildcard */templates)
 
 .PHONY: run test lint format migrate demo bench clean
 
@@ -28,8 +29,9 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One pytest-xdist worker per core (CI has two).
 test: $(STAMP) $(if $(NPM),$(INTEROP)/node_modules/.installed)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -38,11 +40,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/djhtml --check -t 2 $(TEMPLATES)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml -t 2 $(TEMPLATES)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles $(INTEROP)/node_modules

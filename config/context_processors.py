@@ -1,15 +1,16 @@
 """Context every page's base template needs."""
 
 from django.conf import settings
+from django.urls import reverse_lazy
 
-# The public URL contract (DESIGN.md): the sections every page links to.
+# The sections every page links to, by route name: resolved on first use, after the URLconf loads.
 NAVIGATION = [
-    ("Groups", "/groups/"),
-    ("People", "/people/"),
-    ("Meetings", "/meetings/"),
-    ("Projects", "/projects/"),
-    ("Enhancements", "/enhancements/"),
-    ("Governance", "/governance/"),
+    ("Groups", reverse_lazy("governance:group-list")),
+    ("People", reverse_lazy("governance:person-list")),
+    ("Meetings", reverse_lazy("meetings:meeting-list")),
+    ("Projects", reverse_lazy("projects:project-list")),
+    ("Enhancements", reverse_lazy("projects:proposal-list")),
+    ("Governance", reverse_lazy("governance:governance")),
 ]
 
 
@@ -17,7 +18,7 @@ def site(request):
     return {
         "site_name": settings.AGORA_SITE_NAME,
         "navigation": [
-            {"label": label, "path": path, "current": request.path.startswith(path)}
+            {"label": label, "path": str(path), "current": request.path.startswith(str(path))}
             for label, path in NAVIGATION
         ],
     }

@@ -3,8 +3,8 @@
 import difflib
 import zoneinfo
 from functools import cache
+from importlib import resources
 
-import pytz
 from django.core.exceptions import ValidationError
 
 
@@ -45,4 +45,11 @@ def validate_time_zone(value: str) -> None:
     )
 
 
-TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in pytz.common_timezones]
+def _place_zones() -> list[str]:
+    """One zone per place (tzdata's zone.tab, without old aliases such as US/Eastern), and UTC."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+    return sorted({row[2] for row in rows} & set(_available_zones()) | {"UTC"})
+
+
+TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in _place_zones()]

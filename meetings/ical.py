@@ -15,6 +15,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import icalendar
+from django.urls import reverse
 
 from meetings import privacy, recurrence, zones
 from meetings.models import Meeting, Occurrence, OccurrenceStatus, Schedule
@@ -147,8 +148,10 @@ class ElapsedDuration(icalendar.vDuration):
 
 
 def meeting_url(base_url: str, meeting: Meeting, day: datetime.date | None = None) -> str:
-    # The public URL contract (DESIGN.md): feeds link pages without importing their views.
-    path = f"/meetings/{meeting.slug}/" + (f"{day:%Y-%m-%d}/" if day else "")
+    if day is None:
+        path = reverse("meetings:meeting-detail", kwargs={"slug": meeting.slug})
+    else:
+        path = reverse("meetings:occurrence-detail", kwargs={"slug": meeting.slug, "day": day})
     return base_url.rstrip("/") + path
 
 

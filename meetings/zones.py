@@ -23,7 +23,7 @@ PLACE_LABELS = {
 def label(moment: datetime.datetime) -> str:
     """What names the zone of an aware local time: "PST", "CET", "China"."""
     key = getattr(moment.tzinfo, "key", None)
-    return PLACE_LABELS.get(key) or moment.tzname() or key or "UTC"
+    return PLACE_LABELS.get(key or "") or moment.tzname() or key or "UTC"
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def _set_links(proposal: Proposal, links: ProposalLinks) -> bool:
         if wanted is not None:
             wanted = list(wanted)
             if {each.pk for each in wanted} != set(manager.values_list("pk", flat=True)):
-                manager.set(wanted)
+                manager.set(wanted)  # type: ignore[attr-defined]  # both are many-to-many
                 changed = True
     people_by_role: list[tuple[str, list[tuple[str, Person]]]] = [
         (role, [("", person) for person in _unique(people)])

@@ -20,7 +20,7 @@ MAX_VALUES = 500_000
 MAX_DEPTH = 50
 
 # libyaml's loader when it is installed: several times faster on the real sigs.yaml.
-BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlFileError(Exception):
@@ -103,8 +103,9 @@ class _Walk:
         self.sizes[id(node)] = total
         return total
 
-    def mapping(self, node: yaml.MappingNode, place: str) -> list[tuple[str, yaml.Node]]:
-        children, seen = [], {}
+    def mapping(self, node: yaml.Node, place: str) -> list[tuple[str, yaml.Node]]:
+        children: list[tuple[str, yaml.Node]] = []
+        seen: dict[tuple[str, object], str] = {}
         for key, value in node.value:
             self.size(key, _place(place, "<key>"))
             name = str(key.value) if isinstance(key, yaml.ScalarNode) else f"<{key.id}>"

@@ -123,18 +123,18 @@ class _SigsImport:
                 "channels": Channel.objects.filter(kind__in=CHANNEL_KINDS.values()).count(),
             }
         )
-        for key, record in self.document.people.items():
-            fields: dict[str, Any] = {"name": record.name} if record.name else {}
-            if record.affiliation is not None:
-                fields["affiliation"] = record.affiliation
-            if record.email is not None:
-                fields["private_email"] = record.email
+        for key, person in self.document.people.items():
+            fields: dict[str, Any] = {"name": person.name} if person.name else {}
+            if person.affiliation is not None:
+                fields["affiliation"] = person.affiliation
+            if person.email is not None:
+                fields["private_email"] = person.email
             result = _attempt(
-                self.report, record.place, person_upsert, handle=record.handle, **fields
+                self.report, person.place, person_upsert, handle=person.handle, **fields
             )
             if result:
                 self.people[key] = result[0]
-                self.report.count("people", result[1], label=f"@{record.handle}")
+                self.report.count("people", result[1], label=f"@{person.handle}")
         imported = [
             (group, record, self.subprojects(group, record))
             for record in self.document.groups
@@ -295,7 +295,7 @@ class _SigsImport:
         unread_kinds: set[str],
     ) -> None:
         """Sync the kinds of channel sigs.yaml holds; other kinds (a forum) are the admins'."""
-        synced = set(CHANNEL_KINDS.values()) - unread_kinds
+        synced = {str(kind) for kind in CHANNEL_KINDS.values()} - unread_kinds
         existing = Channel.objects.filter(group=group, subproject=subproject, kind__in=synced)
         for record in records:
             result = _attempt(

@@ -534,14 +534,14 @@ class _Parser:
             unread.add(ChannelKind.GITHUB_TEAM)
         for index, team in enumerate(self.sequence(teams, f"{place}.teams")):
             team_place = f"{place}.teams[{index}]"
-            team = self.mapping(team, team_place, TEAM_KEYS)
-            name = team and self.token(team.get("name"), f"{team_place}.name")
+            fields = self.mapping(team, team_place, TEAM_KEYS)
+            name = self.token(fields.get("name"), f"{team_place}.name") if fields else None
             if not name:
-                if team is not None:
+                if fields is not None:
                     self.problem(team_place, "a team without a name: skipped")
                 unread.add(ChannelKind.GITHUB_TEAM)
                 continue
-            description = self.text(team.get("description"), f"{team_place}.description")
+            description = self.text(fields.get("description"), f"{team_place}.description")
             channels.append(
                 ChannelRecord(ChannelKind.GITHUB_TEAM, name, team_place, description=description)
             )
@@ -563,7 +563,7 @@ class _Parser:
             return None
         if "://" not in address:
             email = self.email(address, place)
-            return email and ChannelRecord(kind, email, place)
+            return ChannelRecord(kind, email, place) if email else None
         url = self.url(address, place)
         if url is None:
             return None

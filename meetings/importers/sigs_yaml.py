@@ -363,8 +363,8 @@ def read_time(text: str) -> tuple[datetime.time | None, int, str]:
     match = _TIME.match(text.strip())
     if not text.strip():
         return None, DEFAULT_DURATION_MINUTES, "no time given"
-    start = match and _minutes(match, "s", default_meridiem=match["ep"])
-    if start is None:
+    start = _minutes(match, "s", default_meridiem=match["ep"]) if match else None
+    if match is None or start is None:
         return None, DEFAULT_DURATION_MINUTES, f"“{text}” is not a time of day"
     duration = DEFAULT_DURATION_MINUTES
     if match["eh"]:

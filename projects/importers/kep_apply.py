@@ -38,7 +38,7 @@ def _in_claim_order(records: Sequence[KepRecord]) -> list[KepRecord]:
     for record in records:
         if record.number is not None:
             claims.setdefault(record.number, []).append(record)
-    losers = set()
+    losers: set[str] = set()
     for claimants in claims.values():
         winner = next((each for each in claimants if each.prr_path), claimants[0])
         losers.update(each.path for each in claimants if each is not winner)

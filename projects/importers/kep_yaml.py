@@ -87,7 +87,7 @@ class KepFileError(Exception):
     """The file cannot be read at all: not YAML, or not a mapping of keys."""
 
 
-class _Loader(BaseLoader):
+class _Loader(BaseLoader):  # type: ignore[valid-type,misc]  # C loader when built with libyaml
     """YAML as the KEP tools read it, with the line of a bad value in its error."""
 
 
