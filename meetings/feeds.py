@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from common.db import DATABASE_UNAVAILABLE
+from common.query import BadQuery
 from governance.models import Group, Person
 from meetings import ical
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
@@ -172,10 +173,6 @@ def serves_last_copy(view):
     return wrapper
 
 
-def _bad_request(message: str) -> HttpResponse:
-    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-
-
 @require_safe
 @serves_last_copy
 def calendar_feed(request: HttpRequest) -> HttpResponse:
@@ -183,7 +180,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     meetings of that kind (of those groups, with both): what a filtered /meetings/ shows."""
     kind = request.GET.get("kind", "")
     if kind and kind not in MeetingKind.values:
-        return _bad_request(f"Unknown kind: {kind}. Known: {', '.join(MeetingKind.values)}")
+        raise BadQuery("kind", f"Unknown kind: {kind}. Known: {', '.join(MeetingKind.values)}")
     if "groups" not in request.GET and not kind:
         spec = FeedSpec(
             "all", f"{settings.AGORA_SITE_NAME} meetings", "meetings.ics", feed_schedules()
@@ -194,12 +191,12 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     if "groups" in request.GET:
         slugs = sorted({slug.strip() for slug in request.GET["groups"].split(",") if slug.strip()})
         if not slugs:
-            return _bad_request("Name at least one group: ?groups=slug,slug")
+            raise BadQuery("groups", "Name at least one group: ?groups=slug,slug")
         groups = list(Group.objects.filter(slug__in=slugs).order_by("name"))
         unknown = sorted(set(slugs) - {group.slug for group in groups})
         if unknown:
             noun = "group" if len(unknown) == 1 else "groups"
-            return _bad_request(f"Unknown {noun}: {', '.join(unknown)}")
+            raise BadQuery("groups", f"Unknown {noun}: {', '.join(unknown)}")
         meetings = meetings.filter(group__in=groups)
         title = ", ".join(group.name for group in groups)
         key.append(f"groups:{','.join(slugs)}")
