@@ -6,6 +6,7 @@ its records, and so do staff holding the model permissions (governance.permissio
 through meetings.services.
 """
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -13,8 +14,9 @@ from rest_framework.response import Response
 
 from common.api import ReadBackMixin, refuse_unknown
 from governance import permissions as rules
+from governance.models import Group
 from governance.permissions import GroupRecordsMixin
-from meetings import privacy, selectors, services
+from meetings import fairness, privacy, selectors, services
 from meetings.filters import AgendaItemFilter, MeetingFilter, OccurrenceFilter, ScheduleFilter
 from meetings.models import Meeting, Occurrence, Schedule
 from meetings.serializers import (
@@ -22,10 +24,14 @@ from meetings.serializers import (
     AgendaConflictSerializer,
     AgendaItemSerializer,
     AgendaSerializer,
+    BurdenQuerySerializer,
     MeetingSerializer,
+    MeetingTimesSerializer,
     OccurrenceSerializer,
     ScheduleSerializer,
     SlotQuerySerializer,
+    SlotSearchQuerySerializer,
+    SlotSearchSerializer,
     SlotSerializer,
 )
 
@@ -194,10 +200,94 @@ class SlotViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+class _BurdenViewSet(viewsets.GenericViewSet):
+    """Read-only figures of one row, found by slug; anyone reads them (zones and counts)."""
+
+    lookup_field = "slug"
+    permission_classes = [permissions.AllowAny]
+    filter_backends: list = []
+    query_serializer_class: type = BurdenQuerySerializer
+
+    def query(self) -> dict:
+        query = self.query_serializer_class(data=self.request.query_params)
+        refuse_unknown(self.request.query_params, query.fields, kind="parameter")
+        query.is_valid(raise_exception=True)
+        return query.validated_data
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[BurdenQuerySerializer],
+        responses=MeetingTimesSerializer,
+        description="Who meets at night: the meeting's occurrences over the next `weeks` weeks "
+        "on the clocks of its group's members, counted per zone (no member is named), with the "
+        "share at night or on the weekend, the zones that carry it most and how the meeting's "
+        "schedules (its rotation) spread it.",
+    )
+)
+class MeetingBurdenViewSet(_BurdenViewSet):
+    serializer_class = MeetingTimesSerializer
+    queryset = Meeting.objects.select_related("group").prefetch_related("schedules__occurrences")
+
+    def retrieve(self, request, slug=None):
+        weeks = self.query().get("weeks", settings.AGORA_BURDEN_WEEKS)
+        meeting = self.get_object()
+        times = selectors.meeting_times(meeting.group, meeting.schedules.all(), weeks=weeks)
+        return Response(self.get_serializer(times).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[BurdenQuerySerializer],
+        responses=MeetingTimesSerializer,
+        description="Who meets at night across all of the group's meetings, as for a meeting.",
+    )
+)
+class GroupBurdenViewSet(_BurdenViewSet):
+    serializer_class = MeetingTimesSerializer
+    queryset = Group.objects.all()
+
+    def retrieve(self, request, slug=None):
+        weeks = self.query().get("weeks", settings.AGORA_BURDEN_WEEKS)
+        times = selectors.group_meeting_times(self.get_object(), weeks=weeks)
+        return Response(self.get_serializer(times).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        parameters=[SlotSearchQuerySerializer],
+        responses=SlotSearchSerializer,
+        description="Weekly slots and week-about pairs for the group's members, ranked by the "
+        "worst-off zone's share of occurrences at night or on the weekend, then all members'; "
+        "the first pair minimises the worst-off zone.",
+    )
+)
+class GroupSlotSuggestionViewSet(_BurdenViewSet):
+    serializer_class = SlotSearchSerializer
+    queryset = Group.objects.all()
+    query_serializer_class = SlotSearchQuerySerializer
+
+    def retrieve(self, request, slug=None):
+        query = self.query()
+        group = self.get_object()
+        search = selectors.slot_search(
+            group,
+            zone=query.get("zone") or selectors.default_search_zone(group),
+            weekday=fairness.WEEKDAYS.index(query.get("day", "monday")),
+            minutes=query.get("minutes", 60),
+            weeks=query.get("weeks", settings.AGORA_BURDEN_WEEKS),
+        )
+        context = {**self.get_serializer_context(), "search": search}
+        return Response(self.serializer_class(search, context=context).data)
+
+
 routes = [
     ("meetings", MeetingViewSet),
     ("schedules", ScheduleViewSet),
     ("occurrences", OccurrenceViewSet),
     ("agenda-items", AgendaItemViewSet),
     ("occurrence-times", SlotViewSet),
+    ("meeting-burdens", MeetingBurdenViewSet),
+    ("group-burdens", GroupBurdenViewSet),
+    ("group-slot-suggestions", GroupSlotSuggestionViewSet),
 ]

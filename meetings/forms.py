@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from common.query import QueryFormField, parse_month
 from governance.models import Person
 from governance.timezones import TIME_ZONE_CHOICES
-from meetings import selectors
+from meetings import fairness, selectors
 from meetings.models import AgendaItem, MeetingKind, Occurrence
 from meetings.recurrence import MAX_DURATION_MINUTES
 
@@ -149,3 +149,38 @@ def agenda_initial(record: Occurrence | None) -> list[dict]:
         }
         for position, item in enumerate(record.agenda_items.all(), start=1)
     ]
+
+
+class FindTimeForm(forms.Form):
+    """The GET form of a group's find-a-time page: which weekday, in which zone's clock, how
+    long, over how many weeks. Blank fields take their defaults."""
+
+    day = forms.TypedChoiceField(
+        choices=[(str(number), name.title()) for number, name in enumerate(fairness.WEEKDAYS)],
+        coerce=int,
+        required=False,
+        empty_value=0,
+        label="Weekday",
+    )
+    zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, required=False, label="Clock of")
+    minutes = forms.TypedChoiceField(
+        choices=[(str(minutes), f"{minutes} minutes") for minutes in (30, 45, 60, 90, 120)],
+        coerce=int,
+        required=False,
+        empty_value=60,
+        label="Length",
+    )
+    weeks = forms.TypedChoiceField(
+        choices=[(str(weeks), f"{weeks} weeks") for weeks in (4, 8, 12, 26)],
+        coerce=int,
+        required=False,
+        empty_value=12,
+        label="Over",
+    )
+
+    def __init__(self, data=None, *, default_zone: str, **kwargs):
+        super().__init__(data, **kwargs)
+        self.default_zone = default_zone
+
+    def clean_zone(self) -> str:
+        return self.cleaned_data["zone"] or self.default_zone

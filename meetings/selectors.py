@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -17,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from governance.models import Group, Person, Role
-from meetings import privacy, recurrence, zones
+from meetings import fairness, privacy, recurrence, zones
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 from meetings.recurrence import Slot
 
@@ -385,3 +386,146 @@ def agenda_items_linking(*, targets: Iterable[str], user) -> list[AgendaItem]:
         )
     )
     return [item for item in items if _link_target(item.link) in wanted]
+
+
+# -- Who meets at night (meetings.fairness) ---------------------------------------------------
+
+
+def night_rule() -> fairness.NightRule:
+    return fairness.NightRule.parse(settings.AGORA_NIGHT, settings.AGORA_WEEKEND)
+
+
+def member_zones(group: Group) -> tuple[dict[str, int], int]:
+    """The group's members (everyone holding a current role in it) counted per zone, and how
+    many of them have no zone: one query."""
+    people = (
+        Person.objects.filter(roles__in=Role.objects.current().filter(group=group))
+        .values_list("pk", "time_zone")
+        .distinct()
+    )
+    counted = Counter(zone for _, zone in people)
+    unknown = counted.pop("", 0)
+    return dict(sorted(counted.items())), unknown
+
+
+@dataclass(frozen=True)
+class MeetingTimes:
+    """The burden of some meetings' next `weeks` weeks on their group's member zones."""
+
+    group: Group
+    weeks: int
+    burden: fairness.Burden
+
+
+def meeting_times(
+    group: Group,
+    schedules: Iterable[Schedule],
+    *,
+    weeks: int,
+    now: datetime.datetime | None = None,
+    name_meetings: bool = False,
+) -> MeetingTimes:
+    """The occurrences of `schedules` (with their occurrences prefetched) that are not
+    cancelled over the next `weeks` weeks, on the clocks of `group`'s members; each schedule
+    a part of the rotation, named by its meeting too when `name_meetings`."""
+    now = now or timezone.now()
+    confirmed = [schedule for schedule in schedules if schedule.is_confirmed]
+    slots = recurrence.slots_between(confirmed, now, now + datetime.timedelta(weeks=weeks))
+
+    def part(schedule: Schedule) -> str:
+        described = schedule.describe()
+        return f"{schedule.meeting.title}: {described}" if name_meetings else described
+
+    sittings = [
+        fairness.Sitting(slot.start, slot.end, part(slot.schedule))
+        for slot in slots
+        if not slot.is_cancelled
+    ]
+    zones_counted, unknown = member_zones(group)
+    burden = fairness.burden(sittings, zones_counted, rule=night_rule(), unknown=unknown)
+    return MeetingTimes(group, weeks, burden)
+
+
+def group_meeting_times(
+    group: Group, *, weeks: int, now: datetime.datetime | None = None
+) -> MeetingTimes:
+    """All of the group's meetings: three queries."""
+    schedules = (
+        Schedule.objects.confirmed()
+        .filter(meeting__group=group)
+        .select_related("meeting")
+        .prefetch_related("occurrences")
+        .order_by("meeting__title", "first_date", "start_time")
+    )
+    return meeting_times(group, schedules, weeks=weeks, now=now, name_meetings=True)
+
+
+@dataclass(frozen=True)
+class SlotSearch:
+    """Slot candidates for a group's members: weekly ones and alternating pairs, best first."""
+
+    group: Group
+    zone: str
+    weekday: int
+    first: datetime.date
+    minutes: int
+    weeks: int
+    members: int
+    unknown: int
+    rule: fairness.NightRule
+    weekly: list[fairness.Candidate]
+    alternating: list[fairness.Candidate]
+
+
+def default_search_zone(group: Group) -> str:
+    """The home zone of the group's first meeting, else UTC."""
+    schedule = (
+        Schedule.objects.filter(meeting__group=group)
+        .order_by("meeting__title", "first_date")
+        .only("time_zone")
+        .first()
+    )
+    return schedule.time_zone if schedule else "UTC"
+
+
+def slot_search(
+    group: Group,
+    *,
+    zone: str,
+    weekday: int,
+    minutes: int,
+    weeks: int,
+    now: datetime.datetime | None = None,
+) -> SlotSearch:
+    """Candidates on `weekday` in `zone` from the next such day on, for `weeks` weeks."""
+    today = (now or timezone.now()).astimezone(ZoneInfo(zone)).date()
+    first = today + datetime.timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    zones_counted, unknown = member_zones(group)
+    rule = night_rule()
+    weekly, alternating = fairness.suggestions(
+        zones_counted,
+        first=first,
+        zone=zone,
+        minutes=minutes,
+        weeks=weeks,
+        rule=rule,
+        unknown=unknown,
+    )
+    members = sum(zones_counted.values())
+    return SlotSearch(
+        group, zone, weekday, first, minutes, weeks, members, unknown, rule, weekly, alternating
+    )
+
+
+def candidate_lines(
+    search: SlotSearch, candidate: fairness.Candidate
+) -> list[list[zones.ZoneLine]]:
+    """Each start of `candidate` on its first day, in the display zones (the search zone's
+    first, then the site's and the members')."""
+    length = datetime.timedelta(minutes=search.minutes)
+    member_zones_seen = [time.zone for time in candidate.burden.occurrences[0].times]
+    lines = []
+    for week in range(len(candidate.starts)):
+        moment = candidate.burden.occurrences[week].sitting.start
+        lines.append(zones.zone_lines(moment, moment + length, search.zone, member_zones_seen))
+    return lines

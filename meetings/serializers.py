@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from common.query import QuerySerializerField, parse_instant
 from governance.models import Group, Person
 from governance.timezones import validate_time_zone
-from meetings import privacy, recurrence, selectors, services
+from meetings import fairness, privacy, recurrence, selectors, services
 from meetings.models import AgendaItem, Meeting, Occurrence, OccurrenceStatus, Schedule
 
 MAX_RANGE = datetime.timedelta(days=92)
@@ -346,3 +346,154 @@ class SlotQuerySerializer(serializers.Serializer):
         if attrs["end"] - attrs["start"] > MAX_RANGE:
             raise ValidationError({"end": f"Ask for at most {MAX_RANGE.days} days at a time."})
         return attrs
+
+
+# -- Who meets at night (meetings.fairness): zones and counts, never a member's name ----------
+
+
+class BurdenQuerySerializer(serializers.Serializer):
+    """The query of a meeting's or a group's night-burden figures."""
+
+    weeks = serializers.IntegerField(
+        min_value=1, max_value=26, required=False, help_text="Weeks ahead (default 12)."
+    )
+
+
+class SlotSearchQuerySerializer(BurdenQuerySerializer):
+    """The query of a group's slot suggestions."""
+
+    day = serializers.ChoiceField(
+        choices=list(fairness.WEEKDAYS), required=False, help_text="Weekday (default monday)."
+    )
+    zone = serializers.CharField(
+        required=False,
+        validators=[validate_time_zone],
+        help_text="IANA zone whose clock the slots keep (default: the group's first meeting's).",
+    )
+    minutes = serializers.IntegerField(
+        min_value=15, max_value=240, required=False, help_text="Length (default 60)."
+    )
+
+
+class ZoneBurdenSerializer(serializers.Serializer):
+    zone = serializers.CharField(help_text="IANA zone of these members.")
+    members = serializers.IntegerField()
+    occurrences = serializers.IntegerField()
+    nights = serializers.IntegerField(help_text="Occurrences touching these members' night.")
+    weekends = serializers.IntegerField(help_text="Occurrences on these members' weekend.")
+    burdened = serializers.IntegerField(help_text="Occurrences at night or on the weekend.")
+    share = serializers.FloatField(help_text="burdened / occurrences.")
+
+
+class ZoneTimeSerializer(serializers.Serializer):
+    zone = serializers.CharField()
+    members = serializers.IntegerField()
+    start = serializers.CharField(help_text="Local start with its UTC offset.")
+    end = serializers.CharField(help_text="Local end with its UTC offset.")
+    night = serializers.BooleanField()
+    weekend = serializers.BooleanField()
+
+    def to_representation(self, time):
+        return {
+            "zone": time.zone,
+            "members": time.members,
+            "start": time.start.isoformat(),
+            "end": time.end.isoformat(),
+            "night": time.night,
+            "weekend": time.weekend,
+        }
+
+
+class OccurrenceBurdenSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(source="sitting.start", help_text="UTC instant.")
+    end = serializers.DateTimeField(source="sitting.end", help_text="UTC instant.")
+    part = serializers.CharField(source="sitting.part", help_text="Its schedule (rotation).")
+    members_at_night = serializers.IntegerField()
+    members_burdened = serializers.IntegerField()
+    times = ZoneTimeSerializer(many=True)
+
+
+class RotationPartSerializer(serializers.Serializer):
+    part = serializers.CharField()
+    occurrences = serializers.IntegerField()
+    zones = ZoneBurdenSerializer(many=True)
+
+
+class BurdenSerializer(serializers.Serializer):
+    """The burden of some occurrences on the members' zones."""
+
+    members = serializers.IntegerField(help_text="Members with a known zone.")
+    unknown_zones = serializers.IntegerField(
+        source="unknown", help_text="Members whose zone is not known (not counted)."
+    )
+    share = serializers.FloatField(
+        help_text="Share of member attendances at night or on the weekend."
+    )
+    worst_zone_share = serializers.FloatField(source="worst")
+    carriers = serializers.SerializerMethodField(help_text="The zones that carry it most.")
+    zones = ZoneBurdenSerializer(many=True)
+    rotation = RotationPartSerializer(many=True)
+    occurrences = OccurrenceBurdenSerializer(many=True)
+
+    def get_carriers(self, burden) -> list[str]:
+        return [zone.zone for zone in burden.carriers]
+
+
+class NightRuleSerializer(serializers.Serializer):
+    night_start = serializers.TimeField(help_text="Local time a member's night starts.")
+    night_end = serializers.TimeField()
+    weekend = serializers.SerializerMethodField(help_text="Weekdays that count as weekend.")
+
+    def get_weekend(self, rule) -> list[str]:
+        return [fairness.WEEKDAYS[day] for day in sorted(rule.weekend)]
+
+
+class MeetingTimesSerializer(serializers.Serializer):
+    group = serializers.CharField(source="group.slug")
+    weeks = serializers.IntegerField()
+    rule = serializers.SerializerMethodField()
+    burden = BurdenSerializer()
+
+    @extend_schema_field(NightRuleSerializer)
+    def get_rule(self, times):
+        return NightRuleSerializer(selectors.night_rule()).data
+
+
+class CandidateStartSerializer(serializers.Serializer):
+    start = serializers.TimeField(help_text="Wall-clock start in the search zone.")
+    zone_lines = ZoneLineSerializer(many=True, help_text="Its first occurrence in display zones.")
+
+    def to_representation(self, instance):
+        start, lines = instance
+        lines = ZoneLineSerializer(lines, many=True).data
+        return {"start": f"{start:%H:%M:%S}", "zone_lines": lines}
+
+
+class CandidateSerializer(serializers.Serializer):
+    starts = serializers.SerializerMethodField(
+        help_text="One start (weekly), or two taken week about."
+    )
+    zone = serializers.CharField(help_text="The zone whose clock the starts keep.")
+    worst_zone_share = serializers.FloatField(source="burden.worst")
+    share = serializers.FloatField(source="burden.share")
+    spread = serializers.FloatField(source="burden.spread")
+    zones = ZoneBurdenSerializer(source="burden.zones", many=True)
+
+    @extend_schema_field(CandidateStartSerializer(many=True))
+    def get_starts(self, candidate):
+        lines = selectors.candidate_lines(self.context["search"], candidate)
+        return CandidateStartSerializer(zip(candidate.starts, lines, strict=True), many=True).data
+
+
+class SlotSearchSerializer(serializers.Serializer):
+    group = serializers.CharField(source="group.slug")
+    zone = serializers.CharField()
+    first = serializers.DateField(help_text="The first candidate date.")
+    minutes = serializers.IntegerField()
+    weeks = serializers.IntegerField()
+    members = serializers.IntegerField(help_text="Members with a known zone.")
+    unknown_zones = serializers.IntegerField(source="unknown")
+    weekly = CandidateSerializer(many=True, help_text="Best first.")
+    alternating = CandidateSerializer(
+        many=True, help_text="Week-about pairs; the first minimises the worst-off zone."
+    )

@@ -3,7 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from common.query import parse_date
-from meetings import feeds, views
+from meetings import fairness_views, feeds, views
 
 app_name = "meetings"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("meetings/<slug:slug>/<isodate:day>/agenda/", views.agenda_edit, name="agenda-edit"),
     path("calendar.ics", feeds.calendar_feed, name="calendar-feed"),
     path("groups/<slug:slug>/calendar.ics", feeds.group_feed, name="group-feed"),
+    path("groups/<slug:slug>/find-a-time/", fairness_views.find_a_time, name="find-a-time"),
     path("meetings/<slug:slug>/calendar.ics", feeds.meeting_feed, name="meeting-feed"),
     path("people/<str:handle>/calendar.ics", feeds.person_feed, name="person-feed"),
 ]

@@ -246,11 +246,20 @@ AGORA_DISPLAY_ZONES = [
 ]
 # Templates other apps add to a group's and a person's page, in this order (each is included
 # with the page's context: `detail.group` / `detail.person`), e.g. a group's meetings.
-AGORA_GROUP_PAGE_SECTIONS = ["meetings/_group_meetings.html", "projects/_group_proposals.html"]
+AGORA_GROUP_PAGE_SECTIONS = [
+    "meetings/_group_meetings.html",
+    "meetings/_group_burden.html",
+    "projects/_group_proposals.html",
+]
 AGORA_PERSON_PAGE_SECTIONS = ["meetings/_person_meetings.html", "projects/_person_proposals.html"]
 # ... and to an enhancement proposal's page (context `page_links`, the addresses pointing at
 # it): the agendas that link to it.
 AGORA_PROPOSAL_PAGE_SECTIONS = ["meetings/_proposal_agendas.html"]
+# Who meets at night (meetings.fairness): each member's local night, the weekdays that count as
+# their weekend (empty: weekends do not count), and how many weeks ahead pages and the API look.
+AGORA_NIGHT = os.environ.get("AGORA_NIGHT", "22:00-07:00")
+AGORA_WEEKEND = os.environ.get("AGORA_WEEKEND", "saturday,sunday")
+AGORA_BURDEN_WEEKS = int(os.environ.get("AGORA_BURDEN_WEEKS", "12"))
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
