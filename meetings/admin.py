@@ -4,6 +4,7 @@ through meetings.services so the SEQUENCE and agenda-version rules hold here too
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,11 +50,38 @@ def dst_notes(schedule: Schedule) -> str:
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((n,) for n in notes)))
 
 
+@admin.display(description="Who meets at night")
+def night_burden(schedule: Schedule) -> str:
+    """The saved schedule's coming occurrences on the clocks of its group's member zones, and
+    the group's find-a-time page."""
+    stored = _stored(schedule)
+    if stored is None or not stored.is_confirmed:
+        return "-"
+    group = stored.meeting.group
+    weeks = settings.AGORA_BURDEN_WEEKS
+    burden = selectors.meeting_times(group, [stored], weeks=weeks).burden
+    burdened = [zone for zone in burden.zones if zone.burdened]
+    summary = (
+        "; ".join(f"{zone.zone}: {zone.burdened} of {zone.occurrences}" for zone in burdened)
+        or "Nobody's night or weekend"
+    )
+    return format_html(
+        "Next {} weeks, at night or on a weekend for: {} ({} member zones; {} members without "
+        'a zone). <a href="{}">Find a time for {}</a>',
+        weeks,
+        summary,
+        len(burden.zones),
+        burden.unknown,
+        reverse("meetings:find-a-time", args=[group.slug]),
+        group.name,
+    )
+
+
 class ScheduleInline(admin.StackedInline):
     model = Schedule
     extra = 0
-    fields = [*SCHEDULE_FIELDS, described, dst_notes, "sequence", "uid"]
-    readonly_fields = [described, dst_notes, "sequence", "uid"]
+    fields = [*SCHEDULE_FIELDS, described, dst_notes, night_burden, "sequence", "uid"]
+    readonly_fields = [described, dst_notes, night_burden, "sequence", "uid"]
 
 
 def save_schedule_formset(formset) -> None:
@@ -322,8 +350,8 @@ class ScheduleAdmin(HistoryAdmin):
     search_fields = ["meeting__title", "meeting__slug", "source_text"]
     autocomplete_fields = ["meeting"]
     list_select_related = ["meeting"]
-    fields = ["meeting", *SCHEDULE_FIELDS, dst_notes, "sequence", "uid"]
-    readonly_fields = [dst_notes, "sequence", "uid"]
+    fields = ["meeting", *SCHEDULE_FIELDS, dst_notes, night_burden, "sequence", "uid"]
+    readonly_fields = [dst_notes, night_burden, "sequence", "uid"]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -1,4 +1,18 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+
+
+def check_night_rule(**kwargs) -> list[checks.CheckMessage]:
+    """AGORA_NIGHT and AGORA_WEEKEND read, or the site refuses to start (not a 500 per page)."""
+    from meetings.fairness import NightRule
+
+    try:
+        NightRule.parse(settings.AGORA_NIGHT, settings.AGORA_WEEKEND)
+    except ValueError as error:
+        hint = 'e.g. AGORA_NIGHT="22:00-07:00", AGORA_WEEKEND="saturday,sunday"'
+        return [checks.Error(f"AGORA_NIGHT / AGORA_WEEKEND: {error}", hint=hint, id="agora.E001")]
+    return []
 
 
 class MeetingsConfig(AppConfig):
@@ -7,6 +21,8 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
 
     def ready(self):
+        checks.register(check_night_rule)
+
         from governance import signals
         from governance.models import Group, Subproject
         from meetings import receivers

@@ -21,8 +21,10 @@ UTC = datetime.UTC
 WEEK = datetime.timedelta(weeks=1)
 DAY = datetime.timedelta(days=1)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# How many candidates of each kind a search returns.
+# How many candidates of each kind a search returns, and how far apart (in minutes) the starts
+# of two listed ones are at least: 07:30 adds nothing beside an equally good 07:00.
 SUGGESTIONS = 5
+APART_MINUTES = 60
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,26 @@ def suggestions(
         return Candidate(chosen, zone, burden(sittings, zones, rule=rule, unknown=unknown))
 
     return (
-        [candidate((start,)) for start in weekly[:SUGGESTIONS]],
-        [candidate(pair) for pair in pairs[:SUGGESTIONS]],
+        [candidate(starts) for starts in _distinct([(start,) for start in weekly])],
+        [candidate(pair) for pair in _distinct(pairs)],
     )
+
+
+def _minutes_apart(one: datetime.time, other: datetime.time) -> int:
+    difference = abs((one.hour - other.hour) * 60 + one.minute - other.minute)
+    return min(difference, 24 * 60 - difference)
+
+
+def _distinct(ranked: Iterable[tuple[datetime.time, ...]]) -> list[tuple[datetime.time, ...]]:
+    """The first SUGGESTIONS of `ranked`, leaving out those whose every start is within
+    APART_MINUTES of the same start of one already kept."""
+    kept: list[tuple[datetime.time, ...]] = []
+    for starts in ranked:
+        if not any(
+            all(_minutes_apart(a, b) < APART_MINUTES for a, b in zip(starts, other, strict=True))
+            for other in kept
+        ):
+            kept.append(starts)
+            if len(kept) == SUGGESTIONS:
+                break
+    return kept

@@ -152,35 +152,32 @@ def agenda_initial(record: Occurrence | None) -> list[dict]:
 
 
 class FindTimeForm(forms.Form):
-    """The GET form of a group's find-a-time page: which weekday, in which zone's clock, how
-    long, over how many weeks. Blank fields take their defaults."""
+    """The GET form of a group's find-a-time page: which weekday, on which zone's clock, how
+    long, over how many weeks. A blank or missing field takes its default."""
 
     day = forms.TypedChoiceField(
         choices=[(str(number), name.title()) for number, name in enumerate(fairness.WEEKDAYS)],
         coerce=int,
-        required=False,
-        empty_value=0,
         label="Weekday",
     )
-    zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, required=False, label="Clock of")
+    zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Clock of")
     minutes = forms.TypedChoiceField(
         choices=[(str(minutes), f"{minutes} minutes") for minutes in (30, 45, 60, 90, 120)],
         coerce=int,
-        required=False,
-        empty_value=60,
         label="Length",
     )
     weeks = forms.TypedChoiceField(
-        choices=[(str(weeks), f"{weeks} weeks") for weeks in (4, 8, 12, 26)],
+        choices=lambda: [
+            (str(weeks), f"{weeks} weeks")
+            for weeks in sorted({4, 8, 12, 26, settings.AGORA_BURDEN_WEEKS})
+        ],
         coerce=int,
-        required=False,
-        empty_value=12,
         label="Over",
     )
 
-    def __init__(self, data=None, *, default_zone: str, **kwargs):
+    def __init__(self, data, *, default_zone: str, **kwargs):
+        weeks = str(settings.AGORA_BURDEN_WEEKS)
+        defaults = {"day": "0", "zone": default_zone, "minutes": "60", "weeks": weeks}
+        # Filled in, so that the selects show the values the ranking uses.
+        data = {name: data.get(name) or value for name, value in defaults.items()}
         super().__init__(data, **kwargs)
-        self.default_zone = default_zone
-
-    def clean_zone(self) -> str:
-        return self.cleaned_data["zone"] or self.default_zone

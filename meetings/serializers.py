@@ -385,23 +385,22 @@ class ZoneBurdenSerializer(serializers.Serializer):
     share = serializers.FloatField(help_text="burdened / occurrences.")
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LocalTimeField(serializers.Field):
+    """An aware local time as ISO 8601 with its UTC offset (DRF's DateTimeField would turn it
+    into the site's zone)."""
+
+    def to_representation(self, value: datetime.datetime) -> str:
+        return value.isoformat()
+
+
 class ZoneTimeSerializer(serializers.Serializer):
     zone = serializers.CharField()
     members = serializers.IntegerField()
-    start = serializers.CharField(help_text="Local start with its UTC offset.")
-    end = serializers.CharField(help_text="Local end with its UTC offset.")
+    start = LocalTimeField(help_text="Local start with its UTC offset.")
+    end = LocalTimeField(help_text="Local end with its UTC offset.")
     night = serializers.BooleanField()
     weekend = serializers.BooleanField()
-
-    def to_representation(self, time):
-        return {
-            "zone": time.zone,
-            "members": time.members,
-            "start": time.start.isoformat(),
-            "end": time.end.isoformat(),
-            "night": time.night,
-            "weekend": time.weekend,
-        }
 
 
 class OccurrenceBurdenSerializer(serializers.Serializer):

@@ -13,10 +13,12 @@ from meetings import fairness, selectors, zones
 register = template.Library()
 
 LABEL_WIDTH = 200
-CELL_WIDTH = 24
-ROW_HEIGHT = 28
+CELL_WIDTH = 26
+ROW_HEIGHT = 30
 HEADER_HEIGHT = 58
 GAP = 2
+# Room on the right for the last column's slanted date.
+RIGHT_MARGIN = 36
 
 
 @register.simple_tag
@@ -114,7 +116,7 @@ def heat_strip(burden: fairness.Burden) -> Picture:
         for text in [f"{zone_label(zone.zone)} · {zone.members}"]
     ]
     return Picture(
-        width=LABEL_WIDTH + max(len(burden.occurrences), 1) * CELL_WIDTH + GAP,
+        width=LABEL_WIDTH + max(len(burden.occurrences), 1) * CELL_WIDTH + RIGHT_MARGIN,
         height=HEADER_HEIGHT + max(len(names), 1) * ROW_HEIGHT + GAP,
         cell_width=CELL_WIDTH - GAP,
         cell_height=ROW_HEIGHT - GAP,

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from governance.models import Person, RoleKind
 from meetings import fairness, selectors
+from meetings.apps import check_night_rule
 from meetings.models import Meeting
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
@@ -401,3 +402,23 @@ def test_the_privacy_walk_reads_the_new_pages_and_endpoints(three_regions):
         "/api/v1/group-slot-suggestions/wg-regions/",
         "/api/v1/meeting-burdens/regions-weekly/",
     } <= set(urls)
+
+
+def test_an_admin_editing_a_schedule_sees_its_burden_and_the_find_a_time_link(
+    admin_client, three_regions
+):
+    schedule = three_regions.meetings.get().schedules.get()
+    html = admin_client.get(f"/admin/meetings/schedule/{schedule.pk}/change/").content.decode()
+    assert "at night or on a weekend for: Asia/Shanghai: 12 of 12" in html
+    assert "2 members without a zone" in html
+    assert 'href="/groups/wg-regions/find-a-time/"' in html
+    meeting_page = admin_client.get(f"/admin/meetings/meeting/{schedule.meeting.pk}/change/")
+    assert "Find a time for WG Regions" in meeting_page.content.decode()
+
+
+def test_a_night_setting_that_does_not_read_stops_the_site(settings):
+    settings.AGORA_NIGHT = "late"
+    (error,) = check_night_rule()
+    assert error.id == "agora.E001" and "AGORA_NIGHT" in error.msg
+    settings.AGORA_NIGHT, settings.AGORA_WEEKEND = "23:00-06:00", "friday"
+    assert check_night_rule() == []
