@@ -8,7 +8,9 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from governance.models import Person, RoleKind
@@ -320,23 +322,30 @@ def test_the_group_page_shows_its_meeting_times_picture(client, three_regions):
     assert reverse("meetings:find-a-time", args=["wg-regions"]) in section
 
 
+def render(rf, template: str, **context) -> str:
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    return render_to_string(template, context, request=request)
+
+
 @pytest.mark.parametrize("members", [1, 3])
 def test_find_a_time_and_the_sections_make_the_same_queries_for_n_and_3n_members(
     client, rf, three_regions, django_assert_num_queries, members
 ):
     for _ in range(members):
         RoleFactory(group=three_regions, person=PersonFactory(time_zone="Asia/Kolkata"))
+        ScheduleFactory(meeting=MeetingFactory(group=three_regions))
     # The group, its first meeting's zone, the member zones.
     with django_assert_num_queries(3):
         client.get(reverse("meetings:find-a-time", args=["wg-regions"]))
     # Member zones, schedules with meetings, occurrence records.
     with django_assert_num_queries(3):
-        selectors.group_meeting_times(three_regions, weeks=12)
-    meeting = three_regions.meetings.get()
-    detail = selectors.meeting_detail(slug=meeting.slug)
+        html = render(rf, "meetings/_group_burden.html", group=three_regions)
+    assert html.count('<tr><th scope="row">') > 3
+    detail = selectors.meeting_detail(slug="regions-weekly")
     # The meeting page's section reuses the page's schedules: the member zones only.
     with django_assert_num_queries(1):
-        selectors.meeting_times(meeting.group, detail.schedules, weeks=12)
+        render(rf, "meetings/_meeting_burden.html", detail=detail)
 
 
 # -- The API -------------------------------------------------------------------------------------
@@ -422,3 +431,14 @@ def test_a_night_setting_that_does_not_read_stops_the_site(settings):
     assert error.id == "agora.E001" and "AGORA_NIGHT" in error.msg
     settings.AGORA_NIGHT, settings.AGORA_WEEKEND = "23:00-06:00", "friday"
     assert check_night_rule() == []
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_the_meeting_page_makes_the_same_queries_however_many_members(
+    client, three_regions, django_assert_num_queries, members
+):
+    for _ in range(members):
+        RoleFactory(group=three_regions, person=PersonFactory(time_zone="Asia/Kolkata"))
+    # The meeting with its schedules and records (3), the member zones (1).
+    with django_assert_num_queries(4):
+        client.get(reverse("meetings:meeting-detail", args=["regions-weekly"]))
