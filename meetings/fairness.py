@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
@@ -55,12 +56,7 @@ class NightRule:
 
     def _night_spans(self, day: datetime.date, zone: ZoneInfo):
         """The nights touching local `day`, as UTC instants [start, end)."""
-        for offset in (-1, 0):
-            first = day + offset * DAY
-            second = first + DAY if self.night_start >= self.night_end else first
-            begin = datetime.datetime.combine(first, self.night_start)
-            finish = datetime.datetime.combine(second, self.night_end)
-            yield to_instant(begin, zone), to_instant(finish, zone)
+        return _night_spans(self.night_start, self.night_end, day, zone)
 
     def at_night(self, start: datetime.datetime, end: datetime.datetime, zone: ZoneInfo) -> bool:
         """Whether [start, end) overlaps a night of `zone` (nights are measured per date on the
@@ -74,6 +70,21 @@ class NightRule:
 
     def on_weekend(self, start: datetime.datetime, zone: ZoneInfo) -> bool:
         return start.astimezone(zone).weekday() in self.weekend
+
+
+@lru_cache(maxsize=65536)
+def _night_spans(
+    night_start: datetime.time, night_end: datetime.time, day: datetime.date, zone: ZoneInfo
+) -> tuple[tuple[datetime.datetime, datetime.datetime], ...]:
+    # Cached: a search asks for the same few days of each zone for every candidate start.
+    spans = []
+    for offset in (-1, 0):
+        first = day + offset * DAY
+        second = first + DAY if night_start >= night_end else first
+        begin = datetime.datetime.combine(first, night_start)
+        finish = datetime.datetime.combine(second, night_end)
+        spans.append((to_instant(begin, zone), to_instant(finish, zone)))
+    return tuple(spans)
 
 
 @dataclass(frozen=True)
