@@ -4,7 +4,15 @@ from urllib.parse import urlsplit
 
 from django import template
 
+from governance import selectors
+
 register = template.Library()
+
+
+@register.simple_tag
+def elections_due():
+    """The groups whose terms end soon (selectors.elections_due), for the admin's index."""
+    return selectors.elections_due()
 
 
 @register.filter
