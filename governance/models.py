@@ -513,3 +513,13 @@ class Subproject(TimeStamped):
 
     def __str__(self):
         return f"{self.group.slug}/{self.name}"
+
+
+# The elections' models live in their own module; importing them here registers them.
+from governance.elections.models import (  # noqa: E402, F401
+    Ballot,
+    Candidate,
+    Election,
+    ExceptionRequest,
+    Vote,
+)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from governance import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("people/", views.person_list, name="person-list"),
     path("people/<str:handle>/", views.person_detail, name="person-detail"),
     path("governance/", views.governance, name="governance"),
+    path("governance/elections/", include("governance.elections.urls")),
 ]
