@@ -70,9 +70,32 @@ class ReceiptForm(forms.Form):
     receipt = forms.CharField(max_length=64)
 
 
+class WallClockField(forms.DateTimeField):
+    """A date and time as typed, without a zone: the form places it in the election's zone."""
+
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        return moment.replace(tzinfo=None) if moment else moment
+
+    def prepare_value(self, value):
+        return value
+
+
+def _wall_clock() -> WallClockField:
+    return WallClockField(help_text="Wall-clock time in the election's zone.")
+
+
 class ElectionAdminForm(forms.ModelForm):
     """An election with its timeline typed as wall-clock times in the election's zone (never
     in UTC): "2026-11-05 23:59" in AoE is stored as 11:59 UTC on the 6th."""
+
+    nominations_open = _wall_clock()
+    nominations_close = _wall_clock()
+    voting_open = _wall_clock()
+    voting_close = _wall_clock()
 
     class Meta:
         model = Election
@@ -87,8 +110,6 @@ class ElectionAdminForm(forms.ModelForm):
             "zone",
             *TIMELINE,
         ]
-        field_classes = dict.fromkeys(TIMELINE, forms.DateTimeField)
-        help_texts = dict.fromkeys(TIMELINE, "Wall-clock time in the election's zone.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,13 +118,6 @@ class ElectionAdminForm(forms.ModelForm):
             for name in TIMELINE:
                 moment: datetime.datetime = getattr(self.instance, name)
                 self.initial[name] = moment.astimezone(zone).replace(tzinfo=None)
-        for name in TIMELINE:
-            self.fields[name].widget = forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            )
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-            # Typed in the election's zone: read as naive, placed in the zone in clean().
-            self.fields[name].to_python = _naive(self.fields[name].to_python)
 
     def clean(self):
         data = super().clean()
@@ -116,13 +130,3 @@ class ElectionAdminForm(forms.ModelForm):
             if data.get(name):
                 data[name] = instant(data[name], zone)
         return data
-
-
-def _naive(to_python):
-    """A DateTimeField's parser that keeps the wall-clock time as typed, without a zone."""
-
-    def parse(value):
-        moment = to_python(value)
-        return moment.replace(tzinfo=None) if moment else moment
-
-    return parse

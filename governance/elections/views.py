@@ -111,6 +111,8 @@ def nominate(request, slug):
 def ask_exception(request, slug):
     election = selectors.election_get(slug=slug)
     person = _refuse_without_person(request)
+    if selectors.may_vote(election, person) or selectors.is_officer(election, person):
+        raise PermissionDenied("You need no exception: you vote, or you officiate.")
     form = ExceptionRequestForm(request.POST)
     if form.is_valid():
         try:
