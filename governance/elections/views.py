@@ -245,4 +245,4 @@ def certify(request, slug):
         return redirect("governance:elections:results", slug=election.slug)
     names = ", ".join(f"@{w.person.handle}" for w in winners)
     messages.success(request, f"Certified: {names} now sit on {election.group}.")
-    return redirect("governance:governance")
+    return redirect("governance:elections:results", slug=election.slug)

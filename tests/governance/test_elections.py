@@ -291,7 +291,9 @@ def test_the_pages(client, steering):
         ).content.decode()
         assert "Turnout: 1 of 7 eligible voters (14%)" in html
         assert "Certify the results" in html
-        response = client.post(reverse("governance:elections:certify", args=[election.slug]))
-        assert response.status_code == 302
+        response = client.post(
+            reverse("governance:elections:certify", args=[election.slug]), follow=True
+        )
+        assert "Certified: @ann now sit on Steering." in response.content.decode()
         governance = client.get(reverse("governance:governance")).content.decode()
         assert "7 Nov 2028" in governance
