@@ -1,6 +1,6 @@
 """Markdown written by people (minutes, election statements) as HTML safe to show anyone."""
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 

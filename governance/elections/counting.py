@@ -36,7 +36,9 @@ def schulze_levels(
     votes = [_vote_string(ranking, keys) for ranking in ballots]
     order = schulze_evaluate(votes, keys) if keys else ""
     levels = [level.split("=") for level in order.split(">")] if order else []
-    return levels, pairwise_preference(votes, keys)
+    preference = pairwise_preference(votes, keys)
+    matrix = {(str(x), str(y)): number for (x, y), number in preference.items()}
+    return levels, matrix
 
 
 def lot(election_slug: str, handle: str) -> str:
