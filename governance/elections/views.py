@@ -86,6 +86,21 @@ def _refuse_without_person(request) -> Person:
     return person
 
 
+def _submit(request, election, form, write, *, done: str, form_name: str):
+    """Validate `form` and `write(form.cleaned_data)`: back to the election saying `done`, or
+    its page again with the errors (400), the form shown as `form_name`."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(election)
+    context = _detail_context(request, election, **{form_name: form})
+    return render(request, "governance/elections/election_detail.html", context, status=400)
+
+
 @login_required
 @require_POST
 def nominate(request, slug):
@@ -93,17 +108,14 @@ def nominate(request, slug):
     person = _refuse_without_person(request)
     if not selectors.may_vote(election, person):
         raise PermissionDenied("Only voters of this election may stand in it.")
-    form = NominationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.candidate_nominate(election=election, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "You stand in this election.")
-            return redirect(election)
-    context = _detail_context(request, election, nomination_form=form)
-    return render(request, "governance/elections/election_detail.html", context, status=400)
+    return _submit(
+        request,
+        election,
+        NominationForm(request.POST),
+        lambda data: services.candidate_nominate(election=election, person=person, **data),
+        done="You stand in this election.",
+        form_name="nomination_form",
+    )
 
 
 @login_required
@@ -113,17 +125,14 @@ def ask_exception(request, slug):
     person = _refuse_without_person(request)
     if selectors.may_vote(election, person) or selectors.is_officer(election, person):
         raise PermissionDenied("You need no exception: you vote, or you officiate.")
-    form = ExceptionRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.exception_request(election=election, person=person, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "The officers will decide on your request.")
-            return redirect(election)
-    context = _detail_context(request, election, exception_form=form)
-    return render(request, "governance/elections/election_detail.html", context, status=400)
+    return _submit(
+        request,
+        election,
+        ExceptionRequestForm(request.POST),
+        lambda data: services.exception_request(election=election, person=person, **data),
+        done="The officers will decide on your request.",
+        form_name="exception_form",
+    )
 
 
 @login_required
@@ -132,23 +141,23 @@ def decide_exception(request, slug):
     election = selectors.election_get(slug=slug)
     if not runs_election(request.user, election):
         raise PermissionDenied("Only the officers of this election decide its exceptions.")
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        exception = get_object_or_404(election.exception_requests, pk=form.cleaned_data["request"])
-        try:
-            services.exception_decide(
-                request=exception,
-                grant=form.cleaned_data["decision"] == "grant",
-                reason=form.cleaned_data["reason"],
-                officer=_person(request),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"The request of @{exception.person.handle} is decided.")
-            return redirect(election)
-    context = _detail_context(request, election, decision_error=form)
-    return render(request, "governance/elections/election_detail.html", context, status=400)
+
+    def decide(data):
+        services.exception_decide(
+            request=get_object_or_404(election.exception_requests, pk=data["request"]),
+            grant=data["decision"] == "grant",
+            reason=data["reason"],
+            officer=_person(request),
+        )
+
+    return _submit(
+        request,
+        election,
+        DecisionForm(request.POST),
+        decide,
+        done="The request is decided.",
+        form_name="decision_error",
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -297,3 +297,40 @@ def test_the_pages(client, steering):
         assert "Certified: @ann now sit on Steering." in response.content.decode()
         governance = client.get(reverse("governance:governance")).content.decode()
         assert "7 Nov 2028" in governance
+
+
+def _grow(election, officer, people: int):
+    """`people` more candidates, voters with ballots and exception requests."""
+    with at(datetime.datetime(2026, 10, 5, tzinfo=UTC)):
+        sig = GroupFactory()
+        for _ in range(people):
+            person = RoleFactory(group=sig, kind=RoleKind.MEMBER).person
+            services.candidate_nominate(
+                election=election, person=person, statement="Hi", affiliation=""
+            )
+            services.exception_request(election=election, person=PersonFactory(), reason="Me")
+    with at(datetime.datetime(2026, 10, 25, tzinfo=UTC)):
+        for candidate in election.candidates.all()[:people]:
+            voter = RoleFactory(group=sig, kind=RoleKind.MEMBER).person
+            services.ballot_cast(election=election, person=voter, ranks={candidate.pk: 1})
+
+
+@pytest.mark.parametrize(
+    ("page", "moment", "queries"),
+    [
+        ("detail", datetime.datetime(2026, 10, 25, tzinfo=UTC), 17),
+        ("results", datetime.datetime(2026, 11, 7, tzinfo=UTC), 9),
+    ],
+)
+def test_election_pages_make_the_same_queries_for_n_and_3n_rows(
+    client, django_assert_num_queries, steering, page, moment, queries
+):
+    election, _, officer, _ = steering
+    login(client, officer)
+    url = reverse(f"governance:elections:{page}", args=[election.slug])
+    _grow(election, officer, 1)
+    with at(moment), django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    _grow(election, officer, 2)
+    with at(moment), django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
