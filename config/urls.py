@@ -46,3 +46,5 @@ handler404 = "config.views.not_found"
 
 admin.site.site_header = "Agora administration"
 admin.site.site_title = "Agora"
+# The index lists the groups whose terms end soon ("election due") above the models.
+admin.site.index_template = "admin/agora_index.html"

@@ -232,3 +232,7 @@ class CommitteeAdmin(ServiceAdmin):
     search_fields = ["group__name"]
     autocomplete_fields = ["group"]
     list_select_related = ["group"]
+
+
+# The elections' admin, registered from its own module.
+import governance.elections.admin  # noqa: E402, F401

@@ -88,7 +88,7 @@ def load() -> None:
         committee_set(group=Group.objects.get(slug=slug), **charter)
     for slug, handle, start, end in PAST_TERMS:
         role = Role.objects.get(group__slug=slug, person__handle=handle)
-        role_update(role=role, start=start, end=end)
+        role_update(role=role, start=start, end=end, end_unknown=False)
     channel_create(
         group=Group.objects.get(slug="committee-security-response"),
         kind=ChannelKind.PRIVATE_MAILING_LIST,

@@ -199,11 +199,18 @@ class RoleQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(
-            Q(start__isnull=True) | Q(start__lte=on), Q(end__isnull=True) | Q(end__gt=on)
+            Q(start__isnull=True) | Q(start__lte=on),
+            Q(end__isnull=True) | Q(end__gt=on),
+            end_unknown=False,
         )
 
     def past(self, on: datetime.date | None = None):
-        return self.filter(end__lte=on or timezone.localdate())
+        return self.filter(Q(end__lte=on or timezone.localdate()) | Q(end_unknown=True))
+
+    def ending_within(self, days: int, on: datetime.date | None = None):
+        """Current roles whose term ends in the next `days` days."""
+        on = on or timezone.localdate()
+        return self.current(on).filter(end__lte=on + datetime.timedelta(days=days))
 
     def leadership(self):
         return self.filter(kind__in=LEADERSHIP_KINDS)
@@ -219,6 +226,10 @@ class Role(TimeStamped):
     end = models.DateField(
         null=True, blank=True, help_text="The first day the person no longer holds the role."
     )
+    end_unknown = models.BooleanField(
+        default=False,
+        help_text="The term ended on a day nobody recorded (an emeritus lead from an import).",
+    )
 
     objects = RoleQuerySet.as_manager()
     history = HistoricalRecords()
@@ -231,9 +242,14 @@ class Role(TimeStamped):
                 name="role_ends_after_start",
                 violation_error_message="A role must end after it starts.",
             ),
+            models.CheckConstraint(
+                condition=Q(end_unknown=False) | Q(end__isnull=True),
+                name="role_unknown_end_has_no_date",
+                violation_error_message="A term that ended on an unknown day has no end date.",
+            ),
             models.UniqueConstraint(
                 fields=["person", "group", "kind"],
-                condition=Q(end__isnull=True),
+                condition=Q(end__isnull=True, end_unknown=False),
                 name="role_one_open_term",
                 violation_error_message="This person already holds this role in this group.",
             ),
@@ -245,24 +261,27 @@ class Role(TimeStamped):
     @property
     def is_current(self) -> bool:
         today = timezone.localdate()
-        return (self.start is None or self.start <= today) and (
-            self.end is None or self.end > today
+        return (
+            not self.end_unknown
+            and (self.start is None or self.start <= today)
+            and (self.end is None or self.end > today)
         )
 
     @property
+    def has_ended(self) -> bool:
+        return self.end_unknown or (self.end is not None and self.end <= timezone.localdate())
+
+    @property
     def is_emeritus(self) -> bool:
-        return (
-            self.kind in LEADERSHIP_KINDS
-            and self.end is not None
-            and self.end <= timezone.localdate()
-        )
+        return self.kind in LEADERSHIP_KINDS and self.has_ended
 
     def clean(self):
         super().clean()
-        if not (self.person_id and self.group_id and self.kind):
+        if not (self.person_id and self.group_id and self.kind) or self.end_unknown:
             return
+        # A term that ended on an unknown day overlaps nothing anyone can tell.
         overlapping = Role.objects.filter(
-            person_id=self.person_id, group_id=self.group_id, kind=self.kind
+            person_id=self.person_id, group_id=self.group_id, kind=self.kind, end_unknown=False
         )
         if self.end:
             overlapping = overlapping.filter(Q(start__isnull=True) | Q(start__lt=self.end))
@@ -494,3 +513,13 @@ class Subproject(TimeStamped):
 
     def __str__(self):
         return f"{self.group.slug}/{self.name}"
+
+
+# The elections' models live in their own module; importing them here registers them.
+from governance.elections.models import (  # noqa: E402, F401
+    Ballot,
+    Candidate,
+    Election,
+    ExceptionRequest,
+    Vote,
+)

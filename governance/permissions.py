@@ -4,6 +4,8 @@ apply, whatever app the record belongs to.
 - Staff see private fields. They write a model's records only while they hold its Django model
   permissions (add, change, delete), as DRF's DjangoModelPermissions and the admin read them; a
   superuser holds them all.
+- An election is run by its officers (their people's logins) and by staff holding the change
+  permission of elections: they decide exception requests and certify the results.
 - The current chairs, technical leads and leads of a group also write the records of their own
   group where an app lets leads edit (meetings, schedules, occurrences and agendas): every group
   a write touches, the record's own and any it would move to, must be one they lead.
@@ -17,7 +19,7 @@ from django.db.models import Model
 from rest_framework import permissions
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 
-from governance.models import Role
+from governance.models import Election, Role
 
 
 def is_staff(user) -> bool:
@@ -82,6 +84,16 @@ def sees_private(user, group: int | None, *, led_groups: Collection[int] | None 
     """Whether `user` sees the private details of a group's record (a private meeting's links,
     agenda and minutes): staff, and the leads of the group."""
     return is_staff(user) or leads(user, [group], led_groups=led_groups)
+
+
+def runs_election(user, election: Election) -> bool:
+    """Whether `user` administers `election`: one of its officers, or staff allowed to change
+    elections."""
+    if has_model_permissions(user, model_permissions(Election, "change")):
+        return True
+    return bool(
+        user is not None and user.is_authenticated and election.officers.filter(user=user).exists()
+    )
 
 
 # The rule as the API applies it: the default permission class of every viewset.

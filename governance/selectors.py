@@ -3,11 +3,11 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
-from django.utils import timezone
 
 from governance import privacy
 from governance.models import (
@@ -149,12 +149,18 @@ class EmeritusLead:
     roles: list[Role]
 
     @property
-    def last_day(self) -> datetime.date:
-        return max(role.end for role in self.roles)
+    def last_day(self) -> datetime.date | None:
+        """The day their last term ended; None when it ended on a day nobody recorded."""
+        if any(role.end_unknown for role in self.roles):
+            return None
+        return max(role.end for role in self.roles if role.end)
 
     @property
     def years(self) -> str:
-        """The span of their terms, "2018-2022", or "until 2022" when the start is unknown."""
+        """The span of their terms, "2018-2022", or "until 2022" when the start is unknown,
+        "until an unknown date" when the end is."""
+        if self.last_day is None:
+            return "until an unknown date"
         starts = [role.start.year for role in self.roles if role.start]
         end = self.last_day.year
         if not starts:
@@ -176,8 +182,14 @@ def emeritus_leads(roles: list[Role]) -> list[EmeritusLead]:
         if role.is_emeritus and role.person_id not in leading_now:
             past.setdefault(role.person_id, []).append(role)
     leads = [EmeritusLead(person=terms[0].person, roles=terms) for terms in past.values()]
-    # Most recently retired first.
-    return sorted(leads, key=lambda lead: (-lead.last_day.toordinal(), lead.person.handle.lower()))
+    # Most recently retired first; those whose end nobody recorded last.
+    return sorted(
+        leads,
+        key=lambda lead: (
+            -(lead.last_day.toordinal() if lead.last_day else 0),
+            lead.person.handle.lower(),
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -314,12 +326,11 @@ def person_detail(*, handle: str) -> PersonDetail:
         person = people.get(handle__iexact=handle)
     except Person.DoesNotExist:
         raise Http404(f"No person {handle!r}.") from None
-    today = timezone.localdate()
     return PersonDetail(
         person=person,
         # Upcoming terms (elected, not yet started) are listed with the current ones.
-        current_roles=[role for role in person.all_roles if not role.end or role.end > today],
-        past_roles=[role for role in person.all_roles if role.end and role.end <= today],
+        current_roles=[role for role in person.all_roles if not role.has_ended],
+        past_roles=[role for role in person.all_roles if role.has_ended],
         subprojects_led=list(person.subprojects_led.all()),
     )
 
@@ -415,9 +426,48 @@ def governance_overview() -> dict:
     ]
     return {
         "sections": sections,
+        "elections_due": elections_due(),
         "code_of_conduct": by_purpose.get(CommitteePurpose.CODE_OF_CONDUCT),
         "security_response": by_purpose.get(CommitteePurpose.SECURITY_RESPONSE),
     }
+
+
+@dataclass(frozen=True)
+class ElectionDue:
+    """A group whose leads' or members' terms end soon: the first end and the terms ending."""
+
+    group: Group
+    ends: datetime.date
+    roles: list[Role]
+
+
+@dataclass(frozen=True)
+class ElectionsDue:
+    """The groups whose terms end within `weeks`, soonest first."""
+
+    weeks: int
+    groups: list[ElectionDue]
+
+
+def elections_due(*, weeks: int | None = None) -> ElectionsDue:
+    """Groups with a lead's or seat holder's term ending within `weeks` (default
+    AGORA_ELECTION_DUE_WEEKS), soonest first."""
+    weeks = settings.AGORA_ELECTION_DUE_WEEKS if weeks is None else weeks
+    ending = (
+        Role.objects.ending_within(weeks * 7)
+        .filter(kind__in={*LEADERSHIP_KINDS, *SEAT_KINDS})
+        .select_related("person", "group")
+        .order_by("end", "group__name", Lower("person__handle"))
+    )
+    by_group: dict[int, list[Role]] = {}
+    for role in ending:
+        by_group.setdefault(role.group_id, []).append(role)
+    groups = [
+        ElectionDue(group=roles[0].group, ends=roles[0].end, roles=roles)
+        for roles in by_group.values()
+        if roles[0].end
+    ]
+    return ElectionsDue(weeks=weeks, groups=groups)
 
 
 def search_groups(q: str) -> list[Group]:

@@ -83,9 +83,10 @@ def role_create(
     kind: str,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    end_unknown: bool = False,
 ) -> Role:
     role = Role(person=person, group=group, kind=kind)
-    model_update(instance=role, fields={"start": start, "end": end})
+    model_update(instance=role, fields={"start": start, "end": end, "end_unknown": end_unknown})
     return role
 
 

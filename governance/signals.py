@@ -43,3 +43,15 @@ sigs_group_exporting = Signal()
 # Sent by the exporter with sender=Subproject and subproject, data, include_private, as above;
 # a receiver adds data["meetings"] only when the subproject has meetings.
 sigs_subproject_exporting = Signal()
+
+# Sent by the annual report draft (governance.exporters.documents) with sender=Group and:
+#   group    - the Group the report is about
+#   year     - the year it covers
+#   sections - a list to append (title, Markdown body) to: meetings held, proposals by stage...
+annual_report_sections = Signal()
+
+# Sent by a group's README (governance.exporters.documents) with sender=Group and:
+#   group  - the Group
+#   lines  - a list to append Markdown list items to, one per schedule: when it meets, in its
+#            home zone and in UTC
+readme_meeting_lines = Signal()

@@ -34,5 +34,8 @@ class MeetingsConfig(AppConfig):
             (signals.sigs_subproject_imported, receivers.import_subproject_meetings, Subproject),
             (signals.sigs_group_exporting, receivers.export_group_meetings, Group),
             (signals.sigs_subproject_exporting, receivers.export_subproject_meetings, Subproject),
+            # The annual report draft lists the meetings held with minutes.
+            (signals.annual_report_sections, receivers.annual_report_meetings, Group),
+            (signals.readme_meeting_lines, receivers.readme_meetings, Group),
         ):
             signal.connect(receiver, sender=sender, dispatch_uid=f"meetings.{receiver.__name__}")

@@ -8,6 +8,7 @@ each one whose dates are still to be confirmed or whose text could not be read. 
 group and subproject gets its meetings back (meetings.exporters.sigs_yaml), one query per list.
 """
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,7 +19,8 @@ from governance.models import Group, Subproject
 from meetings.exporters.sigs_yaml import meeting_entries
 from meetings.importers.apply import meeting_import, meetings_retire_imported
 from meetings.importers.sigs_yaml import MeetingReading, Reading, meeting_slug, read_meeting
-from meetings.models import Schedule
+from meetings.models import Meeting, Occurrence, Schedule
+from meetings.recurrence import describe, schedule_slots
 
 READ_FULLY = "meetings read fully"
 CONFIRMED_BY_ADMIN = "meetings whose date an admin confirmed"
@@ -120,3 +122,41 @@ def _unconfirmed(reading: MeetingReading) -> str:
         f"dates to be confirmed: {schedule.problem} ({text}); "
         f"an admin confirms the first date (candidates: {dates})."
     )
+
+
+def annual_report_meetings(sender, *, group: Group, year: int, sections: list, **kwargs):
+    """The annual report's "Meetings" section: each public meeting of the group, and how many
+    of its occurrences that year have minutes."""
+    lines = []
+    for meeting in Meeting.objects.public().filter(group=group).order_by("title"):
+        held = (
+            Occurrence.objects.filter(schedule__meeting=meeting, original_date__year=year)
+            .exclude(minutes="")
+            .count()
+        )
+        lines.append(f"* {meeting.title}: {held} meeting{'s' if held != 1 else ''} with minutes")
+    if lines:
+        sections.append(("Meetings", "\n".join(lines)))
+
+
+def readme_meetings(sender, *, group: Group, lines: list, **kwargs):
+    """A group README's meetings: each public schedule in words, and its next occurrence in
+    the home zone and in UTC."""
+    now = timezone.now()
+    schedules = (
+        Schedule.objects.filter(meeting__group=group, meeting__is_private=False)
+        .select_related("meeting")
+        .order_by("meeting__title", "pk")
+    )
+    for schedule in schedules:
+        line = f"* {schedule.meeting.title}: {describe(schedule)}"
+        upcoming = schedule_slots(schedule, now, now + datetime.timedelta(days=400))
+        if upcoming:
+            slot = upcoming[0]
+            utc = slot.start.astimezone(datetime.UTC)
+            day = f" {utc:%A}" if utc.date() != slot.local_date else ""
+            line += (
+                f"; next on {slot.local_start:%A %d %B %Y at %H:%M} {schedule.time_zone}"
+                f" ({utc:%H:%M} UTC{day})"
+            )
+        lines.append(line + ".")

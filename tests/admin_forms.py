@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.forms import MultiWidget
+
 
 def form_data(response) -> dict:
     """The POST data of an admin change form as the browser would send it unchanged."""
@@ -25,7 +27,11 @@ def fields_data(forms) -> dict:
             value = field.value()
             if value is None or value is False:
                 continue
-            if isinstance(value, datetime.datetime):
+            if isinstance(value, datetime.datetime) and not isinstance(
+                field.field.widget, MultiWidget
+            ):
+                data[field.html_name] = field.field.widget.format_value(value)
+            elif isinstance(value, datetime.datetime):
                 data[f"{field.html_name}_0"] = value.date().isoformat()
                 data[f"{field.html_name}_1"] = value.time().isoformat()
             else:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.governance.community import build_community
+from tests.governance.factories import private_election_secrets
 from tests.meetings.factories import private_meeting_secrets
 from tests.privacy import public_urls
 from tests.projects.factories import private_project_secrets
@@ -18,6 +19,7 @@ PRIVATE_DATA = [
     lambda: build_community().secrets,
     private_meeting_secrets,
     private_project_secrets,
+    private_election_secrets,
 ]
 
 

@@ -26,8 +26,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from governance.elections import services as election_services
+from governance.elections.models import Candidate, Election, ExceptionRequest
 from governance.models import (
     Channel,
     Committee,
@@ -170,6 +173,33 @@ def _build() -> Community:
     area = ProjectAreaFactory(slug="runtime", name="Runtime")
     project = ProjectFactory(slug="kubelet", name="Kubelet", area=area)
     release = ReleaseFactory(project=project, version="v1.30")
+    now = timezone.now()
+    days = datetime.timedelta(days=1)
+
+    def election(slug: str, first_day: int):
+        """An election of the steering committee whose timeline starts `first_day` days
+        from now: nominations 10 days, voting 5 days later for 10 days."""
+        start = now + first_day * days
+        return election_services.election_create(
+            group=committee_group,
+            slug=slug,
+            title=slug,
+            seats=1,
+            term_months=12,
+            nominations_open=start,
+            nominations_close=start + 10 * days,
+            voting_open=start + 15 * days,
+            voting_close=start + 25 * days,
+        )
+
+    nominating = election("nominating", -1)
+    voting = election("voting", -20)
+    closed = election("closed", -30)
+    for open_election in (voting, closed):
+        Candidate.objects.create(election=open_election, person=member)
+    asking = ExceptionRequest.objects.create(
+        election=nominating, person=PersonFactory(handle="asker"), reason="I triage."
+    )
     objects = {
         "group": group,
         "other": other,
@@ -195,6 +225,11 @@ def _build() -> Community:
         "spare_project": ProjectFactory(slug="spare", name="Spare", area=area),
         "release": release,
         "feature": FeatureFactory(project=project),
+        "nominating": nominating,
+        "voting": voting,
+        "voting_candidate": voting.candidates.get(),
+        "closed": closed,
+        "asking": asking,
         "proposal": ProposalFactory(
             project=project, number=4242, owning_group=group, flags=["No status given."]
         ),
@@ -398,6 +433,7 @@ ADMIN_TARGETS = {
     Feature: lambda c: c.feature,
     Release: lambda c: c.release,
     Proposal: lambda c: c.proposal,
+    Election: lambda c: c.nominating,
 }
 # The rest of each action's form, filled in as the person running it would.
 ADMIN_ACTION_DATA = {
@@ -492,8 +528,52 @@ def _agenda_form(c: Community, client: APIClient):
     )
 
 
+# The people of the community whose persons vote in its elections (a current role).
+VOTERS = frozenset({"lead", "other_lead", "liaison_emeritus"})
+
+
+def _election_post(name: str, election: str, data: Callable[[Community], dict]):
+    def send(c: Community, client: APIClient):
+        url = reverse(f"governance:elections:{name}", args=[getattr(c, election).slug])
+        return client.post(url, data(c))
+
+    return send
+
+
 # The site's forms that post, by template; None for one that writes no community record.
 SITE_FORMS = {
+    "governance/elections/_nomination_form.html": Write(
+        "site election nomination",
+        VOTERS,
+        _election_post("nominate", "nominating", lambda c: {"statement": "I stand."}),
+    ),
+    # Everyone with a person votes already: nobody needs (or may ask for) an exception.
+    "governance/elections/_exception_form.html": Write(
+        "site election exception request",
+        frozenset(),
+        _election_post("ask-exception", "nominating", lambda c: {"reason": "I triage."}),
+    ),
+    "governance/elections/_decision_form.html": Write(
+        "site election exception decision",
+        STAFF_WRITERS,
+        _election_post(
+            "decide-exception",
+            "nominating",
+            lambda c: {"request": c.asking.pk, "decision": "grant", "reason": "Triage counts."},
+        ),
+    ),
+    "governance/elections/vote.html": Write(
+        "site election ballot",
+        VOTERS,
+        _election_post("vote", "voting", lambda c: {f"rank-{c.voting_candidate.pk}": "1"}),
+    ),
+    "governance/elections/_certify_form.html": Write(
+        "site election certification",
+        STAFF_WRITERS,
+        _election_post("certify", "closed", lambda c: {}),
+    ),
+    # Checking a receipt reads a ballot, writes nothing.
+    "governance/elections/check_receipt.html": None,
     "meetings/agenda_form.html": Write("site agenda form", LEAD_WRITERS, _agenda_form),
     "registration/login.html": None,
     # Signing out, in every page's header.

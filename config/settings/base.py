@@ -273,6 +273,9 @@ AGORA_GITHUB_TEAM_URL = os.environ.get(
 # An import_sigs that would end, archive or remove more than this share of the groups, roles,
 # subprojects or channels there are is refused unless run with --allow-removals.
 AGORA_IMPORT_REMOVAL_SHARE = float(os.environ.get("AGORA_IMPORT_REMOVAL_SHARE", "0.10"))
+# A group or committee whose leads' or members' terms end within this many weeks is listed as
+# "election due" on /governance/ and the admin's index.
+AGORA_ELECTION_DUE_WEEKS = int(os.environ.get("AGORA_ELECTION_DUE_WEEKS", "8"))
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,6 @@ from typing import Any
 
 import yaml
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from governance import privacy
 from governance.importers.sigs_yaml import (
@@ -113,7 +112,6 @@ class _Exporter:
     def __init__(self, *, include_private: bool, charter_base: str):
         self.include_private = include_private
         self.charter_base = charter_base
-        self.today = timezone.localdate()
 
     def person(self, person: Person, *, company: bool = True) -> dict[str, str]:
         entry = {"github": person.handle}
@@ -137,11 +135,7 @@ class _Exporter:
             leadership["tech_leads"] = tech_leads
         past_kinds = emeritus_role_kinds(group.kind)
         emeritus = list(
-            {
-                r.person.pk: r.person
-                for r in roles
-                if r.kind in past_kinds and r.end and r.end <= self.today
-            }.values()
+            {r.person.pk: r.person for r in roles if r.kind in past_kinds and r.has_ended}.values()
         )
         if emeritus:
             leadership["emeritus_leads"] = [self.person(p, company=False) for p in emeritus]

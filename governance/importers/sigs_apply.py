@@ -265,7 +265,8 @@ class _SigsImport:
                 self.report.count("roles", "started", label=_role_label(started, group))
 
     def emeritus(self, group: Group, mentions: list[Mention]) -> None:
-        """An emeritus lead without a past leadership role gets one, ending today."""
+        """An emeritus lead without a past leadership role gets one, ended on a day the file
+        does not tell (never the import's day)."""
         past = {
             role.person.handle.casefold()
             for role in group.roles.past(self.on)
@@ -283,7 +284,7 @@ class _SigsImport:
                 person=person,
                 group=group,
                 kind=RoleKind.LEAD,
-                end=self.on,
+                end_unknown=True,
             ):
                 self.report.count("emeritus roles", "created", label=f"@{person.handle} of {group}")
 

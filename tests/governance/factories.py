@@ -65,3 +65,39 @@ def populate(rows: int, today: datetime.date) -> None:
             group.stakeholder_groups.add(GroupFactory())
             SubprojectFactory(group=group, leads=[PersonFactory()])
         CommitteeFactory(group__name=f"Committee {n}")
+
+
+def private_election_secrets() -> list[str]:
+    """An election with a voter's ballot and exception requests, decided and not; returns
+    what only the voter or the officers may see: the receipt code and the requests' reasons."""
+    from django.utils import timezone
+
+    from governance.elections import services
+
+    now = timezone.now()
+    days = datetime.timedelta(days=1)
+    committee = CommitteeFactory(group__slug="committee-elections-walk")
+    voter = RoleFactory(group=GroupFactory(slug="sig-walk"), kind=RoleKind.MEMBER).person
+    election = services.election_create(
+        group=committee.group,
+        slug="walk-2026",
+        title="Walk 2026",
+        seats=1,
+        term_months=12,
+        nominations_open=now - 10 * days,
+        nominations_close=now - 5 * days,
+        voting_open=now - 4 * days,
+        voting_close=now + 4 * days,
+    )
+    candidate = election.candidates.create(person=voter, statement="Vote for me.")
+    receipt = services.ballot_cast(election=election, person=voter, ranks={candidate.pk: 1})
+    waiting = services.exception_request(
+        election=election, person=PersonFactory(), reason="zq-secret I fixed the flaky tests."
+    )
+    refused = services.exception_request(
+        election=election, person=PersonFactory(), reason="zq-secret I organised the meetup."
+    )
+    services.exception_decide(
+        request=refused, grant=False, reason="zq-secret Not in the records.", officer=None
+    )
+    return [receipt, waiting.reason, refused.reason, refused.decision_reason]

@@ -104,7 +104,7 @@ def test_governance_demo_loads_first_then_the_other_apps_in_order(settings):
         "Loaded governance.demo",
         "Loaded tests.governance.demo_app.demo",
     ]
-    assert demo_app.loaded == [12]
+    assert demo_app.loaded == [14]
 
 
 def test_the_demo_loads_in_one_transaction(settings, monkeypatch):

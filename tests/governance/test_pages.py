@@ -1,6 +1,9 @@
 """The public governance pages: what a reader sees, and a query count that does not grow."""
 
+import datetime
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from governance import services
@@ -21,7 +24,7 @@ def page(client, url, status=200) -> str:
 LIST_PAGES = [
     (reverse("governance:group-list"), 3),
     (reverse("governance:person-list"), 6),
-    (reverse("governance:governance"), 3),
+    (reverse("governance:governance"), 4),
     (reverse("home"), 3),  # groups by kind, people, next meetings
     (reverse("home") + "?q=sig", 2),
 ]
@@ -233,6 +236,26 @@ def test_governance_page_shows_committees_and_where_to_report(client, community)
     assert 'href="mailto:security@kubernetes.io"' in html
     assert "private-mail.example" not in html
     assert "-private@kubernetes.io" not in html
+
+
+def test_governance_page_shows_term_ends_and_elections_due(client, today, settings):
+    settings.AGORA_ELECTION_DUE_WEEKS = 4
+    group = GroupFactory(kind=GroupKind.COMMITTEE, name="Steering", slug="committee-steering")
+    services.committee_set(group=group, purpose=CommitteePurpose.STEERING, seats=3)
+    soon = RoleFactory(group=group, kind=RoleKind.MEMBER, end=today + datetime.timedelta(days=20))
+    RoleFactory(group=group, kind=RoleKind.MEMBER, end=today + datetime.timedelta(days=60))
+    RoleFactory(group=group, kind=RoleKind.MEMBER)
+    html = page(client, "/governance/")
+    ends = (today + datetime.timedelta(days=20)).strftime("%-d %B %Y")
+    assert "Steering</a>: election due, 1 term ending from <time datetime=" in html
+    assert f">{ends}</time> (@{soon.person.handle})" in html
+    assert html.count("no end recorded") == 1
+    assert "Term ends" in html
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    assert f"(@{soon.person.handle})" in page(client, reverse("admin:index"))
+    settings.AGORA_ELECTION_DUE_WEEKS = 1
+    assert "No term ends in the next 1 weeks." in page(client, "/governance/")
 
 
 def test_governance_page_without_committees_says_so(client, db):
