@@ -3,6 +3,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -66,6 +67,7 @@ def _meeting_context(request, detail) -> dict:
         "can_edit": _edits_agenda(request.user, meeting),
         "edits_in_admin": rules.has_model_permissions(request.user, MEETING_CHANGE),
         "show_private": privacy.shows_details(request.user, meeting),
+        "extra_sections": settings.AGORA_MEETING_PAGE_SECTIONS,
     }
 
 
