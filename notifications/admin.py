@@ -4,6 +4,7 @@ address subscribes itself by confirming."""
 
 from django.contrib import admin
 
+from governance.admin import RefusingAdmin
 from notifications import services
 from notifications.models import Notice, Subscription
 
@@ -24,7 +25,7 @@ class NoticeInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(RefusingAdmin):
     list_display = ["email", "target_name", "confirmed_at", "disabled_at", "failures"]
     list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "group"]
     search_fields = ["email", "meeting__title", "group__name"]

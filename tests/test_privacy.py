@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from tests.governance.community import build_community
 from tests.meetings.factories import private_meeting_secrets
+from tests.notifications.factories import private_subscription_secrets
 from tests.privacy import public_urls
 from tests.projects.factories import private_project_secrets
 
@@ -18,6 +19,7 @@ PRIVATE_DATA = [
     lambda: build_community().secrets,
     private_meeting_secrets,
     private_project_secrets,
+    private_subscription_secrets,
 ]
 
 

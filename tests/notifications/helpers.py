@@ -5,6 +5,7 @@ from io import StringIO
 from urllib.parse import urlsplit
 
 from django.core.management import call_command
+from django.test import TestCase
 
 from tests.notifications.conftest import text_of
 
@@ -18,6 +19,12 @@ def path_in(message, ending: str) -> str:
     return urlsplit(paths[0]).path
 
 
+def post_subscribe(client, data: dict):
+    """Post the subscribe form; its confirmation mail goes out (after the commit) at once."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/subscriptions/new/", data)
+
+
 def subscribe(client, mailbox, address: str, **choices) -> str:
     """Subscribe `address` through the form and confirm it from the mail; its page's path."""
     data = {
@@ -29,7 +36,7 @@ def subscribe(client, mailbox, address: str, **choices) -> str:
         "minutes": "on",
         **choices,
     }
-    response = client.post("/subscriptions/new/", data)
+    response = post_subscribe(client, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     (confirmation,) = mailbox.to(address)
     assert confirmation["Subject"].startswith("Confirm:")
