@@ -2,8 +2,10 @@
 
 Each confirmed schedule is one VEVENT in its home zone's wall-clock time with an RRULE; a cancelled
 occurrence is an EXDATE, a moved one or one with an agenda is a RECURRENCE-ID override, and every
-zone used has a VTIMEZONE generated from tzdata. Calendar readers then expand the feed to the same
-instants as meetings.recurrence does.
+zone used has a VTIMEZONE generated from tzdata. A schedule that starts in a DST gap lists its
+instants in UTC instead (see ClockChanges.has_gap), and its moved or annotated occurrences are
+VEVENTs of their own. Calendar readers then expand the feed to the same instants as
+meetings.recurrence does.
 """
 
 from __future__ import annotations
@@ -185,6 +187,9 @@ class ClockChanges:
     spanning: frozenset[datetime.date]
     # A start in a gap: libical then keeps the shifted time for the next occurrence too and
     # misses the day's RECURRENCE-ID and EXDATE, so such a schedule lists its dates as RDATEs.
+    # Home Assistant's `ical` (14.3) never matches a RECURRENCE-ID written in UTC, and khal none
+    # written TZID=UTC, so a listed schedule's moved or annotated occurrence is an event of its
+    # own (occurrence_uid), left out of the list.
     has_gap: bool
 
 
@@ -337,7 +342,8 @@ def _changed(schedule: Schedule, records: Iterable[Occurrence]) -> datetime.date
 def _overridden_days(
     schedule: Schedule, records: dict[datetime.date, Occurrence], changes: ClockChanges
 ) -> list[datetime.date]:
-    """Dates that get a RECURRENCE-ID override: moved or annotated, or met by a clock change."""
+    """Dates that get an override (RECURRENCE-ID, or in a listed schedule an event of its own):
+    moved or annotated, or met by a clock change."""
     days = {
         day
         for day, record in records.items()
@@ -370,12 +376,18 @@ def _override(
     unclear: bool,
     listed: bool,
 ) -> icalendar.Event:
-    """The RECURRENCE-ID VEVENT of one moved, annotated or clock-change occurrence."""
+    """The RECURRENCE-ID VEVENT of one moved, annotated or clock-change occurrence; in a listed
+    schedule, an event of its own instead."""
     meeting = schedule.meeting
     slot = recurrence.slot_on(schedule, day)
     changed = _changed(schedule, [record] if record else [])
-    override = _event(schedule, uid=uid, domain=domain, changed=changed)
-    override.add("recurrence-id", _occurrence_id(schedule, day, listed=listed))
+    if listed:
+        override = _event(
+            schedule, uid=occurrence_uid(schedule, day, domain), domain=domain, changed=changed
+        )
+    else:
+        override = _event(schedule, uid=uid, domain=domain, changed=changed)
+        override.add("recurrence-id", _occurrence_id(schedule, day, listed=False))
     override.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
     override.add("dtend", _instant_in_zone(slot.end, schedule.time_zone))
     # The page of the day it takes place, which a move may have changed.
@@ -408,6 +420,12 @@ def _occurrence_id(schedule: Schedule, day: datetime.date, *, listed: bool) -> d
     if not listed:
         return wall
     return recurrence.to_instant(wall.replace(tzinfo=None), wall.tzinfo)
+
+
+def occurrence_uid(schedule: Schedule, day: datetime.date, domain: str) -> str:
+    """The UID of a listed schedule's occurrence written as an event of its own: the schedule's
+    and its original date, so it stays the same however often the occurrence is moved."""
+    return f"{schedule.uid}-{day:%Y%m%d}@{domain}"
 
 
 def _one_off(
@@ -464,6 +482,9 @@ def schedule_events(
     changes = clock_changes(schedule, zone_range)
     listed = changes.has_gap
     next_slot = _next_slot(schedule, now)
+    overridden = _overridden_days(schedule, records, changes)
+    # Dates the listed master leaves out: cancelled ones, and those written as events of their own.
+    left_out = cancelled | set(overridden) if listed else cancelled
     master = _event(schedule, uid=uid, domain=domain, changed=_changed(schedule, records.values()))
     master.add("dtstart", _occurrence_id(schedule, schedule.first_date, listed=listed))
     master.add("duration", ElapsedDuration(schedule.duration))
@@ -472,15 +493,14 @@ def schedule_events(
         # then every later date but cancelled ones, to the zones' horizon.
         master.add("rrule", icalendar.vRecur(FREQ="DAILY", COUNT=1))
         for local in _rule_starts(schedule, schedule.first_date, zone_range[1])[1:]:
-            if local.date() not in cancelled:
+            if local.date() not in left_out:
                 master.add("rdate", _occurrence_id(schedule, local.date(), listed=True))
+        if schedule.first_date in left_out:
+            master.add("exdate", master["DTSTART"].dt)
     else:
         master.add("rrule", rule)
-    for day in sorted(cancelled):
-        if not listed:
+        for day in sorted(cancelled):
             master.add("exdate", _occurrence_id(schedule, day, listed=False))
-        elif day == schedule.first_date:
-            master.add("exdate", master["DTSTART"].dt)
     master.add("url", meeting_url(base_url, meeting))
     lines = [schedule.describe()]
     if next_slot is not None:
@@ -500,7 +520,7 @@ def schedule_events(
             unclear=day in changes.unclear_starts,
             listed=listed,
         )
-        for day in _overridden_days(schedule, records, changes)
+        for day in overridden
     ]
     return [master, *overrides], next_slot
 

@@ -336,27 +336,26 @@ def test_zone_transitions_are_exact_to_the_second():
     assert (spring.name, spring.is_dst, autumn.name, autumn.is_dst) == ("CEST", True, "CET", False)
 
 
-def test_a_schedule_that_starts_in_a_gap_lists_its_instants_in_utc():
-    """libical shifts 02:30 to 03:30 on the gap day and keeps 03:30 a week later, and misses
-    that day's RECURRENCE-ID and EXDATE: such a schedule is a list of UTC instants."""
-    schedule = ScheduleFactory(
+@pytest.fixture
+def gap_start():
+    """Sundays at 02:30 in Los Angeles in March and April 2026: 8 March's 02:30 does not exist."""
+    return ScheduleFactory(
         first_date=datetime.date(2026, 3, 1),
         start_time=datetime.time(2, 30),
         last_date=datetime.date(2026, 4, 30),
     )
+
+
+def test_a_schedule_that_starts_in_a_gap_lists_its_instants_in_utc(gap_start):
+    """libical shifts 02:30 to 03:30 on the gap day and keeps 03:30 a week later, and misses
+    that day's RECURRENCE-ID and EXDATE: such a schedule is a list of UTC instants."""
     OccurrenceFactory(
-        schedule=schedule,
+        schedule=gap_start,
         original_date=datetime.date(2026, 3, 29),
         status="cancelled",
         reason="Spring break",
     )
-    OccurrenceFactory(
-        schedule=schedule,
-        original_date=datetime.date(2026, 3, 8),
-        status="moved",
-        moved_start=datetime.datetime(2026, 3, 8, 18, tzinfo=UTC),
-    )
-    master = master_of(schedule)
+    master = master_of(gap_start)
     rdates = [value.dt for prop in master["RDATE"] for value in prop.dts]
 
     assert master["DTSTART"].dt == datetime.datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
@@ -368,7 +367,53 @@ def test_a_schedule_that_starts_in_a_gap_lists_its_instants_in_utc():
         datetime.datetime(2026, 3, 22, 9, 30, tzinfo=UTC),
     ]
     assert datetime.datetime(2026, 3, 29, 9, 30, tzinfo=UTC) not in rdates
-    assert list(overrides_of(schedule)) == [datetime.datetime(2026, 3, 8, 10, 30, tzinfo=UTC)]
+
+
+def test_a_listed_schedules_moved_and_annotated_occurrences_are_events_of_their_own(gap_start):
+    """Home Assistant's `ical` never matches a RECURRENCE-ID in UTC, and khal none at TZID=UTC:
+    in a schedule listed in UTC, a moved or annotated occurrence is an event of its own, left
+    out of the list (an EXDATE when it is DTSTART's)."""
+    OccurrenceFactory(
+        schedule=gap_start,
+        original_date=datetime.date(2026, 3, 1),
+        status="moved",
+        moved_start=datetime.datetime(2026, 3, 2, 18, tzinfo=UTC),
+    )
+    AgendaItemFactory(
+        occurrence=OccurrenceFactory(schedule=gap_start, original_date=datetime.date(2026, 3, 8))
+    )
+    calendar = parse()
+    master = master_of(gap_start, calendar)
+    rdates = [value.dt for prop in master["RDATE"] for value in prop.dts]
+    own = {
+        str(event["UID"]): event
+        for event in calendar.walk("VEVENT")
+        if str(event["UID"]).startswith(f"{gap_start.uid}-")
+    }
+
+    assert [value.dt for value in master["EXDATE"].dts] == [master["DTSTART"].dt]
+    assert datetime.datetime(2026, 3, 8, 10, 30, tzinfo=UTC) not in rdates
+    assert datetime.datetime(2026, 3, 15, 9, 30, tzinfo=UTC) in rdates
+    assert sorted(own) == [
+        f"{gap_start.uid}-20260301@agora.local",
+        f"{gap_start.uid}-20260308@agora.local",
+    ]
+    moved = own[f"{gap_start.uid}-20260301@agora.local"]
+    assert "RECURRENCE-ID" not in moved
+    assert moved["DTSTART"].dt == datetime.datetime(2026, 3, 2, 10, tzinfo=LA)
+    assert "Agenda:" in own[f"{gap_start.uid}-20260308@agora.local"]["DESCRIPTION"]
+    # The strict parser reads each once.
+    timeline = IcsCalendarStream.calendar_from_ics(feed_bytes().decode()).timeline_tz(UTC)
+    starts = [
+        event.start
+        for event in timeline.overlapping(
+            datetime.datetime(2026, 3, 1, tzinfo=UTC), datetime.datetime(2026, 3, 10, tzinfo=UTC)
+        )
+    ]
+    assert starts == [
+        datetime.datetime(2026, 3, 2, 18, tzinfo=UTC),
+        datetime.datetime(2026, 3, 8, 10, 30, tzinfo=UTC),
+    ]
 
 
 def test_a_day_long_meeting_lasts_24_hours_not_a_calendar_day():
