@@ -25,7 +25,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from common.db import DATABASE_UNAVAILABLE
-from common.query import BadQuery
+from common.query import BadQuery, integer, read_all
 from governance.models import Group, Person
 from meetings import ical
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
@@ -90,10 +90,14 @@ def feed_schedules(meetings: QuerySet | None = None) -> QuerySet:
     )
 
 
-def _render(spec: FeedSpec, *, base_url: str, domain: str, seen_key: str) -> RenderedFeed:
+def _render(
+    spec: FeedSpec, *, base_url: str, domain: str, seen_key: str, alarms: tuple[int, ...]
+) -> RenderedFeed:
     now = timezone.now()
     schedules = list(spec.schedules)
-    feed = ical.build_feed(schedules, name=spec.name, base_url=base_url, domain=domain, now=now)
+    feed = ical.build_feed(
+        schedules, name=spec.name, base_url=base_url, domain=domain, alarms=alarms
+    )
     body = feed.to_ical()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     changed = [
@@ -107,8 +111,7 @@ def _render(spec: FeedSpec, *, base_url: str, domain: str, seen_key: str) -> Ren
     seen = cache.get(seen_key)
     since = seen[1] if seen and seen[0] == etag else now
     cache.set(seen_key, (etag, since), timeout=None)
-    stale = [moment for moment in (feed.stale_at, spec.stale_at) if moment]
-    return RenderedFeed(body, etag, max([since, *changed]), min(stale, default=None))
+    return RenderedFeed(body, etag, max([since, *changed]), spec.stale_at)
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
@@ -123,16 +126,29 @@ def _last_copy_key(request: HttpRequest) -> str:
     return LAST_COPY_KEY.format(hashlib.sha256(url.encode()).hexdigest())
 
 
+# ?alarm=15: a VALARM that many minutes before each event (several allowed), a week at most.
+ALARM_MINUTES = integer(minimum=0, maximum=7 * 24 * 60)
+
+
+def alarms(request: HttpRequest) -> tuple[int, ...]:
+    """The feed's ?alarm= minutes, each once, in order."""
+    return tuple(sorted(set(read_all(request.GET, "alarm", ALARM_MINUTES))))
+
+
 def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
     """The feed, from the cache when its data has not changed, or 304 when the client has it."""
     version = data_version()
     base_url, domain = _site(request)
-    digest = hashlib.sha256(f"{spec.key}\n{base_url}\n{domain}".encode()).hexdigest()
+    minutes = alarms(request)
+    identity = f"{spec.key}\n{base_url}\n{domain}\n{minutes}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()
     key = f"meetings:feed:{version}:{digest}"
     rendered = cache.get(key)
     if rendered is None:
         seen_key = f"meetings:feed-seen:{digest}"
-        rendered = _render(spec, base_url=base_url, domain=domain, seen_key=seen_key)
+        rendered = _render(
+            spec, base_url=base_url, domain=domain, seen_key=seen_key, alarms=minutes
+        )
         timeout = CACHE_SECONDS
         if rendered.stale_at is not None:
             until_stale = (rendered.stale_at - timezone.now()).total_seconds()
