@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -531,6 +532,64 @@ def schedule_events(
         for day in overridden
     ]
     return [master, *overrides]
+
+
+def occurrence_calendar(
+    slots: Iterable[Slot], *, base_url: str, domain: str = DEFAULT_DOMAIN
+) -> Feed:
+    """A calendar of single occurrences (the one-event download of an occurrence page): each an
+    event of its own, UID'd by its schedule and original date as a listed schedule's are."""
+    slots = list(slots)
+    schedules = [slot.schedule for slot in slots]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    zone_range = _zone_range(schedules)
+    for zone in sorted({schedule.time_zone for schedule in schedules}) or ["UTC"]:
+        calendar.add_component(vtimezone(zone, *zone_range))
+    for slot in slots:
+        event = _override(
+            slot.schedule,
+            slot.original_date,
+            slot.record,
+            uid="",
+            domain=domain,
+            base_url=base_url,
+            unclear=False,
+            listed=True,
+        )
+        calendar.add_component(event)
+    return Feed(calendar)
+
+
+def add_event_links(slot: Slot, *, page_url: str, join_url: str) -> dict[str, str]:
+    """Links that open Google Calendar's and Outlook's new-event form filled with the
+    occurrence: its title, UTC start and end, the page and the join link (when the reader may
+    see it, else "")."""
+    title = slot.meeting.title
+    details = "\n".join(line for line in (join_url and f"Join: {join_url}", page_url) if line)
+    start, end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)
+    google = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": join_url,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        "body": details,
+        "location": join_url,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }
 
 
 def build_feed(
