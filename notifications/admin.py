@@ -11,7 +11,7 @@ from notifications.models import Notice, Subscription
 
 class NoticeInline(admin.TabularInline):
     model = Notice
-    fields = ["kind", "original_date", "lead_minutes", "status", "due_at", "attempts", "sent_at"]
+    fields = ("kind", "original_date", "lead_minutes", "status", "due_at", "attempts", "sent_at")
     readonly_fields = fields
     ordering = ["-due_at"]
     extra = 0

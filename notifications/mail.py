@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from meetings import privacy, recurrence, zones
+from meetings import selectors as meeting_selectors
 from meetings.models import OccurrenceStatus
 from meetings.recurrence import Slot
 from notifications.models import Notice, NoticeKind, Subscription
@@ -123,9 +124,7 @@ def notice_message(notice: Notice, *, now: datetime.datetime) -> EmailMultiAlter
     if slot is None or not subscription.is_active or not _still_true(notice, slot, now, shows):
         return None
     record = slot.record
-    planned = recurrence.to_instant(
-        datetime.datetime.combine(slot.original_date, schedule.start_time), slot.zone
-    )
+    planned = meeting_selectors.planned_lines(slot)[0].start  # where the schedule has it
     kind = NoticeKind(notice.kind)
     label = kind.label
     if kind == NoticeKind.REMINDER:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from common.services import model_update
 from governance.models import Group
 from meetings import recurrence
+from meetings import selectors as meeting_selectors
 from meetings.models import Meeting, Occurrence, OccurrenceStatus
 from notifications.models import Notice, NoticeKind, NoticeStatus, Subscription
 
@@ -39,7 +40,7 @@ STATUS_NOTICES = {
     OccurrenceStatus.SCHEDULED: NoticeKind.RESTORED,
 }
 # Who hears of each kind of notice: the subscription's choice.
-CHOICE_OF_KIND = {
+CHOICE_OF_KIND: dict[str, str] = {
     NoticeKind.CANCELLED: "changes",
     NoticeKind.MOVED: "changes",
     NoticeKind.AGENDA: "agendas",
@@ -120,9 +121,8 @@ def _to_come(record: Occurrence, now: datetime.datetime) -> bool:
     slot = recurrence.slot_on(schedule, record.original_date) if schedule.is_confirmed else None
     if slot is None:
         return False
-    local = datetime.datetime.combine(record.original_date, schedule.start_time)
-    planned = recurrence.to_instant(local, slot.zone)
-    return max(slot.end, planned + schedule.duration) > now
+    planned = meeting_selectors.planned_lines(slot)[0]
+    return max(slot.end, planned.end) > now
 
 
 def _queue(

@@ -456,6 +456,8 @@ READERS = [
 ]
 FEEDS = {
     "/calendar.ics": lambda: Schedule.objects.all(),
+    # Alarms change no instant, and every reader still takes the feed.
+    "/calendar.ics?alarm=15&alarm=60": lambda: Schedule.objects.all(),
     "/meetings/community-meeting-forum/calendar.ics": lambda: Schedule.objects.filter(
         meeting__slug="community-meeting-forum"
     ),

@@ -1,6 +1,7 @@
 """Issue 8's "done when": a subscriber confirms, receives the 24 h reminder from a real SMTP
 server, an admin cancels the next occurrence, and the subscriber receives the cancellation with
-its reason once, with two senders running at the same time."""
+its reason once, with two senders running at the same time; the feed shows the cancellation in
+ical.js, recurring-ical-events and khal."""
 
 import datetime
 import threading
@@ -14,6 +15,7 @@ from meetings.models import Occurrence
 from notifications.models import Notice, NoticeStatus
 from tests.factories import GroupFactory
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
+from tests.meetings.test_interop import STATUS_READERS, statuses_by_recurring_ical_events
 from tests.notifications.conftest import html_of, text_of
 from tests.notifications.helpers import send_notifications, subscribe
 
@@ -58,8 +60,9 @@ def _senders_at_once(count: int) -> list[str]:
     return outputs
 
 
+@pytest.mark.interop
 @pytest.mark.django_db(transaction=True)
-def test_reminder_then_cancellation_once_with_two_senders(client, mailbox, sig_node):
+def test_reminder_then_cancellation_once_with_two_senders(client, mailbox, sig_node, tmp_path):
     with time_machine.travel(DAY_BEFORE - datetime.timedelta(days=3)):
         subscribe(client, mailbox, ADDRESS, meeting="sig-node-weekly")
         assert "sent: 0" in send_notifications()
@@ -104,6 +107,7 @@ def test_reminder_then_cancellation_once_with_two_senders(client, mailbox, sig_n
 
         mailbox.delay = 0.5  # the first sender is still talking when the second claims
         outputs = _senders_at_once(2)
+        feed = client.get("/meetings/sig-node-weekly/calendar.ics").content
 
     assert len(outputs) == 2
     (cancellation,) = mailbox.to(ADDRESS)
@@ -113,3 +117,16 @@ def test_reminder_then_cancellation_once_with_two_senders(client, mailbox, sig_n
     assert "zoom.example.org" not in text_of(cancellation)  # nothing to join
     assert Notice.objects.get(kind="cancelled").status == NoticeStatus.SENT
     assert len(mailbox.messages) == 1
+
+    # The feed keeps the occurrence, cancelled, in each reader.
+    start = datetime.datetime(2026, 12, 8, 18, 0, tzinfo=datetime.UTC)
+    for number, reader in enumerate(STATUS_READERS):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        statuses = reader(feed, folder)
+        assert statuses[start].startswith("CANCELLED"), reader.__name__
+        assert statuses[start + datetime.timedelta(weeks=1)].startswith("CONFIRMED")
+    assert (
+        "KubeCon week: most of us travel"
+        in statuses_by_recurring_ical_events(feed, tmp_path)[start]
+    )
