@@ -3,7 +3,7 @@ queued for them (one row per subscription, occurrence and kind: a mail is sent o
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -121,7 +121,7 @@ class Subscription(TimeStamped):
 
     def get_absolute_url(self):
         """The subscriber's own page of this subscription, addressed by its signed token."""
-        from notifications.tokens import subscription_token
+        from notifications.tokens import subscription_token  # which imports this module
 
         return reverse("notifications:subscription", args=[subscription_token(self)])
 
@@ -157,7 +157,7 @@ class Notice(TimeStamped):
         max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED
     )
     due_at = models.DateTimeField(help_text="Not sent before this instant.")
-    attempts = models.PositiveSmallIntegerField(default=0, validators=[MinValueValidator(0)])
+    attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -16,7 +16,7 @@ from notifications.models import Subscription
 from notifications.tokens import subscription_for, subscription_token
 
 logger = logging.getLogger(__name__)
-CHOICES = ("time_zone", "reminders", "changes", "agendas", "minutes")
+CHOICES = services.CHOICE_FIELDS
 
 
 def _default_zone(user) -> str:
@@ -58,7 +58,7 @@ def subscribe(request):
         initial = {"time_zone": _default_zone(request.user)}
         if request.user.is_authenticated:
             initial["email"] = request.user.email
-        form = SubscribeForm(initial=initial, data=None)
+        form = SubscribeForm(initial=initial)
         # ?meeting=<slug> or ?group=<slug> picks what to subscribe to; a wrong one is ignored.
         for name in ("meeting", "group"):
             field = form.fields[name]
