@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import BadRequest
+from django.http import QueryDict
 from django.utils.dateparse import parse_datetime
 from django_filters import Filter
 from drf_spectacular.types import OpenApiTypes
@@ -134,6 +135,19 @@ def read(query: Mapping[str, str], name: str, parse: Parser, default: Any = None
         return parse(text)
     except ValueError as error:
         raise BadQuery(name, str(error)) from None
+
+
+def read_all(query: QueryDict, name: str, parse: Parser) -> list[Any]:
+    """Every value of a repeated parameter `name` (?alarm=15&alarm=60) read by `parse`, blank
+    ones skipped."""
+    values = []
+    for text in query.getlist(name):
+        if text.strip():
+            try:
+                values.append(parse(text))
+            except ValueError as error:
+                raise BadQuery(name, str(error)) from None
+    return values
 
 
 class QueryFormField(forms.CharField):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("governance.urls")),
     path("", include("meetings.urls")),
     path("", include("projects.urls")),
+    path("", include("notifications.urls")),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's settings as a script file: the CSP allows no inline code.

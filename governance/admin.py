@@ -23,9 +23,9 @@ from governance.models import (
 )
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Every app's admin: history on each record, and an action the user may not run (each
-    declares its permissions) refused with 403 instead of passed over as "No action selected"."""
+class RefusingAdmin(admin.ModelAdmin):
+    """Every app's admin: an action the user may not run (each declares its permissions) is
+    refused with 403 instead of passed over as "No action selected"."""
 
     def changelist_view(self, request, extra_context=None):
         if request.method == "POST":
@@ -34,6 +34,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
             if refused & set(request.POST.getlist("action")):
                 raise PermissionDenied
         return super().changelist_view(request, extra_context)
+
+
+class HistoryAdmin(RefusingAdmin, SimpleHistoryAdmin):
+    """An admin with history on each record (every model that keeps one)."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,9 +25,9 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from common.db import DATABASE_UNAVAILABLE
-from common.query import BadQuery
+from common.query import BadQuery, integer, read_all
 from governance.models import Group, Person
-from meetings import ical
+from meetings import ical, selectors
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
 VERSION_KEY = "meetings:feeds:version"
@@ -90,10 +90,14 @@ def feed_schedules(meetings: QuerySet | None = None) -> QuerySet:
     )
 
 
-def _render(spec: FeedSpec, *, base_url: str, domain: str, seen_key: str) -> RenderedFeed:
+def _render(
+    spec: FeedSpec, *, base_url: str, domain: str, seen_key: str, alarms: tuple[int, ...]
+) -> RenderedFeed:
     now = timezone.now()
     schedules = list(spec.schedules)
-    feed = ical.build_feed(schedules, name=spec.name, base_url=base_url, domain=domain, now=now)
+    feed = ical.build_feed(
+        schedules, name=spec.name, base_url=base_url, domain=domain, alarms=alarms
+    )
     body = feed.to_ical()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     changed = [
@@ -107,8 +111,7 @@ def _render(spec: FeedSpec, *, base_url: str, domain: str, seen_key: str) -> Ren
     seen = cache.get(seen_key)
     since = seen[1] if seen and seen[0] == etag else now
     cache.set(seen_key, (etag, since), timeout=None)
-    stale = [moment for moment in (feed.stale_at, spec.stale_at) if moment]
-    return RenderedFeed(body, etag, max([since, *changed]), min(stale, default=None))
+    return RenderedFeed(body, etag, max([since, *changed]), spec.stale_at)
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
@@ -123,16 +126,29 @@ def _last_copy_key(request: HttpRequest) -> str:
     return LAST_COPY_KEY.format(hashlib.sha256(url.encode()).hexdigest())
 
 
+# ?alarm=15: a VALARM that many minutes before each event (several allowed), a week at most.
+ALARM_MINUTES = integer(minimum=0, maximum=7 * 24 * 60)
+
+
+def alarms(request: HttpRequest) -> tuple[int, ...]:
+    """The feed's ?alarm= minutes, each once, in order."""
+    return tuple(sorted(set(read_all(request.GET, "alarm", ALARM_MINUTES))))
+
+
 def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
     """The feed, from the cache when its data has not changed, or 304 when the client has it."""
     version = data_version()
     base_url, domain = _site(request)
-    digest = hashlib.sha256(f"{spec.key}\n{base_url}\n{domain}".encode()).hexdigest()
+    minutes = alarms(request)
+    identity = f"{spec.key}\n{base_url}\n{domain}\n{minutes}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()
     key = f"meetings:feed:{version}:{digest}"
     rendered = cache.get(key)
     if rendered is None:
         seen_key = f"meetings:feed-seen:{digest}"
-        rendered = _render(spec, base_url=base_url, domain=domain, seen_key=seen_key)
+        rendered = _render(
+            spec, base_url=base_url, domain=domain, seen_key=seen_key, alarms=minutes
+        )
         timeout = CACHE_SECONDS
         if rendered.stale_at is not None:
             until_stale = (rendered.stale_at - timezone.now()).total_seconds()
@@ -173,33 +189,47 @@ def serves_last_copy(view):
     return wrapper
 
 
+def _named(request: HttpRequest, parameter: str, rows: QuerySet, noun: str) -> list:
+    """The rows whose slugs ?`parameter`=a,b names, refusing none or an unknown one."""
+    slugs = sorted({slug.strip() for slug in request.GET[parameter].split(",") if slug.strip()})
+    if not slugs:
+        raise BadQuery(parameter, f"Name at least one {noun}: ?{parameter}=slug,slug")
+    found = list(rows.filter(slug__in=slugs))
+    unknown = sorted(set(slugs) - {row.slug for row in found})
+    if unknown:
+        raise BadQuery(
+            parameter, f"Unknown {noun}{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+        )
+    return found
+
+
 @require_safe
 @serves_last_copy
 def calendar_feed(request: HttpRequest) -> HttpResponse:
-    """/calendar.ics: every meeting; ?groups=a,b: the meetings of those groups; ?kind=k: the
-    meetings of that kind (of those groups, with both): what a filtered /meetings/ shows."""
+    """/calendar.ics: every meeting; ?groups=a,b: the meetings of those groups; ?meetings=x,y:
+    those meetings (with groups: theirs too); ?kind=k: the meetings of that kind (of the chosen
+    ones): what a filtered /meetings/ or the calendar builder shows."""
     kind = request.GET.get("kind", "")
     if kind and kind not in MeetingKind.values:
         raise BadQuery("kind", f"Unknown kind: {kind}. Known: {', '.join(MeetingKind.values)}")
-    if "groups" not in request.GET and not kind:
+    if "groups" not in request.GET and "meetings" not in request.GET and not kind:
         spec = FeedSpec(
             "all", f"{settings.AGORA_SITE_NAME} meetings", "meetings.ics", feed_schedules()
         )
         return respond(request, spec)
     meetings = Meeting.objects.filter(kind=kind) if kind else Meeting.objects.all()
-    title, groups, key = "", [], []
+    groups: list[Group] = []
+    chosen: list[Meeting] = []
     if "groups" in request.GET:
-        slugs = sorted({slug.strip() for slug in request.GET["groups"].split(",") if slug.strip()})
-        if not slugs:
-            raise BadQuery("groups", "Name at least one group: ?groups=slug,slug")
-        groups = list(Group.objects.filter(slug__in=slugs).order_by("name"))
-        unknown = sorted(set(slugs) - {group.slug for group in groups})
-        if unknown:
-            noun = "group" if len(unknown) == 1 else "groups"
-            raise BadQuery("groups", f"Unknown {noun}: {', '.join(unknown)}")
-        meetings = meetings.filter(group__in=groups)
-        title = ", ".join(group.name for group in groups)
-        key.append(f"groups:{','.join(slugs)}")
+        groups = _named(request, "groups", Group.objects.order_by("name"), "group")
+    if "meetings" in request.GET:
+        chosen = _named(request, "meetings", Meeting.objects.order_by("title"), "meeting")
+    if groups or chosen:
+        meetings = meetings.filter(Q(group__in=groups) | Q(pk__in=[row.pk for row in chosen]))
+    title = ", ".join([group.name for group in groups] + [row.title for row in chosen])
+    key = [f"groups:{','.join(sorted(group.slug for group in groups))}"] if groups else []
+    if chosen:
+        key.append(f"meetings:{','.join(sorted(row.slug for row in chosen))}")
     if kind:
         label = MeetingKind(kind).label.lower()
         title = f"{title} ({label})" if title else label
@@ -209,7 +239,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
         f"{settings.AGORA_SITE_NAME}: {title}",
         "meetings.ics",
         feed_schedules(meetings),
-        changed=[group.updated_at for group in groups],
+        changed=[group.updated_at for group in groups] + [row.updated_at for row in chosen],
     )
     return respond(request, spec)
 
@@ -263,3 +293,18 @@ def person_feed(request: HttpRequest, handle: str) -> HttpResponse:
         stale_at=_next_midnight(min(boundaries)) if boundaries else None,
     )
     return respond(request, spec)
+
+
+@require_safe
+def occurrence_event(request: HttpRequest, slug: str, day: datetime.date) -> HttpResponse:
+    """The occurrences of one date of a meeting (those moved away from it included) as a
+    calendar to download and open: the one-event .ics of an occurrence page."""
+    detail = selectors.occurrence_detail(slug=slug, day=day)
+    slots = detail.slots + [slot for slot in detail.moved_away if slot not in detail.slots]
+    if not slots:
+        raise Http404("The meeting does not meet on this date.")
+    base_url, domain = _site(request)
+    body = ical.occurrence_calendar(slots, base_url=base_url, domain=domain).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{day:%Y-%m-%d}.ics"'
+    return response

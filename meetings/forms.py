@@ -1,5 +1,6 @@
-"""Forms of the meeting pages: the list's filters and the agenda editor."""
+"""Forms of the meeting pages: the list's filters, the calendar builder and the agenda editor."""
 
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -10,11 +11,15 @@ from common.query import QueryFormField, parse_month
 from governance.models import Person
 from governance.timezones import TIME_ZONE_CHOICES
 from meetings import fairness, selectors
-from meetings.models import AgendaItem, MeetingKind, Occurrence
+from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, Schedule
 from meetings.recurrence import MAX_DURATION_MINUTES
 
 WEEKS_CHOICES = [(1, "1 week"), (2, "2 weeks"), (4, "4 weeks"), (8, "8 weeks")]
 DEFAULT_WEEKS = 2
+
+
+# Alarms a built calendar offers, in minutes before each meeting (?alarm= takes any).
+ALARM_CHOICES = [(5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"), (60, "1 hour")]
 
 
 def day_zone_choices() -> list:
@@ -24,6 +29,44 @@ def day_zone_choices() -> list:
         ("Site zones", [(zone, zone.replace("_", " ")) for zone in site]),
         ("All zones", [choice for choice in TIME_ZONE_CHOICES if choice[0] not in site]),
     ]
+
+
+class CalendarBuilderForm(forms.Form):
+    """The GET form of "build your calendar": the groups and meetings a feed holds, and its
+    alarms."""
+
+    groups = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, to_field_name="slug", help_text="All their meetings."
+    )
+    meetings = forms.ModelMultipleChoiceField(queryset=None, required=False, to_field_name="slug")
+    alarm = forms.TypedMultipleChoiceField(
+        choices=ALARM_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Alarms before each meeting",
+    )
+
+    def __init__(self, *args, meetings=None, **kwargs):
+        """`meetings`: the meetings offered (the meetings list offers those it shows)."""
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = selectors.filter_groups()
+        # Only meetings whose dates are known: those are in the feeds.
+        meetings = Meeting.objects.all() if meetings is None else meetings
+        dated = meetings.filter(schedules__in=Schedule.objects.confirmed()).distinct()
+        self.fields["meetings"].queryset = dated.order_by("title")
+
+    def feed_query(self) -> str:
+        """The feed's query string, "" when nothing is chosen."""
+        data = self.cleaned_data
+        if not (data["groups"] or data["meetings"]):
+            return ""
+        wanted = {
+            "groups": ",".join(group.slug for group in data["groups"]),
+            "meetings": ",".join(meeting.slug for meeting in data["meetings"]),
+        }
+        pairs = [(name, value) for name, value in wanted.items() if value]
+        return urlencode([*pairs, *(("alarm", minutes) for minutes in data["alarm"])])
 
 
 class MeetingFilterForm(forms.Form):

@@ -1,11 +1,12 @@
 """iCalendar (RFC 5545) feeds of meetings, built from model data alone.
 
-Each confirmed schedule is one VEVENT in its home zone's wall-clock time with an RRULE; a cancelled
-occurrence is an EXDATE, a moved one or one with an agenda is a RECURRENCE-ID override, and every
+Each confirmed schedule is one VEVENT in its home zone's wall-clock time with an RRULE; a
+cancelled occurrence is a RECURRENCE-ID override with STATUS:CANCELLED and its reason, a moved
+one or one with an agenda is a RECURRENCE-ID override that says where it moved from, and every
 zone used has a VTIMEZONE generated from tzdata. A schedule that starts in a DST gap lists its
-instants in UTC instead (see ClockChanges.has_gap), and its moved or annotated occurrences are
-VEVENTs of their own. Calendar readers then expand the feed to the same instants as
-meetings.recurrence does.
+instants in UTC instead (see ClockChanges.has_gap), and its moved, annotated or cancelled
+occurrences are VEVENTs of their own. Calendar readers then expand the feed to the same instants
+as meetings.recurrence does, a cancelled one marked so. `alarms` adds a VALARM to every event.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -32,17 +34,14 @@ REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ZONE_HORIZON = datetime.date(2038, 1, 1)
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
-# Days ahead in which to look for a schedule's next occurrence (every 52 months at most).
-NEXT_SLOT_WINDOWS = (62, 400, 52 * 31 + 31)
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
 class Feed:
-    """A built calendar, and the instant its "next occurrence" lines go out of date."""
+    """A built calendar."""
 
     calendar: icalendar.Calendar
-    stale_at: datetime.datetime | None
 
     def to_ical(self) -> bytes:
         return self.calendar.to_ical()
@@ -248,19 +247,6 @@ def recurrence_rule(schedule: Schedule) -> icalendar.vRecur | None:
     return rule
 
 
-def _next_slot(schedule: Schedule, now: datetime.datetime) -> Slot | None:
-    """The next occurrence not over nor cancelled; else the last one; None if it has none."""
-    # Widening windows: each is one pass of the rule, and most schedules meet within weeks.
-    for days in NEXT_SLOT_WINDOWS:
-        window = recurrence.schedule_slots(schedule, now, now + datetime.timedelta(days=days))
-        upcoming = [slot for slot in window if not slot.is_cancelled]
-        if upcoming:
-            return upcoming[0]
-    local_now = now.astimezone(ZoneInfo(schedule.time_zone)).replace(tzinfo=None)
-    last = recurrence.build_rrule(schedule).before(local_now, inc=True)
-    return recurrence.slot_on(schedule, last.date()) if last else None
-
-
 def _occurrence_line(slot: Slot) -> str:
     meeting = slot.meeting
     lines = zones.summary(slot.start, slot.end, slot.schedule.time_zone, meeting.display_zones)
@@ -317,8 +303,21 @@ def organizer(meeting: Meeting, domain: str) -> icalendar.vCalAddress:
     return address
 
 
+def _alarm(minutes: int, title: str) -> icalendar.Alarm:
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", datetime.timedelta(minutes=-minutes))
+    return alarm
+
+
 def _event(
-    schedule: Schedule, *, uid: str, domain: str, changed: datetime.datetime
+    schedule: Schedule,
+    *,
+    uid: str,
+    domain: str,
+    changed: datetime.datetime,
+    alarms: tuple[int, ...] = (),
 ) -> icalendar.Event:
     meeting = schedule.meeting
     event = icalendar.Event()
@@ -332,6 +331,8 @@ def _event(
     event.add("summary", meeting.title)
     if privacy.shows_details(None, meeting) and meeting.join_url:
         event.add("location", meeting.join_url)
+    for minutes in alarms:
+        event.add_component(_alarm(minutes, meeting.title))
     return event
 
 
@@ -343,11 +344,11 @@ def _overridden_days(
     schedule: Schedule, records: dict[datetime.date, Occurrence], changes: ClockChanges
 ) -> list[datetime.date]:
     """Dates that get an override (RECURRENCE-ID, or in a listed schedule an event of its own):
-    moved or annotated, or met by a clock change."""
+    cancelled, moved or annotated, or met by a clock change."""
     days = {
         day
         for day, record in records.items()
-        if record.status == OccurrenceStatus.MOVED
+        if record.status in (OccurrenceStatus.MOVED, OccurrenceStatus.CANCELLED)
         or (
             record.status == OccurrenceStatus.SCHEDULED
             and privacy.shows_details(None, schedule.meeting)
@@ -357,12 +358,7 @@ def _overridden_days(
     if changes.has_gap:
         # Listed in UTC, every occurrence starts and ends right without an override.
         return sorted(days)
-    changed = {
-        day
-        for day in changes.unclear_starts | changes.spanning
-        if day not in records or records[day].status != OccurrenceStatus.CANCELLED
-    }
-    return sorted(days | changed)
+    return sorted(days | changes.unclear_starts | changes.spanning)
 
 
 def _override(
@@ -375,18 +371,25 @@ def _override(
     base_url: str,
     unclear: bool,
     listed: bool,
+    alarms: tuple[int, ...] = (),
 ) -> icalendar.Event:
-    """The RECURRENCE-ID VEVENT of one moved, annotated or clock-change occurrence; in a listed
-    schedule, an event of its own instead."""
+    """The RECURRENCE-ID VEVENT of one cancelled, moved, annotated or clock-change occurrence;
+    in a listed schedule, an event of its own instead."""
     meeting = schedule.meeting
     slot = recurrence.slot_on(schedule, day)
     changed = _changed(schedule, [record] if record else [])
+    # A cancelled occurrence rings no alarm.
+    alarms = () if slot.is_cancelled else alarms
     if listed:
         override = _event(
-            schedule, uid=occurrence_uid(schedule, day, domain), domain=domain, changed=changed
+            schedule,
+            uid=occurrence_uid(schedule, day, domain),
+            domain=domain,
+            changed=changed,
+            alarms=alarms,
         )
     else:
-        override = _event(schedule, uid=uid, domain=domain, changed=changed)
+        override = _event(schedule, uid=uid, domain=domain, changed=changed, alarms=alarms)
         override.add("recurrence-id", _occurrence_id(schedule, day, listed=False))
     override.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
     override.add("dtend", _instant_in_zone(slot.end, schedule.time_zone))
@@ -394,7 +397,10 @@ def _override(
     page = meeting_url(base_url, meeting, slot.local_date)
     override.add("url", page)
     lines = []
-    if slot.is_moved:
+    if slot.is_cancelled:
+        override["SUMMARY"] = f"Cancelled: {meeting.title}"
+        lines.append(f"Cancelled: {slot.reason}")
+    elif slot.is_moved:
         original = _wall_time(schedule, day)
         lines.append(
             f"Moved from {original:%A %Y-%m-%d %H:%M} {schedule.time_zone}"
@@ -403,11 +409,11 @@ def _override(
     elif unclear:
         lines.append(_clock_change_line(schedule, slot))
     lines.append(_occurrence_line(slot))
-    if record is not None and privacy.shows_details(None, meeting):
+    if record is not None and privacy.shows_details(None, meeting) and not slot.is_cancelled:
         lines += _agenda_lines(record)
-    lines += [*_links(meeting), f"Occurrence page: {page}"]
+    lines += [*([] if slot.is_cancelled else _links(meeting)), f"Occurrence page: {page}"]
     override.add("description", "\n".join(lines))
-    override.add("status", "CONFIRMED")
+    override.add("status", "CANCELLED" if slot.is_cancelled else "CONFIRMED")
     return override
 
 
@@ -429,13 +435,14 @@ def occurrence_uid(schedule: Schedule, day: datetime.date, domain: str) -> str:
 
 
 def _one_off(
-    schedule: Schedule, *, uid: str, domain: str, base_url: str
-) -> tuple[icalendar.Event, Slot]:
+    schedule: Schedule, *, uid: str, domain: str, base_url: str, alarms: tuple[int, ...]
+) -> icalendar.Event:
     """A schedule of frequency "once": one VEVENT at its (possibly moved) time."""
     meeting = schedule.meeting
     slot = recurrence.slot_on(schedule, schedule.first_date)
     changed = _changed(schedule, schedule.occurrences.all())
-    event = _event(schedule, uid=uid, domain=domain, changed=changed)
+    alarms = () if slot.is_cancelled else alarms
+    event = _event(schedule, uid=uid, domain=domain, changed=changed, alarms=alarms)
     event.add("dtstart", _instant_in_zone(slot.start, schedule.time_zone))
     event.add("duration", ElapsedDuration(slot.end - slot.start))
     event.add("url", meeting_url(base_url, meeting))
@@ -450,7 +457,7 @@ def _one_off(
     lines += [*_links(meeting), f"Meeting page: {meeting_url(base_url, meeting)}"]
     event.add("description", "\n".join(lines))
     event.add("status", "CANCELLED" if slot.is_cancelled else "CONFIRMED")
-    return event, slot
+    return event
 
 
 def schedule_events(
@@ -458,16 +465,15 @@ def schedule_events(
     *,
     base_url: str,
     domain: str,
-    now: datetime.datetime,
     zone_range: tuple[datetime.date, datetime.date],
-) -> tuple[list[icalendar.Event], Slot | None]:
-    """The schedule's VEVENT and its overrides, and the occurrence its description names."""
+    alarms: tuple[int, ...] = (),
+) -> list[icalendar.Event]:
+    """The schedule's VEVENT and its overrides."""
     meeting = schedule.meeting
     uid = f"{schedule.uid}@{domain}"
     rule = recurrence_rule(schedule)
     if rule is None:
-        event, slot = _one_off(schedule, uid=uid, domain=domain, base_url=base_url)
-        return [event], slot
+        return [_one_off(schedule, uid=uid, domain=domain, base_url=base_url, alarms=alarms)]
 
     # Only records on dates the schedule gives: one left outside by a later change (refused
     # now, yet stored before) must not break the feed.
@@ -476,16 +482,19 @@ def schedule_events(
         for record in schedule.occurrences.all()
         if recurrence.schedule_dates_on(schedule, record.original_date)
     }
-    cancelled = {
-        day for day, record in records.items() if record.status == OccurrenceStatus.CANCELLED
-    }
     changes = clock_changes(schedule, zone_range)
     listed = changes.has_gap
-    next_slot = _next_slot(schedule, now)
     overridden = _overridden_days(schedule, records, changes)
-    # Dates the listed master leaves out: cancelled ones, and those written as events of their own.
-    left_out = cancelled | set(overridden) if listed else cancelled
-    master = _event(schedule, uid=uid, domain=domain, changed=_changed(schedule, records.values()))
+    # Dates the listed master leaves out: those written as events of their own (cancelled ones
+    # among them).
+    left_out = set(overridden) if listed else set()
+    master = _event(
+        schedule,
+        uid=uid,
+        domain=domain,
+        changed=_changed(schedule, records.values()),
+        alarms=alarms,
+    )
     master.add("dtstart", _occurrence_id(schedule, schedule.first_date, listed=listed))
     master.add("duration", ElapsedDuration(schedule.duration))
     if listed:
@@ -499,13 +508,12 @@ def schedule_events(
             master.add("exdate", master["DTSTART"].dt)
     else:
         master.add("rrule", rule)
-        for day in sorted(cancelled):
-            master.add("exdate", _occurrence_id(schedule, day, listed=False))
     master.add("url", meeting_url(base_url, meeting))
-    lines = [schedule.describe()]
-    if next_slot is not None:
-        lines.append(f"Next: {_occurrence_line(next_slot)}")
-    lines += [*_links(meeting), f"Meeting page: {meeting_url(base_url, meeting)}"]
+    lines = [
+        schedule.describe(),
+        *_links(meeting),
+        f"Meeting page: {meeting_url(base_url, meeting)}",
+    ]
     master.add("description", "\n".join(lines))
     master.add("status", "CONFIRMED")
 
@@ -519,10 +527,69 @@ def schedule_events(
             base_url=base_url,
             unclear=day in changes.unclear_starts,
             listed=listed,
+            alarms=alarms,
         )
         for day in overridden
     ]
-    return [master, *overrides], next_slot
+    return [master, *overrides]
+
+
+def occurrence_calendar(
+    slots: Iterable[Slot], *, base_url: str, domain: str = DEFAULT_DOMAIN
+) -> Feed:
+    """A calendar of single occurrences (the one-event download of an occurrence page): each an
+    event of its own, UID'd by its schedule and original date as a listed schedule's are."""
+    slots = list(slots)
+    schedules = [slot.schedule for slot in slots]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    zone_range = _zone_range(schedules)
+    for zone in sorted({schedule.time_zone for schedule in schedules}) or ["UTC"]:
+        calendar.add_component(vtimezone(zone, *zone_range))
+    for slot in slots:
+        event = _override(
+            slot.schedule,
+            slot.original_date,
+            slot.record,
+            uid="",
+            domain=domain,
+            base_url=base_url,
+            unclear=False,
+            listed=True,
+        )
+        calendar.add_component(event)
+    return Feed(calendar)
+
+
+def add_event_links(slot: Slot, *, page_url: str, join_url: str) -> dict[str, str]:
+    """Links that open Google Calendar's and Outlook's new-event form filled with the
+    occurrence: its title, UTC start and end, the page and the join link (when the reader may
+    see it, else "")."""
+    title = slot.meeting.title
+    details = "\n".join(line for line in (join_url and f"Join: {join_url}", page_url) if line)
+    start, end = slot.start.astimezone(UTC), slot.end.astimezone(UTC)
+    google = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{start:%Y%m%dT%H%M%SZ}/{end:%Y%m%dT%H%M%SZ}",
+        "details": details,
+        "location": join_url,
+    }
+    outlook = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+        "enddt": f"{end:%Y-%m-%dT%H:%M:%SZ}",
+        "body": details,
+        "location": join_url,
+    }
+    return {
+        "google": "https://calendar.google.com/calendar/render?" + urlencode(google),
+        "outlook": "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(outlook),
+    }
 
 
 def build_feed(
@@ -531,10 +598,10 @@ def build_feed(
     name: str,
     base_url: str,
     domain: str = DEFAULT_DOMAIN,
-    now: datetime.datetime,
+    alarms: tuple[int, ...] = (),
 ) -> Feed:
     """The calendar of the confirmed schedules among `schedules` (prefetch their occurrences,
-    agenda items and meetings), as of `now` for the "next occurrence" lines."""
+    agenda items and meetings), each event with an alarm `alarms` minutes before it."""
     confirmed = sorted(
         (schedule for schedule in schedules if schedule.is_confirmed),
         key=lambda s: (s.meeting.title.casefold(), s.meeting_id, s.first_date, s.start_time, s.pk),
@@ -554,13 +621,9 @@ def build_feed(
     # VTIMEZONE, which every reader takes as an empty calendar.
     for zone in sorted({schedule.time_zone for schedule in confirmed}) or ["UTC"]:
         calendar.add_component(vtimezone(zone, *zone_range))
-    stale = []
     for schedule in confirmed:
-        events, next_slot = schedule_events(
-            schedule, base_url=base_url, domain=domain, now=now, zone_range=zone_range
-        )
-        for event in events:
+        for event in schedule_events(
+            schedule, base_url=base_url, domain=domain, zone_range=zone_range, alarms=alarms
+        ):
             calendar.add_component(event)
-        if next_slot is not None and next_slot.end > now:
-            stale.append(next_slot.end)
-    return Feed(calendar, min(stale, default=None))
+    return Feed(calendar)

@@ -62,7 +62,8 @@ def _schedules(meetings: QuerySet[Meeting] | None = None) -> QuerySet[Schedule]:
     return schedules.prefetch_related("occurrences")
 
 
-def _filtered_meetings(group: Group | None, kind: str) -> QuerySet[Meeting]:
+def filtered_meetings(group: Group | None, kind: str) -> QuerySet[Meeting]:
+    """The meetings of the list page's filters."""
     meetings = Meeting.objects.all()
     if group is not None:
         meetings = meetings.filter(group=group)
@@ -85,7 +86,7 @@ def upcoming_slots(
 ) -> list[Slot]:
     """Occurrences from now (including one in progress) to `weeks` ahead, by start."""
     now = now or timezone.now()
-    schedules = _schedules(_filtered_meetings(group, kind))
+    schedules = _schedules(filtered_meetings(group, kind))
     return recurrence.slots_between(schedules, now, now + datetime.timedelta(weeks=weeks))
 
 
@@ -148,7 +149,7 @@ def month_grid(
     ]
     start = datetime.datetime.combine(days[0], datetime.time.min, zone)
     end = datetime.datetime.combine(days[-1] + datetime.timedelta(days=1), datetime.time.min, zone)
-    slots = recurrence.slots_between(_schedules(_filtered_meetings(group, kind)), start, end)
+    slots = recurrence.slots_between(_schedules(filtered_meetings(group, kind)), start, end)
     on_day = dict(by_day(slots, zone))
     today = timezone.now().astimezone(zone).date()
     cells = [

@@ -14,7 +14,7 @@ from django.utils import timezone
 from common.services import model_update
 from governance.models import Group
 from governance.permissions import model_permissions
-from meetings import recurrence
+from meetings import recurrence, signals
 from meetings.models import (
     AgendaItem,
     Meeting,
@@ -37,6 +37,8 @@ TIMING_FIELDS = (
 )
 # What cancelling, moving or restoring an occurrence sets.
 STATUS_FIELDS = ("status", "reason", "moved_start", "moved_duration_minutes")
+# What an agenda item says, compared before and after a save to tell whether the agenda changed.
+AGENDA_FIELDS = ("title", "presenter", "presenter_name", "minutes_allotted", "link")
 # The version an occurrence without a stored record reads as: a new record starts there.
 UNSAVED_VERSION: int = Occurrence._meta.get_field("version").default
 # What saving an agenda writes: the occurrence record (created if there was none), its items.
@@ -153,6 +155,7 @@ def occurrence_set_status(
     record = Occurrence.objects.select_for_update().filter(
         schedule=schedule, original_date=original_date
     ).first() or Occurrence(schedule=schedule, original_date=original_date)
+    previous = record.status
     record.status = status
     record.reason = reason.strip()
     record.moved_start = moved_start
@@ -160,13 +163,14 @@ def occurrence_set_status(
     record.full_clean()
     record.save()
     _raise_sequence(schedule)
+    signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
     return record
 
 
 def occurrence_cancel(
     *, schedule: Schedule, original_date: datetime.date, reason: str
 ) -> Occurrence:
-    """Cancel one occurrence; readers see the reason, feeds drop it (EXDATE)."""
+    """Cancel one occurrence; readers see the reason, subscribers hear of it."""
     return occurrence_set_status(
         schedule=schedule,
         original_date=original_date,
@@ -204,8 +208,12 @@ def occurrence_restore(*, schedule: Schedule, original_date: datetime.date) -> O
 @transaction.atomic
 def occurrence_delete(*, record: Occurrence) -> None:
     """Forget what was stored about an occurrence: it happens as its schedule says."""
+    previous = record.status
     record.delete()
     _raise_sequence(record.schedule)
+    if previous != OccurrenceStatus.SCHEDULED:
+        restored = Occurrence(schedule=record.schedule, original_date=record.original_date)
+        signals.occurrence_status_changed.send(Occurrence, record=restored, previous=previous)
 
 
 def _conflict(schedule: Schedule, original_date: datetime.date) -> AgendaConflict:
@@ -237,6 +245,9 @@ def agenda_save(
     claimed = stored.filter(version=expected_version).update(version=F("version") + 1)
     record = stored.first()
     is_new = record is None
+    before = (
+        ("", []) if is_new else (record.minutes, list(record.agenda_items.values(*AGENDA_FIELDS)))
+    )
     if is_new:
         if expected_version != UNSAVED_VERSION:
             raise AgendaConflict(Occurrence(schedule=schedule, original_date=original_date))
@@ -263,6 +274,15 @@ def agenda_save(
     record.agenda_items.all().delete()
     AgendaItem.objects.bulk_create(entries)
     _raise_sequence(schedule)
+    agenda_changed = before[1] != list(record.agenda_items.values(*AGENDA_FIELDS))
+    minutes_changed = bool(minutes.strip()) and minutes != before[0]
+    if agenda_changed or minutes_changed:
+        signals.occurrence_agenda_saved.send(
+            Occurrence,
+            record=record,
+            agenda_changed=agenda_changed,
+            minutes_changed=minutes_changed,
+        )
     return record
 
 

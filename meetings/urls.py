@@ -28,6 +28,12 @@ urlpatterns = [
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:slug>/<isodate:day>/", views.occurrence_detail, name="occurrence-detail"),
     path("meetings/<slug:slug>/<isodate:day>/agenda/", views.agenda_edit, name="agenda-edit"),
+    path(
+        "meetings/<slug:slug>/<isodate:day>/event.ics",
+        feeds.occurrence_event,
+        name="occurrence-event",
+    ),
+    path("calendar/", views.calendar_builder, name="calendar-builder"),
     path("calendar.ics", feeds.calendar_feed, name="calendar-feed"),
     path("groups/<slug:slug>/calendar.ics", feeds.group_feed, name="group-feed"),
     path("groups/<slug:slug>/find-a-time/", fairness_views.find_a_time, name="find-a-time"),

@@ -3,6 +3,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,7 +14,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from governance import permissions as rules
 from meetings import privacy, selectors, services
-from meetings.forms import AgendaForm, AgendaItemFormSet, MeetingFilterForm, agenda_initial
+from meetings.forms import (
+    AgendaForm,
+    AgendaItemFormSet,
+    CalendarBuilderForm,
+    MeetingFilterForm,
+    agenda_initial,
+)
 from meetings.models import Meeting
 
 MEETING_CHANGE = rules.model_permissions(Meeting, "change")
@@ -42,6 +49,8 @@ def meeting_list(request):
             {name: request.GET[name] for name in ("group", "kind", "zone") if request.GET.get(name)}
         ),
         "feed_path": _feed_path(**filters),
+        # Build your calendar from the groups, and the meetings this list shows.
+        "builder": CalendarBuilderForm(meetings=selectors.filtered_meetings(**filters)),
     }
     if form.cleaned_data["view"] == "month":
         month = form.cleaned_data["month"] or timezone.now().astimezone(zone).date()
@@ -51,6 +60,21 @@ def meeting_list(request):
     context["weeks"] = weeks
     context["days"] = selectors.by_day(selectors.upcoming_slots(weeks=weeks, **filters), zone)
     return render(request, "meetings/meeting_list.html", context)
+
+
+@require_safe
+def calendar_builder(request):
+    """Build your calendar: the chosen groups and meetings as one feed, with alarms."""
+    form = CalendarBuilderForm(request.GET or None)
+    query = form.feed_query() if form.is_valid() else ""
+    feed_path = reverse("meetings:calendar-feed") + f"?{query}" if query else ""
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(
+        request,
+        "meetings/calendar_builder.html",
+        {"builder": form, "feed_path": feed_path},
+        status=status,
+    )
 
 
 def _edits_agenda(user, meeting) -> bool:
@@ -66,6 +90,7 @@ def _meeting_context(request, detail) -> dict:
         "can_edit": _edits_agenda(request.user, meeting),
         "edits_in_admin": rules.has_model_permissions(request.user, MEETING_CHANGE),
         "show_private": privacy.shows_details(request.user, meeting),
+        "extra_sections": settings.AGORA_MEETING_PAGE_SECTIONS,
     }
 
 

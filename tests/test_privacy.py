@@ -12,6 +12,7 @@ from django.core.management import call_command
 from tests.governance.community import build_community
 from tests.governance.factories import private_election_secrets
 from tests.meetings.factories import private_meeting_secrets
+from tests.notifications.factories import private_subscription_secrets
 from tests.privacy import public_urls
 from tests.projects.factories import private_project_secrets
 
@@ -20,6 +21,7 @@ PRIVATE_DATA = [
     private_meeting_secrets,
     private_project_secrets,
     private_election_secrets,
+    private_subscription_secrets,
 ]
 
 

@@ -45,10 +45,13 @@ from meetings import services as meeting_services
 from meetings.importers.apply import meeting_import
 from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Meeting, Occurrence, Schedule
+from notifications.models import Subscription
+from notifications.tokens import subscription_token
 from projects.models import Feature, Project, ProjectArea, Proposal, Release
 from tests.admin_forms import changelist_data, form_data
 from tests.factories import GroupFactory, PersonFactory, RoleFactory, staff_with_permissions
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
+from tests.notifications.factories import SubscriptionFactory
 from tests.privacy import Route, lookup_kwargs, routes
 from tests.projects.factories import (
     FeatureFactory,
@@ -58,7 +61,7 @@ from tests.projects.factories import (
     ReleaseFactory,
 )
 
-APPS = ("governance", "meetings", "projects")
+APPS = ("governance", "meetings", "projects", "notifications")
 USERS = [
     "anonymous",
     "stranger",  # signed in, no role, not staff
@@ -71,6 +74,8 @@ USERS = [
     "superuser",
 ]
 STAFF_WRITERS = frozenset({"staff_permitted", "superuser"})
+# Subscribing, and what the holder of a subscription's mailed link does with it.
+EVERYONE = frozenset(USERS)
 LEAD_WRITERS = STAFF_WRITERS | {"lead"}
 # API records that their group's leads write (governance.permissions), by router basename.
 LEADS_WRITE = {"meeting", "schedule", "occurrence"}
@@ -230,6 +235,8 @@ def _build() -> Community:
         "voting_candidate": voting.candidates.get(),
         "closed": closed,
         "asking": asking,
+        "subscription": SubscriptionFactory(meeting=meeting),
+        "waiting_subscription": SubscriptionFactory(group=group, confirmed_at=None),
         "proposal": ProposalFactory(
             project=project, number=4242, owning_group=group, flags=["No status given."]
         ),
@@ -434,6 +441,7 @@ ADMIN_TARGETS = {
     Release: lambda c: c.release,
     Proposal: lambda c: c.proposal,
     Election: lambda c: c.nominating,
+    Subscription: lambda c: c.subscription,
 }
 # The rest of each action's form, filled in as the person running it would.
 ADMIN_ACTION_DATA = {
@@ -538,6 +546,21 @@ def _election_post(name: str, election: str, data: Callable[[Community], dict]):
         return client.post(url, data(c))
 
     return send
+def _token_url(name: str, subscription: Subscription) -> str:
+    return reverse(f"notifications:{name}", args=[subscription_token(subscription)])
+
+
+def _subscribe_form(c: Community, client: APIClient):
+    return client.post(
+        reverse("notifications:subscribe"),
+        {"email": "new@example.net", "meeting": c.meeting.slug, "time_zone": "UTC"},
+    )
+
+
+def _subscription_form(c: Community, client: APIClient):
+    return client.post(
+        _token_url("subscription", c.subscription), {"time_zone": "Asia/Tokyo", "changes": "on"}
+    )
 
 
 # The site's forms that post, by template; None for one that writes no community record.
@@ -575,6 +598,22 @@ SITE_FORMS = {
     # Checking a receipt reads a ballot, writes nothing.
     "governance/elections/check_receipt.html": None,
     "meetings/agenda_form.html": Write("site agenda form", LEAD_WRITERS, _agenda_form),
+    "notifications/subscribe.html": Write("site subscribe form", EVERYONE, _subscribe_form),
+    "notifications/subscription.html": Write(
+        "site subscription choices", EVERYONE, _subscription_form
+    ),
+    "notifications/confirm.html": Write(
+        "site subscription confirm",
+        EVERYONE,
+        lambda c, client: client.post(_token_url("confirm", c.waiting_subscription)),
+    ),
+    "notifications/unsubscribe.html": Write(
+        "site unsubscribe (one click)",
+        EVERYONE,
+        lambda c, client: client.post(_token_url("unsubscribe", c.subscription)),
+    ),
+    # Its buttons post to the unsubscribe link, tried above.
+    "notifications/my_subscriptions.html": None,
     "registration/login.html": None,
     # Signing out, in every page's header.
     "base.html": None,

@@ -6,6 +6,7 @@ import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "governance",
     "meetings",
     "projects",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -250,7 +252,10 @@ AGORA_GROUP_PAGE_SECTIONS = [
     "meetings/_group_meetings.html",
     "meetings/_group_burden.html",
     "projects/_group_proposals.html",
+    "notifications/_subscribe_link.html",
 ]
+# ... and to a meeting's and an occurrence's page (context `meeting`): mail subscriptions.
+AGORA_MEETING_PAGE_SECTIONS = ["notifications/_subscribe_link.html"]
 AGORA_PERSON_PAGE_SECTIONS = ["meetings/_person_meetings.html", "projects/_person_proposals.html"]
 # ... and to an enhancement proposal's page (context `page_links`, the addresses pointing at
 # it): the agendas that link to it.
@@ -276,6 +281,24 @@ AGORA_IMPORT_REMOVAL_SHARE = float(os.environ.get("AGORA_IMPORT_REMOVAL_SHARE", 
 # A group or committee whose leads' or members' terms end within this many weeks is listed as
 # "election due" on /governance/ and the admin's index.
 AGORA_ELECTION_DUE_WEEKS = int(os.environ.get("AGORA_ELECTION_DUE_WEEKS", "8"))
+
+# ---- Mail: reminders and notices to subscribers (issue 8), sent by send_notifications ----
+# EMAIL_URL (smtp://user:password@host:587/?tls=True, smtp+ssl://...:465) or Django's own
+# EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL.
+_EMAIL = dj_email_url.parse(os.environ["EMAIL_URL"]) if os.environ.get("EMAIL_URL") else {}
+EMAIL_BACKEND = _EMAIL.get("EMAIL_BACKEND") or os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST") or os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT") or int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER") or os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD") or os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS") or env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL") or env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Agora <agora@localhost>")
+# The site's address as mail links to it (confirmation, unsubscribe, occurrence pages).
+AGORA_SITE_URL = os.environ.get("AGORA_SITE_URL", "http://localhost:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

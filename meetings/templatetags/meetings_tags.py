@@ -3,11 +3,12 @@
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from common.markdown_html import markdown_html
-from meetings import selectors
+from meetings import ical, selectors
 from meetings.recurrence import Slot
 from meetings.zones import ZoneLine
 
@@ -61,3 +62,16 @@ def agenda_items_linking(context, targets):
     """The agenda items linking to one of `targets`, a list of addresses (a path is a page of
     this site), that the page's reader may see."""
     return selectors.agenda_items_linking(targets=targets, user=context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def add_event_links(context, slot: Slot):
+    """Google Calendar's and Outlook's add-event links of `slot`, with the join link only for a
+    reader who may see it (context show_private)."""
+    request = context["request"]
+    meeting = slot.meeting
+    page = request.build_absolute_uri(
+        reverse("meetings:occurrence-detail", args=[meeting.slug, slot.local_date])
+    )
+    join = meeting.join_url if context.get("show_private") and not slot.is_cancelled else ""
+    return ical.add_event_links(slot, page_url=page, join_url=join)

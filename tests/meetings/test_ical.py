@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 from ical.calendar_stream import IcsCalendarStream
 
 from meetings.ical import build_feed, zone_transitions
@@ -24,12 +25,12 @@ NOW = datetime.datetime(2026, 2, 1, 12, tzinfo=UTC)
 LA = ZoneInfo("America/Los_Angeles")
 
 
-def feed_bytes(now=NOW, **options) -> bytes:
+def feed_bytes(**options) -> bytes:
     schedules = Schedule.objects.select_related("meeting").prefetch_related(
         "occurrences__agenda_items__presenter"
     )
     options = {"name": "Test", "base_url": "https://agora.example.org", **options}
-    return build_feed(schedules, now=now, **options).to_ical()
+    return build_feed(schedules, **options).to_ical()
 
 
 def parse(feed: bytes = b"") -> icalendar.Calendar:
@@ -167,15 +168,25 @@ def test_sequence_and_timestamps_follow_the_schedule(forum):
     assert master["CREATED"].dt == forum.created_at.replace(microsecond=0)
 
 
-def test_a_cancellation_is_an_exdate_at_the_original_local_start(forum):
+def test_a_cancellation_stays_as_a_cancelled_override_with_its_reason(forum):
     OccurrenceFactory(
-        schedule=forum, original_date=datetime.date(2026, 11, 2), status="cancelled", reason="x"
+        schedule=forum,
+        original_date=datetime.date(2026, 11, 2),
+        status="cancelled",
+        reason="Election day",
     )
     master = master_of(forum)
+    (override,) = overrides_of(forum).values()
 
-    assert master["EXDATE"].to_ical() == b"20261102T170000"
-    assert master["EXDATE"].params["TZID"] == "America/Los_Angeles"
-    assert overrides_of(forum) == {}
+    assert "EXDATE" not in master
+    assert override["RECURRENCE-ID"].to_ical() == b"20261102T170000"
+    assert override["RECURRENCE-ID"].params["TZID"] == "America/Los_Angeles"
+    assert override["DTSTART"].dt == datetime.datetime(2026, 11, 2, 17, tzinfo=LA)
+    assert str(override["STATUS"]) == "CANCELLED"
+    assert str(override["SUMMARY"]) == "Cancelled: Community Meeting Forum"
+    description = str(override["DESCRIPTION"])
+    assert description.startswith("Cancelled: Election day\n")
+    assert forum.meeting.join_url not in description  # nothing to join
 
 
 def test_a_move_is_a_recurrence_id_override(forum):
@@ -219,15 +230,13 @@ def test_an_occurrence_with_an_agenda_is_an_override_at_the_same_time(forum):
     assert "Occurrence page: https://agora.example.org/meetings/forum/2026-02-02/" in description
 
 
-def test_description_has_links_and_the_next_occurrence_in_every_zone(forum):
+def test_description_has_the_schedule_and_links(forum):
     forum.meeting.display_zones = ["Asia/Kolkata"]
     forum.meeting.save()
     description = str(master_of(forum)["DESCRIPTION"])
 
     assert description.splitlines() == [
         "First Monday of the month, 17:00-18:00 America/Los_Angeles",
-        "Next: Monday 2026-02-02: 5-6 PM PST / 8-9 PM EST / 1-2 AM UTC (Tuesday) / "
-        "1-2 AM GMT (Tuesday) / 9-10 AM China (Tuesday) / 6:30-7:30 AM IST (Tuesday)",
         f"Join: {forum.meeting.join_url}",
         f"Agenda document: {forum.meeting.agenda_url}",
         "Meeting page: https://agora.example.org/meetings/forum/",
@@ -235,15 +244,39 @@ def test_description_has_links_and_the_next_occurrence_in_every_zone(forum):
     assert str(master_of(forum)["LOCATION"]) == forum.meeting.join_url
 
 
-def test_the_next_occurrence_skips_cancelled_ones_and_says_when_it_goes_stale(forum):
-    OccurrenceFactory(
-        schedule=forum, original_date=datetime.date(2026, 2, 2), status="cancelled", reason="x"
-    )
-    schedules = Schedule.objects.prefetch_related("occurrences__agenda_items")
-    feed = build_feed(schedules, name="t", base_url="https://a", now=NOW)
+def test_the_feed_stays_the_same_when_a_meeting_ends(forum):
+    """No "Next: <date>" on every instance: the feed changes only when its data does."""
+    with time_machine.travel(NOW):
+        before = feed_bytes()
+    with time_machine.travel(NOW + datetime.timedelta(days=40)):  # two meetings later
+        after = feed_bytes()
 
-    assert "Next: Monday 2026-03-02" in str(master_of(forum, feed.calendar)["DESCRIPTION"])
-    assert feed.stale_at == datetime.datetime(2026, 3, 3, 2, tzinfo=UTC)
+    assert before == after
+    assert b"Next:" not in after
+
+
+def test_alarms_ring_before_every_event_but_cancelled_ones(forum):
+    OccurrenceFactory(
+        schedule=forum, original_date=datetime.date(2026, 3, 2), status="cancelled", reason="x"
+    )
+    AgendaItemFactory(
+        occurrence__schedule=forum, occurrence__original_date=datetime.date(2026, 4, 6)
+    )
+    assert b"VALARM" not in feed_bytes()
+    calendar = parse(feed_bytes(alarms=(15, 60)))
+
+    master = master_of(forum, calendar)
+    overrides = overrides_of(forum, calendar)
+    assert [alarm["TRIGGER"].dt for alarm in master.walk("VALARM")] == [
+        datetime.timedelta(minutes=-15),
+        datetime.timedelta(minutes=-60),
+    ]
+    assert str(master.walk("VALARM")[0]["ACTION"]) == "DISPLAY"
+    april, march = (
+        overrides[datetime.datetime(2026, m, d, 17, tzinfo=LA)] for m, d in ((4, 6), (3, 2))
+    )
+    assert len(april.walk("VALARM")) == 2
+    assert march.walk("VALARM") == []
 
 
 def test_a_private_meeting_keeps_its_time_and_title_only(forum):

@@ -280,7 +280,8 @@ def read_with_recurring_ical_events(feed: bytes, path: Path) -> Instants:
     )
 
 
-def read_with_ical_js(feed: bytes, path: Path) -> Instants:
+def ical_js_output(feed: bytes, path: Path) -> list[dict]:
+    """ical.js's occurrences of the feed, each with its status."""
     if not NODE or not (INTEROP / "node_modules" / "ical.js").is_dir():
         pytest.skip("ical.js needs node and `npm ci --prefix tests/interop`")
     ics = path / "feed.ics"
@@ -292,7 +293,11 @@ def read_with_ical_js(feed: bytes, path: Path) -> Instants:
         check=True,
         timeout=60,
     ).stdout
-    return json_rows([json.loads(line) for line in output.splitlines()])
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def read_with_ical_js(feed: bytes, path: Path) -> Instants:
+    return json_rows(ical_js_output(feed, path))
 
 
 def libical_output(feed: bytes, path: Path) -> list[dict]:
@@ -373,7 +378,8 @@ def _outdated_zones(feed: bytes) -> list[str]:
     return outdated
 
 
-def read_with_khal(feed: bytes, path: Path) -> Instants:
+def khal_rows(feed: bytes, path: Path) -> list[tuple[str, str, str, str]]:
+    """khal's occurrences of the feed: (uid, start, end, status), each once."""
     if not KHAL:
         pytest.skip("khal is not installed (Debian package khal)")
     vdir = path / "vdir"
@@ -426,14 +432,17 @@ def read_with_khal(feed: bytes, path: Path) -> Instants:
         timeout=120,
     ).stdout
     # khal lists an event under each day it touches: each occurrence counts once.
-    rows = sorted({tuple(line.split("|")) for line in output.splitlines() if line.strip()})
+    return sorted({tuple(line.split("|")) for line in output.splitlines() if line.strip()})
+
+
+def read_with_khal(feed: bytes, path: Path) -> Instants:
     return in_window(
         (
             uid,
             datetime.datetime.strptime(start, "%Y-%m-%dT%H:%M:%S%z"),
             datetime.datetime.strptime(end, "%Y-%m-%dT%H:%M:%S%z"),
         )
-        for uid, start, end, status in rows
+        for uid, start, end, status in khal_rows(feed, path)
         if status.strip() != "CANCELLED"
     )
 
@@ -447,6 +456,8 @@ READERS = [
 ]
 FEEDS = {
     "/calendar.ics": lambda: Schedule.objects.all(),
+    # Alarms change no instant, and every reader still takes the feed.
+    "/calendar.ics?alarm=15&alarm=60": lambda: Schedule.objects.all(),
     "/meetings/community-meeting-forum/calendar.ics": lambda: Schedule.objects.filter(
         meeting__slug="community-meeting-forum"
     ),
@@ -516,3 +527,47 @@ def test_readers_expand_the_demo_feeds_to_the_sites_instants(
         disagreements[path] = disagreement(reader, client, path, schedules(), folder)
 
     assert disagreements == dict.fromkeys(DEMO_FEEDS, ([], []))
+
+
+# -- Cancellations: kept in the feed, marked so, with their reason -----------------------------
+
+
+def statuses_by_ical_js(feed: bytes, path: Path) -> dict[datetime.datetime, str]:
+    return {
+        datetime.datetime.fromisoformat(row["start"]): row["status"]
+        for row in ical_js_output(feed, path)
+    }
+
+
+def statuses_by_recurring_ical_events(feed: bytes, path: Path) -> dict[datetime.datetime, str]:
+    events = recurring_ical_events.of(icalendar.Calendar.from_ical(feed)).between(FROM, TO)
+    return {
+        event["DTSTART"].dt.astimezone(UTC): f"{event.get('STATUS')} {event.get('DESCRIPTION')}"
+        for event in events
+    }
+
+
+def statuses_by_khal(feed: bytes, path: Path) -> dict[datetime.datetime, str]:
+    return {
+        datetime.datetime.strptime(start, "%Y-%m-%dT%H:%M:%S%z"): status.strip()
+        for _, start, _, status in khal_rows(feed, path)
+    }
+
+
+STATUS_READERS = [statuses_by_ical_js, statuses_by_recurring_ical_events, statuses_by_khal]
+# The forum's evening of Monday 2 November 2026, 17:00 in Los Angeles.
+ELECTION_DAY = datetime.datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("reader", STATUS_READERS, ids=READER_IDS[:3])
+def test_readers_show_a_cancelled_occurrence_as_cancelled(
+    reader, client, community_forum, tmp_path
+):
+    feed = client.get("/meetings/community-meeting-forum/calendar.ics").content
+
+    statuses = reader(feed, tmp_path)
+
+    assert statuses[ELECTION_DAY].startswith("CANCELLED")
+    assert statuses[ELECTION_DAY + datetime.timedelta(weeks=5)].startswith("CONFIRMED")  # 7 Dec
+    if reader is statuses_by_recurring_ical_events:
+        assert "Cancelled: Election day" in statuses[ELECTION_DAY]

@@ -1,0 +1,13 @@
+"""Notices queued, re-queued or dropped when the meetings services change an occurrence."""
+
+from notifications import services
+
+
+def status_changed(sender, *, record, previous, **kwargs) -> None:
+    services.notices_for_status(record=record, previous=previous)
+
+
+def agenda_saved(sender, *, record, agenda_changed, minutes_changed, **kwargs) -> None:
+    services.notices_for_agenda(
+        record=record, agenda_changed=agenda_changed, minutes_changed=minutes_changed
+    )
