@@ -246,11 +246,17 @@ AGORA_DISPLAY_ZONES = [
 ]
 # Templates other apps add to a group's and a person's page, in this order (each is included
 # with the page's context: `detail.group` / `detail.person`), e.g. a group's meetings.
-AGORA_GROUP_PAGE_SECTIONS = ["meetings/_group_meetings.html", "projects/_group_proposals.html"]
+AGORA_GROUP_PAGE_SECTIONS = [
+    "meetings/_group_meetings.html",
+    "projects/_group_proposals.html",
+    "projects/_group_help_wanted.html",
+]
 AGORA_PERSON_PAGE_SECTIONS = ["meetings/_person_meetings.html", "projects/_person_proposals.html"]
 # ... and to an enhancement proposal's page (context `page_links`, the addresses pointing at
 # it): the agendas that link to it.
 AGORA_PROPOSAL_PAGE_SECTIONS = ["meetings/_proposal_agendas.html"]
+# An evaluation whose latest date is older than this many months is marked as due for review.
+AGORA_EVALUATION_STALE_MONTHS = int(os.environ.get("AGORA_EVALUATION_STALE_MONTHS", "18"))
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
