@@ -2,11 +2,11 @@
 
 import datetime
 
-import markdown
-import nh3
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from common.markdown import sanitised_html
 
 from meetings import selectors
 from meetings.recurrence import Slot
@@ -17,9 +17,8 @@ register = template.Library()
 
 @register.filter
 def minutes_html(text: str) -> SafeString:
-    """Markdown minutes as HTML, sanitised: scripts, styles, event handlers and other
-    active content are dropped; links get rel="noopener noreferrer"."""
-    return mark_safe(nh3.clean(markdown.markdown(text, extensions=["extra", "sane_lists"])))
+    """Markdown minutes as HTML, sanitised (common.markdown)."""
+    return sanitised_html(text)
 
 
 @register.filter
