@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
-
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -21,17 +20,17 @@ from projects.models import (
     DeploymentRecommendation,
     Evaluation,
     EvaluationRequest,
+    Feature,
+    FeatureStatus,
     FutureWork,
     FutureWorkStatus,
     LandscapeCategory,
-    Priority,
-    ProjectRelation,
-    Feature,
-    FeatureStatus,
     MaturityLevel,
+    Priority,
     Project,
     ProjectArea,
     ProjectGroup,
+    ProjectRelation,
     Proposal,
     ProposalPerson,
     ProposalStatus,

@@ -7,7 +7,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from common.markdown import sanitised_html
-
 from meetings import selectors
 from meetings.recurrence import Slot
 from meetings.zones import ZoneLine

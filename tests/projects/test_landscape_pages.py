@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from governance.models import Group
 from projects import services
-from projects.models import Project, RelationKind
+from projects.models import RelationKind
 from tests.factories import GroupFactory
 from tests.projects.factories import ProjectAreaFactory, ProjectFactory
 
