@@ -781,10 +781,15 @@ def evaluation_rows(queryset: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
     """Evaluations with what a row shows: category, project, author, and `last_seen`, the
     latest of the evaluation's date and its updates' (None for an undated entry)."""
     latest_update = Max("updates__date")
-    return queryset.select_related("category", "project", "author").annotate(
-        last_seen=Greatest(
-            Coalesce("evaluated_on", latest_update), Coalesce(latest_update, "evaluated_on")
+    return (
+        queryset.select_related("category", "project", "author")
+        .annotate(
+            last_seen=Greatest(
+                Coalesce("evaluated_on", latest_update), Coalesce(latest_update, "evaluated_on")
+            )
         )
+        # A query that aggregates drops Meta.ordering: give it again.
+        .order_by("category__position", "position", "title")
     )
 
 
@@ -826,8 +831,10 @@ def landscape(
     grouped = defaultdict(list)
     for each in evaluations:
         grouped[each.category_id].append(each)
-    requests = EvaluationRequest.objects.select_related("project", "picked_up_by").annotate(
-        evaluated=Count("project__evaluations")
+    requests = (
+        EvaluationRequest.objects.select_related("project", "picked_up_by")
+        .annotate(evaluated=Count("project__evaluations"))
+        .order_by("priority", "position")
     )
     priorities = Counter(requests.values_list("priority", flat=True))
     if priority is not None:

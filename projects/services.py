@@ -468,6 +468,24 @@ def project_relation_set(
 
 
 @transaction.atomic
+def category_create(*, slug: str, name: str, **fields: Any) -> LandscapeCategory:
+    category = LandscapeCategory()
+    model_update(instance=category, fields={"slug": slug, "name": name, **fields})
+    return category
+
+
+@transaction.atomic
+def category_update(*, category: LandscapeCategory, **fields: Any) -> LandscapeCategory:
+    model_update(instance=category, fields=fields)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: LandscapeCategory) -> None:
+    _delete(category)
+
+
+@transaction.atomic
 def category_set(
     *, slug: str, name: str, position: int = 0, description: str = ""
 ) -> tuple[LandscapeCategory, str]:
@@ -512,9 +530,12 @@ def evaluation_set(
 
 
 @transaction.atomic
-def evaluation_create(*, slug: str, title: str, **fields: Any) -> Evaluation:
-    evaluation = Evaluation()
+def evaluation_create(
+    *, slug: str, title: str, compared: Sequence[Project] = (), **fields: Any
+) -> Evaluation:
+    evaluation = Evaluation(**fields)
     model_update(instance=evaluation, fields={"slug": slug, "title": title, **fields})
+    model_set_related(instance=evaluation, name="compared", values=compared)
     return evaluation
 
 
@@ -539,20 +560,22 @@ def evaluation_request_set(*, project: Project, **fields: Any) -> tuple[Evaluati
 
 @transaction.atomic
 def evaluation_request_create(*, project: Project, **fields: Any) -> EvaluationRequest:
-    request = EvaluationRequest(project=project)
-    model_update(instance=request, fields=fields)
-    return request
+    evaluation_request = EvaluationRequest(project=project, **fields)
+    model_update(instance=evaluation_request, fields=fields)
+    return evaluation_request
 
 
 @transaction.atomic
-def evaluation_request_update(*, request: EvaluationRequest, **fields: Any) -> EvaluationRequest:
-    model_update(instance=request, fields=fields)
-    return request
+def evaluation_request_update(
+    *, evaluation_request: EvaluationRequest, **fields: Any
+) -> EvaluationRequest:
+    model_update(instance=evaluation_request, fields=fields)
+    return evaluation_request
 
 
 @transaction.atomic
-def evaluation_request_delete(*, request: EvaluationRequest) -> None:
-    _delete(request)
+def evaluation_request_delete(*, evaluation_request: EvaluationRequest) -> None:
+    _delete(evaluation_request)
 
 
 @transaction.atomic
@@ -563,20 +586,21 @@ def future_work_set(*, slug: str, **fields: Any) -> tuple[FutureWork, str]:
 
 @transaction.atomic
 def future_work_create(*, slug: str, title: str, **fields: Any) -> FutureWork:
-    work = FutureWork()
-    model_update(instance=work, fields={"slug": slug, "title": title, **fields})
-    return work
+    future_work = FutureWork(**fields)
+    model_update(instance=future_work, fields={"slug": slug, "title": title, **fields})
+    return future_work
 
 
 @transaction.atomic
-def future_work_update(*, work: FutureWork, **fields: Any) -> FutureWork:
-    model_update(instance=work, fields=fields)
-    return work
+def future_work_update(*, future_work: FutureWork, **fields: Any) -> FutureWork:
+    """Change an item; its history (django-simple-history) keeps each status it had."""
+    model_update(instance=future_work, fields=fields)
+    return future_work
 
 
 @transaction.atomic
-def future_work_delete(*, work: FutureWork) -> None:
-    _delete(work)
+def future_work_delete(*, future_work: FutureWork) -> None:
+    _delete(future_work)
 
 
 @transaction.atomic

@@ -320,9 +320,8 @@ def status_import(
             row = row or services.feature_create(
                 project=project, name=feature.name, position=position
             )
-            first = next((v for v, yes in feature.supported.items() if yes), None)
             for version, supported in feature.supported.items():
-                pulls = feature.pull_requests if version == first else []
+                pulls = feature.pull_requests[version] if supported else []
                 stored = FeatureStatus.objects.filter(
                     feature=row, release=releases[version]
                 ).first()

@@ -34,7 +34,7 @@ class FeatureRecord:
     line: int
     name: str
     supported: dict[str, bool]  # release version (v1.4) -> supported
-    pull_requests: list[str]
+    pull_requests: dict[str, list[str]]  # release version -> the pull requests delivering it
 
 
 @dataclasses.dataclass
@@ -132,12 +132,23 @@ class _Reader:
             return
         row = dict(zip(self.columns, cells, strict=False))
         name = cells[0]
-        supported = {}
+        supported, pulls = {}, {}
         for column, value in row.items():
             match = RELEASE_COLUMN.search(column)
             if match:
-                supported[_version(match.group(1))] = value.strip().lower() in SUPPORTED
-        pulls = URL.findall(" ".join(cell for column, cell in row.items() if "PR" in column))
+                version = _version(match.group(1))
+                mark = LINK.sub("", value).strip().lower()
+                supported[version] = mark in SUPPORTED
+                if not supported[version] and mark:
+                    self.problem(
+                        number, f"{name}: {value!r} for {version} is not a tick: not supported"
+                    )
+                pulls[version] = URL.findall(value)
+        # Pull requests of their own column delivered the feature where it is first supported.
+        first = next((version for version, yes in supported.items() if yes), None)
+        for column, value in row.items():
+            if "PR" in column and first:
+                pulls[first] = [*pulls[first], *URL.findall(value)]
         self.page.features.append(FeatureRecord(number, name, supported, pulls))
 
     def recommendation_line(self, number: int, text: str) -> None:

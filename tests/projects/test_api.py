@@ -114,11 +114,12 @@ def test_proposal_list_queries_do_not_grow(api, build_proposals):
 
 def test_project_list_queries_do_not_grow(api, build_projects, django_assert_num_queries):
     build_projects(3)
-    # Count, projects, then maturity, API versions, channels, tie-ins and groups.
-    with django_assert_num_queries(7):
+    # Count, projects, then maturity, API versions, channels, tie-ins, groups, and the
+    # previous and next projects.
+    with django_assert_num_queries(9):
         api.get("/api/v1/projects/")
     build_projects(6)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         api.get("/api/v1/projects/")
 
 
