@@ -99,14 +99,13 @@ def landscape_import(*, notes: LandscapeNotes, dry_run: bool = False) -> Documen
     projects = _Projects(report)
     categories = {}
     for position, category in enumerate(notes.categories):
-        stored = _each(
-            report,
-            category.line,
-            f"category {category.name}",
-            lambda c=category, p=position: services.category_set(
+
+        def store_category(c=category, p=position):
+            return services.category_set(
                 slug=c.slug, name=c.name, position=p, description=body_text(c.description)
-            ),
-        )
+            )
+
+        stored = _each(report, category.line, f"category {category.name}", store_category)
         if stored:
             categories[category.slug] = stored[0]
             report.count("categories", stored[1], category.name)
@@ -260,12 +259,11 @@ def project_list_import(
     for position, record in enumerate(listing.projects):
         if record.area not in areas:
             continue
-        outcome = _each(
-            report,
-            record.line,
-            f"project {record.name}",
-            lambda r=record, p=position: _list_row(r, areas[r.area], p, projects, as_of),
-        )
+
+        def store_row(r=record, p=position):
+            return _list_row(r, areas[r.area], p, projects, as_of)
+
+        outcome = _each(report, record.line, f"project {record.name}", store_row)
         if outcome:
             report.count("projects on the list", outcome, record.name)
     return _finish(report, dry_run)
@@ -348,22 +346,25 @@ def status_import(
             area = services.area_create(slug=slugify(area_name)[:80], name=area_name)
             report.count("areas", "created", area_name)
     for position, recommendation in enumerate(page.recommendations):
+
+        def store_recommendation(r=recommendation, p=position):
+            notes = body_text(r.notes).strip()
+            return services.recommendation_set(
+                area=area, name=r.name, url=r.url, notes=notes, position=p
+            )
+
         stored = _each(
             report,
             recommendation.line,
             f"recommendation {recommendation.name}",
-            lambda r=recommendation, p=position: services.recommendation_set(
-                area=area, name=r.name, url=r.url, notes=body_text(r.notes).strip(), position=p
-            ),
+            store_recommendation,
         )
         if stored:
             report.count("recommendations", stored[1], recommendation.name)
     for position, work in enumerate(page.future_work):
-        stored = _each(
-            report,
-            work.line,
-            f"future work {work.title}",
-            lambda w=work, p=position: services.future_work_set(
+
+        def store_work(w=work, p=position):
+            return services.future_work_set(
                 slug=w.slug,
                 title=w.title,
                 description=body_text(w.description).strip(),
@@ -371,8 +372,9 @@ def status_import(
                 status_url=w.status_url,
                 project=project,
                 position=p,
-            ),
-        )
+            )
+
+        stored = _each(report, work.line, f"future work {work.title}", store_work)
         if stored:
             report.count("future work", stored[1], work.title)
     return _finish(report, dry_run)
