@@ -55,7 +55,9 @@ def area_update(*, area: ProjectArea, **fields: Any) -> ProjectArea:
 
 
 @transaction.atomic
-def project_create(*, slug: str, name: str, area: ProjectArea, **fields: Any) -> Project:
+def project_create(
+    *, slug: str, name: str, area: ProjectArea | None = None, **fields: Any
+) -> Project:
     project = Project(area=area)
     model_update(instance=project, fields={"slug": slug, "name": name, **fields})
     return project
