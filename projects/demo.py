@@ -14,8 +14,13 @@ from governance import services as governance_services
 from governance.models import Group, GroupKind, Person
 from projects import services
 from projects.importers.documents import read_document
-from projects.importers.landscape_apply import landscape_import, status_import
+from projects.importers.landscape_apply import (
+    landscape_import,
+    project_list_import,
+    status_import,
+)
 from projects.importers.landscape_notes import read_landscape_notes
+from projects.importers.project_list import read_project_list
 from projects.importers.status_page import read_status_page
 from projects.models import (
     RELEASE_DATE_FIELDS,
@@ -775,9 +780,14 @@ DEMO_DATA = Path(__file__).parent / "demo_data"
 
 
 def _import_documents() -> None:
-    """The feature table, deployment recommendations, future work and landscape, from the demo's
-    copies of the community's documents, through their importers."""
+    """The projects the community moved to, the feature table, deployment recommendations,
+    future work and landscape, from the demo's copies of the community's documents, through
+    their importers."""
     for report in [
+        project_list_import(
+            listing=read_project_list(read_document(DEMO_DATA / "project-list.md")),
+            as_of=date(2023, 11, 1),
+        ),
         status_import(
             page=read_status_page(read_document(DEMO_DATA / "status-page.md")),
             project_slug="cloud-provider-azure",

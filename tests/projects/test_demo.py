@@ -28,9 +28,12 @@ def test_demo_loads_once(db):
     first = _counts()
     demo.load()
     assert _counts() == first
-    # 15 projects on the list and 39 the landscape notes name (virtual-kubelet is both).
-    assert first[:5] == [54, 13, 7, 21, 9]
-    assert Project.objects.filter(area__isnull=False).count() == 15
+    # 17 projects on the list and 39 the landscape notes name (virtual-kubelet is both).
+    assert first[:5] == [56, 13, 7, 21, 9]
+    assert Project.objects.filter(area__isnull=False).count() == 17
+    istio = Project.objects.get(slug="istio")
+    assert istio.relations_in.get().earlier.slug == "open-service-mesh"
+    assert istio.tie_ins.get().status == "preview"
     assert (Evaluation.objects.count(), FutureWork.objects.count()) == (33, 5)
 
 
