@@ -25,7 +25,8 @@ class LineProblem:
     message: str
 
     def __str__(self):
-        return f"line {self.line}: {self.message}"
+        # Line 0: the file as a whole (what it no longer has).
+        return f"line {self.line}: {self.message}" if self.line else self.message
 
 
 def read_document(path: Path) -> list[str]:

@@ -132,3 +132,35 @@ def test_landscape_pages_take_the_same_queries_for_one_row_or_three(
     url = reverse(name, args=[argument] if argument else [])
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+# API list endpoints: the count, the rows, then each prefetched relation.
+API_QUERIES = {
+    "/api/v1/evaluations/": 4,
+    "/api/v1/evaluation-requests/": 2,
+    "/api/v1/future-work/": 2,
+}
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("url", API_QUERIES)
+def test_landscape_api_lists_take_the_same_queries_for_one_row_or_three(
+    client, django_assert_num_queries, url, rows
+):
+    _landscape(rows, group=GroupFactory(slug="sig-cloud", name="SIG Cloud"))
+    with django_assert_num_queries(API_QUERIES[url]):
+        response = client.get(url)
+    assert response.status_code == 200 and response.json()["count"] == rows * (
+        2 if "evaluations" in url else 1
+    )
+
+
+def test_the_api_filters_as_the_pages_do(client):
+    with time_machine.travel(TODAY):
+        _landscape(1)
+        stale = client.get("/api/v1/evaluations/", {"stale": "true"}).json()["results"]
+    assert [row["slug"] for row in stale] == ["old-0"]
+    assert stale[0]["last_seen"] == "2018-11-07"
+    assert client.get("/api/v1/evaluations/", {"stale": "maybe"}).status_code == 400
+    assert client.get("/api/v1/future-work/", {"status": "later"}).status_code == 400
+    assert client.get("/api/v1/evaluation-requests/", {"priority": 1}).json()["count"] == 1
