@@ -10,6 +10,8 @@ NAVIGATION = [
     ("Meetings", reverse_lazy("meetings:meeting-list")),
     ("Projects", reverse_lazy("projects:project-list")),
     ("Enhancements", reverse_lazy("projects:proposal-list")),
+    ("Landscape", reverse_lazy("projects:landscape")),
+    ("Help wanted", reverse_lazy("projects:help-wanted")),
     ("Governance", reverse_lazy("governance:governance")),
 ]
 

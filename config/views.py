@@ -1,4 +1,4 @@
-"""Site-wide pages: home and search, and the error pages."""
+"""Site-wide pages: home and search (config.search), and the error pages."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -6,26 +6,25 @@ from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.http import require_safe
 
-from common.query import BadQuery
+from common.query import BadQuery, has_control_characters
+from config import search
 from governance import selectors as governance
 from meetings import selectors as meetings
-
-# Shortest query worth searching for: one letter matches nearly everything.
-MIN_QUERY_LENGTH = 2
 
 
 @require_safe
 def home(request):
     """The community at a glance; with `?q=`, what matches the query instead."""
     q = request.GET.get("q", "").strip()
+    if has_control_characters(q):
+        raise BadQuery("q", "A search cannot hold control characters.")
     if q:
-        too_short = len(q) < MIN_QUERY_LENGTH
+        too_short = len(q) < search.MIN_QUERY_LENGTH
         context = {
             "q": q,
             "too_short": too_short,
-            "groups": [] if too_short else governance.search_groups(q),
-            "people": [] if too_short else governance.search_people(q),
-            "limit": governance.SEARCH_LIMIT,
+            "results": [] if too_short else search.search(q, viewer=request.user),
+            "limit": search.TOTAL,
         }
     else:
         context = {

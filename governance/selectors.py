@@ -26,7 +26,6 @@ from governance.models import (
 )
 
 PEOPLE_PER_PAGE = 50
-SEARCH_LIMIT = 20
 # The channels the group list shows; a group's page shows them all.
 LIST_CHANNELS = (ChannelKind.SLACK, ChannelKind.MAILING_LIST)
 
@@ -468,20 +467,6 @@ def elections_due(*, weeks: int | None = None) -> ElectionsDue:
         if roles[0].end
     ]
     return ElectionsDue(weeks=weeks, groups=groups)
-
-
-def search_groups(q: str) -> list[Group]:
-    """Groups whose name, slug, label or mission contains `q`, by name."""
-    matches = Q(name__icontains=q) | Q(slug__icontains=q) | Q(label__icontains=q)
-    return list(
-        Group.objects.filter(matches | Q(mission__icontains=q)).order_by("name")[:SEARCH_LIMIT]
-    )
-
-
-def search_people(q: str) -> list[Person]:
-    """People whose handle, name or affiliation contains `q`, by handle."""
-    matches = Q(handle__icontains=q) | Q(name__icontains=q) | Q(affiliation__icontains=q)
-    return list(Person.objects.filter(matches)[:SEARCH_LIMIT])
 
 
 def person_count() -> int:

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from django.db.models import Q, QuerySet
 
 from governance import permissions as rules
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, Occurrence
 
 # The meeting's fields a private meeting hides.
 MEETING_FIELDS = ("join_url", "agenda_url", "notes_url", "recordings_url")
@@ -24,11 +24,20 @@ def shows_details(user, meeting: Meeting, *, led_groups: Collection[int] | None 
     )
 
 
+def _readable_by(user, meeting: str) -> Q:
+    """Rows whose meeting (reached by the lookup `meeting`) shows `user` its details."""
+    if rules.is_staff(user):
+        return Q()
+    return Q(**{f"{meeting}__is_private": False}) | Q(
+        **{f"{meeting}__group__in": rules.groups_led_by(user)}
+    )
+
+
 def visible_agenda_items(items: QuerySet[AgendaItem], user) -> QuerySet[AgendaItem]:
     """`items` narrowed to the ones `user` may read."""
-    if rules.is_staff(user):
-        return items
-    return items.filter(
-        Q(occurrence__schedule__meeting__is_private=False)
-        | Q(occurrence__schedule__meeting__group__in=rules.groups_led_by(user))
-    )
+    return items.filter(_readable_by(user, "occurrence__schedule__meeting"))
+
+
+def visible_records(occurrences: QuerySet[Occurrence], user) -> QuerySet[Occurrence]:
+    """`occurrences` narrowed to those whose minutes and recording `user` may read."""
+    return occurrences.filter(_readable_by(user, "schedule__meeting"))

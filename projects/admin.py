@@ -1,5 +1,6 @@
-"""Admin: where staff edit the project list, releases and proposals, with history on each;
-every save and delete of a record goes through projects.services, as meetings' admin does."""
+"""Admin: where staff edit the project list, releases, proposals and the landscape notebook,
+with history on each; every save and delete of a record and of its inline rows goes through
+projects.services, as meetings' admin does."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -10,14 +11,21 @@ from governance.admin import HistoryAdmin
 from projects import services
 from projects.models import (
     APIVersion,
+    DeploymentRecommendation,
+    Evaluation,
+    EvaluationRequest,
+    EvaluationUpdate,
     Feature,
     FeatureGate,
     FeatureStatus,
+    FutureWork,
+    LandscapeCategory,
     MaturityStep,
     Project,
     ProjectArea,
     ProjectChannel,
     ProjectGroup,
+    ProjectRelation,
     Proposal,
     ProposalPerson,
     Release,
@@ -48,12 +56,33 @@ class ServicesAdmin(HistoryAdmin):
             obj.pk = self.record_service("create")(**fields).pk
         obj.refresh_from_db()
 
+    def save_related(self, request, form, formsets, change):
+        # No form.save_m2m(): the record's services set its many-to-many fields.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        """Each inline row created, changed or deleted through services.part_save/part_delete."""
+        formset.save(commit=False)  # fills new_objects, changed_objects, deleted_objects
+        for part in formset.deleted_objects:
+            services.part_delete(part=part)
+        for part, changed in formset.changed_objects:
+            stored = type(part)._default_manager.get(pk=part.pk)
+            services.part_save(part=stored, fields={name: getattr(part, name) for name in changed})
+        for part in formset.new_objects:
+            services.part_save(part=part, fields={})
+
     def delete_model(self, request, obj: Model):
         self.record_service("delete")(**{self.record: obj})
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class RecommendationInline(admin.StackedInline):
+    model = DeploymentRecommendation
+    extra = 0
 
 
 class ProjectInline(admin.TabularInline):
@@ -70,7 +99,7 @@ class ProjectAreaAdmin(ServicesAdmin):
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ProjectInline]
+    inlines = [ProjectInline, RecommendationInline]
 
 
 class ProjectGroupInline(admin.TabularInline):
@@ -97,6 +126,15 @@ class ProjectChannelInline(admin.TabularInline):
 class TieInInline(admin.TabularInline):
     model = TieIn
     extra = 0
+
+
+class RelationInline(admin.TabularInline):
+    model = ProjectRelation
+    fk_name = "earlier"
+    extra = 0
+    autocomplete_fields = ["later"]
+    verbose_name = "later project"
+    verbose_name_plural = "projects that came after this one"
 
 
 class FeatureInline(admin.TabularInline):
@@ -133,6 +171,7 @@ class ProjectAdmin(ServicesAdmin):
         APIVersionInline,
         ProjectChannelInline,
         TieInInline,
+        RelationInline,
         FeatureInline,
     ]
     fieldsets = [
@@ -264,3 +303,64 @@ class ProposalAdmin(ServicesAdmin):
             "Cleared the flags of %d proposal.", "Cleared the flags of %d proposals.", cleared
         )
         self.message_user(request, message % cleared, messages.SUCCESS)
+
+
+class EvaluationInline(admin.TabularInline):
+    model = Evaluation
+    extra = 0
+    fields = ["title", "slug", "evaluated_on", "version"]
+    show_change_link = True
+
+
+@admin.register(LandscapeCategory)
+class LandscapeCategoryAdmin(ServicesAdmin):
+    record = "category"
+    list_display = ["name", "slug", "position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EvaluationInline]
+
+
+class EvaluationUpdateInline(admin.StackedInline):
+    model = EvaluationUpdate
+    extra = 0
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ServicesAdmin):
+    record = "evaluation"
+    list_display = ["title", "category", "kind", "evaluated_on", "version", "project"]
+    list_filter = ["category", "kind"]
+    search_fields = ["title", "slug", "body"]
+    list_select_related = ["category", "project"]
+    autocomplete_fields = ["project", "compared", "author"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "evaluated_on"
+    inlines = [EvaluationUpdateInline]
+
+    def record_fields(self, form, change: bool) -> dict:
+        """The evaluation's fields, with the projects a comparison compares."""
+        names = form.changed_data if change else form.cleaned_data
+        compared = {"compared": form.cleaned_data["compared"]} if "compared" in names else {}
+        return {**super().record_fields(form, change), **compared}
+
+
+@admin.register(EvaluationRequest)
+class EvaluationRequestAdmin(ServicesAdmin):
+    record = "evaluation_request"
+    list_display = ["project", "priority", "depth", "picked_up_by"]
+    list_filter = ["priority", "depth"]
+    search_fields = ["project__name", "note"]
+    list_select_related = ["project", "picked_up_by"]
+    autocomplete_fields = ["project", "picked_up_by"]
+
+
+@admin.register(FutureWork)
+class FutureWorkAdmin(ServicesAdmin):
+    record = "future_work"
+    list_display = ["title", "status", "owning_group", "picked_up_by", "position"]
+    list_filter = ["status", "owning_group"]
+    search_fields = ["title", "description"]
+    list_select_related = ["owning_group", "picked_up_by"]
+    autocomplete_fields = ["project", "owning_group", "picked_up_by"]
+    prepopulated_fields = {"slug": ["title"]}

@@ -3,7 +3,7 @@ model's permissions write (governance.permissions), through projects.services: a
 serializer (projects.serializers) -> service -> read-back; DELETE goes through the entity's
 `<entity>_delete` service and answers 204; errors only through common.api.exception_handler."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -11,8 +11,24 @@ from rest_framework.response import Response
 
 from common.api import ReadBackMixin
 from projects import selectors, serializers, services
-from projects.filters import ProjectFilterSet, ProposalFilterSet, ReleaseFilterSet
-from projects.models import ProjectArea, Proposal, ProposalPerson, Release
+from projects.filters import (
+    EvaluationFilterSet,
+    EvaluationRequestFilterSet,
+    FutureWorkFilterSet,
+    ProjectFilterSet,
+    ProposalFilterSet,
+    ReleaseFilterSet,
+)
+from projects.models import (
+    Evaluation,
+    EvaluationRequest,
+    FutureWork,
+    ProjectArea,
+    ProjectRelation,
+    Proposal,
+    ProposalPerson,
+    Release,
+)
 
 
 class ProjectAreaViewSet(ReadBackMixin, viewsets.ModelViewSet):
@@ -35,7 +51,9 @@ class ProjectViewSet(ReadBackMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.project_queryset(viewer=self.request.user).prefetch_related(
-            "maturity_steps"
+            "maturity_steps",
+            Prefetch("relations_in", queryset=ProjectRelation.objects.select_related("earlier")),
+            Prefetch("relations_out", queryset=ProjectRelation.objects.select_related("later")),
         )
 
     def perform_destroy(self, project):
@@ -96,9 +114,57 @@ class ProposalViewSet(ReadBackMixin, viewsets.ModelViewSet):
         services.proposal_delete(proposal=proposal)
 
 
+class EvaluationViewSet(ReadBackMixin, viewsets.ModelViewSet):
+    """Evaluations of the landscape, filtered as on /landscape/ (`stale`: due for review)."""
+
+    serializer_class = serializers.EvaluationSerializer
+    filterset_class = EvaluationFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.evaluation_rows(Evaluation.objects.all()).prefetch_related(
+            "compared", "updates"
+        )
+
+    def perform_destroy(self, evaluation):
+        services.evaluation_delete(evaluation=evaluation)
+
+
+class EvaluationRequestViewSet(ReadBackMixin, viewsets.ModelViewSet):
+    """The to-evaluate list, by priority; `evaluated` once the project has an evaluation."""
+
+    serializer_class = serializers.ToEvaluateSerializer
+    filterset_class = EvaluationRequestFilterSet
+
+    def get_queryset(self):
+        return EvaluationRequest.objects.select_related("project", "picked_up_by").annotate(
+            evaluated=Exists(Evaluation.objects.filter(project=OuterRef("project")))
+        )
+
+    def perform_destroy(self, evaluation_request):
+        services.evaluation_request_delete(evaluation_request=evaluation_request)
+
+
+class FutureWorkViewSet(ReadBackMixin, viewsets.ModelViewSet):
+    """Future work (help wanted), filtered as on /help-wanted/."""
+
+    serializer_class = serializers.FutureWorkSerializer
+    filterset_class = FutureWorkFilterSet
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return selectors.future_work_rows(FutureWork.objects.all())
+
+    def perform_destroy(self, future_work):
+        services.future_work_delete(future_work=future_work)
+
+
 routes = [
     ("project-areas", ProjectAreaViewSet),
     ("projects", ProjectViewSet),
     ("releases", ReleaseViewSet),
     ("proposals", ProposalViewSet),
+    ("evaluations", EvaluationViewSet),
+    ("evaluation-requests", EvaluationRequestViewSet),
+    ("future-work", FutureWorkViewSet),
 ]

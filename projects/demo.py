@@ -1,19 +1,30 @@
-"""The demo community's project list, Kubernetes releases, feature status table and proposals.
+"""The demo community's project list, Kubernetes releases, feature status table, proposals and
+landscape notebook (the feature table, future work and landscape from `demo_data/`, through
+the importers).
 
 `load()` is called by `manage.py load_demo`; it only adds what is missing, so it can run again.
 """
 
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 
 from governance import services as governance_services
 from governance.models import Group, GroupKind, Person
 from projects import services
+from projects.importers.documents import read_document
+from projects.importers.landscape_apply import (
+    landscape_import,
+    project_list_import,
+    status_import,
+)
+from projects.importers.landscape_notes import read_landscape_notes
+from projects.importers.project_list import read_project_list
+from projects.importers.status_page import read_status_page
 from projects.models import (
     RELEASE_DATE_FIELDS,
     ChannelKind,
-    Feature,
     MaturityLevel,
     Project,
     ProjectArea,
@@ -495,18 +506,6 @@ RELEASES = {
     "v1.30": ("2024-01-08", "2024-02-09", "2024-03-06", "2024-04-17"),
 }
 
-PULL = "https://github.com/kubernetes/kubernetes/pull/"
-# The seed's "Status of Kubernetes on Azure": feature: {release: PRs, or None if unsupported}.
-FEATURE_MATRIX = {
-    "Azure Disk": {"v1.3": None, "v1.4": [29836], "v1.5": [30091]},
-    "Azure File": {"v1.3": [22721], "v1.4": [], "v1.5": []},
-    "Load balancer": {"v1.3": None, "v1.4": [28821], "v1.5": [33040]},
-    "Availability sets": {"v1.3": None, "v1.4": [28821], "v1.5": []},
-    "Route tables (kubenet)": {"v1.3": None, "v1.4": [28821], "v1.5": []},
-    "Custom VNET": {"v1.3": None, "v1.4": None, "v1.5": [33437]},
-    "Managed disks": {"v1.3": None, "v1.4": None, "v1.5": None},
-}
-
 PROPOSALS = [
     {
         "number": 3299,
@@ -734,18 +733,6 @@ def _project(spec: dict, area: ProjectArea, groups: dict[str, Group]) -> Project
     return project
 
 
-def _feature_matrix(project: Project, releases: dict[str, Release]):
-    for position, (name, cells) in enumerate(FEATURE_MATRIX.items()):
-        feature = services.feature_create(project=project, name=name, position=position)
-        for version, pulls in cells.items():
-            services.feature_status_set(
-                feature=feature,
-                release=releases[version],
-                supported=pulls is not None,
-                pull_requests=[f"{PULL}{number}" for number in pulls or []],
-            )
-
-
 def _proposal(
     spec: dict,
     kubernetes: Project,
@@ -789,6 +776,33 @@ def _proposal(
     return proposal
 
 
+DEMO_DATA = Path(__file__).parent / "demo_data"
+
+
+def _import_documents() -> None:
+    """The projects the community moved to, the feature table, deployment recommendations,
+    future work and landscape, from the demo's copies of the community's documents, through
+    their importers."""
+    for report in [
+        project_list_import(
+            listing=read_project_list(read_document(DEMO_DATA / "project-list.md")),
+            as_of=date(2023, 11, 1),
+        ),
+        status_import(
+            page=read_status_page(read_document(DEMO_DATA / "status-page.md")),
+            project_slug="cloud-provider-azure",
+            releases_of="kubernetes",
+            area_name="Kubernetes cluster management",
+        ),
+        landscape_import(
+            notes=read_landscape_notes(read_document(DEMO_DATA / "landscape-notes.md"))
+        ),
+    ]:
+        refused = [str(problem) for problem in report.problems if "not stored" in problem.message]
+        if refused:
+            raise ValueError(f"the demo's documents do not import: {refused}")
+
+
 @transaction.atomic
 def load():
     """Add the demo's project list, releases, feature table and proposals that are missing."""
@@ -810,9 +824,7 @@ def load():
             version=version,
             **dict(zip(RELEASE_DATE_FIELDS, map(_day, dates), strict=True)),
         )
-    provider = Project.objects.get(slug="cloud-provider-azure")
-    if not Feature.objects.filter(project=provider).exists():
-        _feature_matrix(provider, releases)
+    _import_documents()
     new = [
         spec
         for spec in PROPOSALS

@@ -5,7 +5,19 @@ from django_filters import rest_framework as filters
 
 from common.query import BooleanQueryFilter
 from projects import selectors
-from projects.models import MaturityLevel, Project, Proposal, ProposalStatus, Release, Stage
+from projects.models import (
+    Evaluation,
+    EvaluationRequest,
+    FutureWork,
+    FutureWorkStatus,
+    MaturityLevel,
+    Priority,
+    Project,
+    Proposal,
+    ProposalStatus,
+    Release,
+    Stage,
+)
 
 
 class ProposalFilterSet(filters.FilterSet):
@@ -63,3 +75,38 @@ class ReleaseFilterSet(filters.FilterSet):
 
     def filter_version(self, queryset, name, value):
         return queryset.with_version(value)
+
+
+class EvaluationFilterSet(filters.FilterSet):
+    """The filters of /landscape/."""
+
+    category = filters.CharFilter(field_name="category__slug", label="Category slug")
+    project = filters.CharFilter(field_name="project__slug", label="Project slug")
+    stale = BooleanQueryFilter(method="filter_stale", label="Only those due for review")
+
+    class Meta:
+        model = Evaluation
+        fields = []
+
+    def filter_stale(self, queryset, name, value):
+        before = selectors.stale_before()
+        return queryset.filter(last_seen__lt=before) if value else queryset
+
+
+class EvaluationRequestFilterSet(filters.FilterSet):
+    priority = filters.ChoiceFilter(choices=Priority.choices, label="Priority (0 is P0)")
+
+    class Meta:
+        model = EvaluationRequest
+        fields = []
+
+
+class FutureWorkFilterSet(filters.FilterSet):
+    """The filters of /help-wanted/."""
+
+    status = filters.ChoiceFilter(choices=FutureWorkStatus.choices)
+    group = filters.CharFilter(field_name="owning_group__slug", label="Owning group slug")
+
+    class Meta:
+        model = FutureWork
+        fields = []

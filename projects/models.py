@@ -1,4 +1,5 @@
-"""The project list, releases, feature status per release and enhancement proposals (KEPs)."""
+"""The project list, releases, feature status per release, enhancement proposals (KEPs) and the
+landscape notebook: dated evaluations, the to-evaluate list, future work and recommendations."""
 
 import re
 from itertools import pairwise
@@ -99,7 +100,14 @@ class Project(TimeStamped):
 
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
-    area = models.ForeignKey(ProjectArea, on_delete=models.PROTECT, related_name="projects")
+    area = models.ForeignKey(
+        ProjectArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text="Empty for a project of the landscape that is not on the project list.",
+    )
     goal = models.TextField(blank=True, help_text="What the project is for, in a sentence or two.")
     homepage_url = models.URLField("homepage", max_length=500, blank=True)
     repository_url = models.URLField("repository", max_length=500, blank=True)
@@ -263,13 +271,24 @@ class ProjectChannel(models.Model):
         return f"{self.get_kind_display()}: {self.name}"
 
 
+class TieInStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    PREVIEW = "preview", "Preview"
+    GA = "ga", "Generally available"
+    RETIRED = "retired", "Retired"
+
+
 class TieIn(models.Model):
-    """A product the project is used in ("used in")."""
+    """A product the project is used in ("used in"), and how far that product has got."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tie_ins")
     label = models.CharField(max_length=200)
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=TieInStatus.choices, blank=True, help_text="Empty: not stated."
+    )
+    status_date = models.DateField("status since", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -762,3 +781,270 @@ class FeatureGate(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class RelationKind(models.TextChoices):
+    """How one project leads to another; each is read the other way on the other's page."""
+
+    SUCCEEDED_BY = "succeeded_by", "Succeeded by"
+    RENAMED_TO = "renamed_to", "Renamed to"
+    DEPRECATED_IN_FAVOUR_OF = "deprecated_for", "Deprecated in favour of"
+
+
+# How a relation reads from the later project's page.
+RELATION_INVERSE = {
+    RelationKind.SUCCEEDED_BY: "Previous project",
+    RelationKind.RENAMED_TO: "Renamed from",
+    RelationKind.DEPRECATED_IN_FAVOUR_OF: "Replaces the deprecated",
+}
+
+
+class ProjectRelation(models.Model):
+    """One project giving way to another: "Open Service Mesh, succeeded by Istio"."""
+
+    earlier = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="relations_out")
+    later = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(max_length=16, choices=RelationKind.choices)
+    date = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["earlier_id", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["earlier", "later", "kind"],
+                name="projectrelation_unique",
+                violation_error_message="These projects are already related this way.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(earlier=models.F("later")),
+                name="projectrelation_two_projects",
+                violation_error_message="A project cannot give way to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.earlier}: {self.get_kind_display().lower()} {self.later}"
+
+    @property
+    def inverse_label(self) -> str:
+        return RELATION_INVERSE[RelationKind(self.kind)]
+
+
+class LandscapeCategory(models.Model):
+    """A heading of the landscape notes, such as Networking, in the order readers see it."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "landscape categories"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class EvaluationKind(models.TextChoices):
+    EVALUATED = "evaluated", "Evaluated"
+    LINK = "link", "Link to a longer note"
+    COMPARISON = "comparison", "Comparison"
+    UNDATED = "undated", "Notes without a date"
+
+
+def validate_references(value):
+    """A list of {"label": text, "url": http(s) URL}."""
+    if not isinstance(value, list) or not all(
+        isinstance(each, dict) and set(each) == {"label", "url"} for each in value
+    ):
+        raise ValidationError('Enter a list of {"label": ..., "url": ...}.')
+    validate_url_list([each["url"] for each in value])
+
+
+class Evaluation(TimeStamped):
+    """An entry of the landscape notes: a project looked at on a date, at a version."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    category = models.ForeignKey(
+        LandscapeCategory, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    kind = models.CharField(
+        max_length=16, choices=EvaluationKind.choices, default=EvaluationKind.EVALUATED
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        help_text="The project evaluated; empty for a comparison.",
+    )
+    compared = models.ManyToManyField(
+        Project, blank=True, related_name="comparisons", help_text="For a comparison."
+    )
+    evaluated_on = models.DateField(null=True, blank=True)
+    version = models.CharField(max_length=100, blank=True, help_text="The version looked at.")
+    body = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
+    references = models.JSONField(default=list, blank=True, validators=[validate_references])
+    link = models.CharField(
+        max_length=500, blank=True, help_text="Where the longer note is, as the notes wrote it."
+    )
+    author = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluations"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[compared])
+
+    class Meta:
+        ordering = ["category__position", "position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="evaluated") | Q(evaluated_on__isnull=False),
+                name="evaluation_evaluated_has_date",
+                violation_error_message="An evaluation needs the date it was made.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:evaluation-detail", args=[self.slug])
+
+
+class EvaluationUpdate(models.Model):
+    """A dated addition to an evaluation: "Update on 12/13/2018, v3.1"."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField()
+    version = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["evaluation_id", "date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "date", "version"],
+                name="evaluationupdate_unique",
+                violation_error_message="This evaluation already has an update of this date "
+                "and version.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation}: update on {self.date}"
+
+
+class Priority(models.IntegerChoices):
+    P0 = 0, "P0"
+    P1 = 1, "P1"
+    P2 = 2, "P2"
+    P3 = 3, "P3"
+
+
+class EvaluationRequest(TimeStamped):
+    """A project on the to-evaluate list: how deep to look, how soon, who picked it up. Done
+    once the project has an evaluation."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="to_evaluate")
+    url = models.URLField(max_length=500, blank=True)
+    depth = models.CharField(max_length=40, default="basic", help_text="Such as basic or deep.")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.P2)
+    note = models.TextField(blank=True)
+    picked_up_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluations_taken"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "project to evaluate"
+        verbose_name_plural = "projects to evaluate"
+        ordering = ["priority", "position"]
+
+    def __str__(self):
+        return f"{self.project} ({self.get_priority_display()}, {self.depth})"
+
+
+class FutureWorkStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class FutureWork(TimeStamped):
+    """Help wanted: work anyone could pick up, with its status and who owns and took it."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
+    status = models.CharField(
+        max_length=16, choices=FutureWorkStatus.choices, default=FutureWorkStatus.NOT_STARTED
+    )
+    status_url = models.URLField(
+        "status link", max_length=500, blank=True, help_text="Where the work in progress is."
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="future_work"
+    )
+    owning_group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="future_work"
+    )
+    picked_up_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="future_work"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "future work"
+        verbose_name_plural = "future work"
+        ordering = ["position", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="in_progress") | ~Q(status_url=""),
+                name="futurework_in_progress_has_link",
+                violation_error_message="Work in progress needs a link to where it is.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class DeploymentRecommendation(models.Model):
+    """A recommended way to deploy, in order, for an area of the project list."""
+
+    area = models.ForeignKey(ProjectArea, on_delete=models.CASCADE, related_name="recommendations")
+    name = models.CharField(max_length=200)
+    url = models.URLField(max_length=500, blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown; sanitised when shown.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area_id", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "name"],
+                name="recommendation_unique_name",
+                violation_error_message="This area already recommends this.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area}: {self.name}"

@@ -6,19 +6,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import groupby
 
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from governance.models import Group, Person
 from projects import privacy
 from projects.models import (
     APIVersion,
+    DeploymentRecommendation,
+    Evaluation,
+    EvaluationRequest,
     Feature,
     FeatureStatus,
+    FutureWork,
+    FutureWorkStatus,
+    LandscapeCategory,
     MaturityLevel,
+    Priority,
     Project,
     ProjectArea,
     ProjectGroup,
+    ProjectRelation,
     Proposal,
     ProposalPerson,
     ProposalStatus,
@@ -113,7 +125,7 @@ def project_list(
 ) -> ProjectList:
     """The project list grouped by area, filtered by area slug and current maturity level."""
     sort = sort if sort in PROJECT_SORTS else "name"
-    base = Project.objects.with_current_maturity()
+    base = Project.objects.with_current_maturity().filter(area__isnull=False)
     by_area = base.filter(current_level=maturity) if maturity else base
     by_level = base.filter(area__slug=area) if area else base
     area_counts = dict(
@@ -126,7 +138,7 @@ def project_list(
     )
     areas = list(ProjectArea.objects.all())
 
-    projects = project_queryset(viewer=viewer)
+    projects = project_queryset(viewer=viewer).filter(area__isnull=False)
     if area:
         projects = projects.filter(area__slug=area)
     if maturity:
@@ -183,7 +195,13 @@ def feature_matrix(project: Project) -> FeatureMatrix:
 def project_detail(*, slug: str, viewer=None) -> Project | None:
     project = (
         project_queryset(viewer=viewer)
-        .prefetch_related("maturity_steps")
+        .select_related("to_evaluate")
+        .prefetch_related(
+            "maturity_steps",
+            Prefetch("relations_out", queryset=ProjectRelation.objects.select_related("later")),
+            Prefetch("relations_in", queryset=ProjectRelation.objects.select_related("earlier")),
+            Prefetch("evaluations", queryset=evaluation_rows(Evaluation.objects.all())),
+        )
         .annotate(proposal_count=Count("proposals"))
         .filter(slug=slug)
         .first()
@@ -196,6 +214,9 @@ def project_detail(*, slug: str, viewer=None) -> Project | None:
         for api, versions in groupby(project.api_versions.all(), key=lambda v: v.api)
     ]
     project.matrix = feature_matrix(project)
+    before = stale_before()
+    for evaluation in project.evaluations.all():
+        _mark_stale(evaluation, before)
     project.recent_proposals = list(
         proposal_rows(Proposal.objects.filter(project=project)).order_by(
             F("last_updated").desc(nulls_last=True), "-number"
@@ -745,3 +766,148 @@ def person_proposals(person: Person) -> dict[str, list[Proposal]]:
     for link in links:
         parts[part_of_role[link.role]].setdefault(link.proposal_id, link.proposal)
     return {part: list(proposals.values()) for part, proposals in parts.items()}
+
+
+# ---- The landscape notebook ---------------------------------------------------------------
+
+
+def stale_before(today: datetime.date | None = None) -> datetime.date:
+    """Evaluations last seen before this day are due for review (AGORA_EVALUATION_STALE_MONTHS)."""
+    today = today or timezone.localdate()
+    return today - relativedelta(months=settings.AGORA_EVALUATION_STALE_MONTHS)
+
+
+def evaluation_rows(queryset: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Evaluations with what a row shows: category, project, author, and `last_seen`, the
+    latest of the evaluation's date and its updates' (None for an undated entry)."""
+    latest_update = Max("updates__date")
+    return (
+        queryset.select_related("category", "project", "author")
+        .annotate(
+            last_seen=Greatest(
+                Coalesce("evaluated_on", latest_update), Coalesce(latest_update, "evaluated_on")
+            )
+        )
+        # A query that aggregates drops Meta.ordering: give it again.
+        .order_by("category__position", "position", "title")
+    )
+
+
+def _mark_stale(evaluation: Evaluation, before: datetime.date) -> Evaluation:
+    evaluation.is_stale = evaluation.last_seen is not None and evaluation.last_seen < before
+    return evaluation
+
+
+@dataclass
+class Landscape:
+    """/landscape/: evaluations by category, the to-evaluate list, filters with counts."""
+
+    categories: list[tuple[LandscapeCategory, list[Evaluation]]]
+    category_facet: list[FacetValue]
+    to_evaluate: list[EvaluationRequest]
+    priority_facet: list[FacetValue]
+    category: str
+    stale: bool
+    priority: int | None
+    stale_before: datetime.date
+    stale_count: int
+    total: int
+
+
+def landscape(
+    *, category: str = "", stale: bool = False, priority: int | None = None, today=None
+) -> Landscape:
+    """The landscape filtered by category slug, due-for-review only, and to-evaluate priority."""
+    before = stale_before(today)
+    categories = list(LandscapeCategory.objects.all())
+    rows = evaluation_rows(Evaluation.objects.all()).prefetch_related("compared")
+    evaluations = [_mark_stale(each, before) for each in rows]
+    if stale:
+        evaluations = [each for each in evaluations if each.is_stale]
+    counts = Counter(each.category.slug for each in evaluations)
+    if category:
+        evaluations = [each for each in evaluations if each.category.slug == category]
+    stale_count = sum(each.is_stale for each in evaluations)
+    grouped = defaultdict(list)
+    for each in evaluations:
+        grouped[each.category_id].append(each)
+    requests = (
+        EvaluationRequest.objects.select_related("project", "picked_up_by")
+        .annotate(evaluated=Count("project__evaluations"))
+        .order_by("priority", "position")
+    )
+    priorities = Counter(requests.values_list("priority", flat=True))
+    if priority is not None:
+        requests = requests.filter(priority=priority)
+    return Landscape(
+        categories=[(each, grouped[each.pk]) for each in categories if grouped[each.pk]],
+        category_facet=_facet(counts, {each.slug: each.name for each in categories}, category),
+        to_evaluate=list(requests),
+        priority_facet=[
+            FacetValue(str(value), label, priorities.get(value, 0), value == priority)
+            for value, label in Priority.choices
+            if priorities.get(value) or value == priority
+        ],
+        category=category,
+        stale=stale,
+        priority=priority,
+        stale_before=before,
+        stale_count=stale_count,
+        total=len(evaluations),
+    )
+
+
+def evaluation_detail(*, slug: str, today=None) -> Evaluation | None:
+    evaluation = (
+        evaluation_rows(Evaluation.objects.filter(slug=slug))
+        .prefetch_related("updates", "compared")
+        .first()
+    )
+    if evaluation is None:
+        return None
+    _mark_stale(evaluation, stale_before(today))
+    project = evaluation.project
+    evaluation.relations = (
+        list(
+            ProjectRelation.objects.filter(Q(earlier=project) | Q(later=project)).select_related(
+                "earlier", "later"
+            )
+        )
+        if project
+        else []
+    )
+    return evaluation
+
+
+def future_work_rows(queryset: QuerySet[FutureWork]) -> QuerySet[FutureWork]:
+    return queryset.select_related("project", "owning_group", "picked_up_by")
+
+
+@dataclass
+class HelpWanted:
+    """/help-wanted/: future work a newcomer can pick up, by status."""
+
+    items: list[FutureWork]
+    status_facet: list[FacetValue]
+    status: str
+    recommendations: list[tuple[ProjectArea, list[DeploymentRecommendation]]]
+
+
+def help_wanted(*, status: str = "") -> HelpWanted:
+    items = future_work_rows(FutureWork.objects.all())
+    counts = Counter(items.values_list("status", flat=True))
+    if status:
+        items = items.filter(status=status)
+    by_area = defaultdict(list)
+    for each in DeploymentRecommendation.objects.select_related("area"):
+        by_area[each.area].append(each)
+    return HelpWanted(
+        items=list(items),
+        status_facet=_facet(counts, dict(FutureWorkStatus.choices), status),
+        status=status,
+        recommendations=list(by_area.items()),
+    )
+
+
+def group_future_work(group: Group) -> list[FutureWork]:
+    return list(future_work_rows(FutureWork.objects.filter(owning_group=group)))

@@ -10,10 +10,15 @@ from governance.models import Group, Person
 from projects import services
 from projects.models import (
     APIVersion,
+    Evaluation,
+    EvaluationRequest,
+    FutureWork,
+    LandscapeCategory,
     MaturityStep,
     Project,
     ProjectArea,
     ProjectChannel,
+    ProjectRelation,
     Proposal,
     ProposalPerson,
     Release,
@@ -56,7 +61,16 @@ class ProjectChannelSerializer(serializers.ModelSerializer):
 class TieInSerializer(serializers.ModelSerializer):
     class Meta:
         model = TieIn
-        fields = ["label", "url"]
+        fields = ["label", "url", "status", "status_date"]
+
+
+class RelationSerializer(serializers.ModelSerializer):
+    earlier = serializers.CharField(source="earlier.slug")
+    later = serializers.CharField(source="later.slug")
+
+    class Meta:
+        model = ProjectRelation
+        fields = ["earlier", "kind", "later", "date", "note"]
 
 
 class ProjectGroupSerializer(serializers.Serializer):
@@ -65,7 +79,13 @@ class ProjectGroupSerializer(serializers.Serializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="slug", queryset=ProjectArea.objects.all())
+    area = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=ProjectArea.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="Empty for a project of the landscape that is not on the project list.",
+    )
     current_level = serializers.CharField(
         read_only=True, allow_null=True, help_text="The level of the latest maturity step."
     )
@@ -75,6 +95,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     channels = ProjectChannelSerializer(many=True, read_only=True)
     tie_ins = TieInSerializer(many=True, read_only=True)
     groups = ProjectGroupSerializer(source="group_links", many=True, read_only=True)
+    previous = RelationSerializer(
+        source="relations_in", many=True, read_only=True, help_text="Projects it came after."
+    )
+    next = RelationSerializer(
+        source="relations_out", many=True, read_only=True, help_text="Projects that came after."
+    )
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -96,6 +122,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "channels",
             "tie_ins",
             "groups",
+            "previous",
+            "next",
             "page",
         ]
 
@@ -330,3 +358,107 @@ class ProposalSerializer(serializers.ModelSerializer):
             )
         links = self._links(validated_data)
         return services.proposal_update(proposal=instance, links=links, **validated_data)
+
+
+class UpdateSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    version = serializers.CharField()
+    body = serializers.CharField(help_text="Markdown.")
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(
+        slug_field="slug", queryset=LandscapeCategory.objects.all()
+    )
+    project = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Project.objects.all(), allow_null=True, required=False
+    )
+    compared = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Project.objects.all(), many=True, required=False
+    )
+    author = serializers.SlugRelatedField(
+        slug_field="handle", queryset=Person.objects.all(), allow_null=True, required=False
+    )
+    last_seen = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The latest of its date and its updates'."
+    )
+    updates = UpdateSerializer(many=True, read_only=True)
+    page = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "slug",
+            "title",
+            "category",
+            "kind",
+            "project",
+            "compared",
+            "evaluated_on",
+            "version",
+            "last_seen",
+            "body",
+            "references",
+            "link",
+            "author",
+            "updates",
+            "page",
+        ]
+
+    def create(self, validated_data):
+        return services.evaluation_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.evaluation_update(evaluation=instance, **validated_data)
+
+
+class ToEvaluateSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    picked_up_by = serializers.SlugRelatedField(
+        slug_field="handle", queryset=Person.objects.all(), allow_null=True, required=False
+    )
+    evaluated = serializers.BooleanField(
+        read_only=True, help_text="Done: the project has an evaluation."
+    )
+
+    class Meta:
+        model = EvaluationRequest
+        fields = ["id", "project", "url", "depth", "priority", "note", "picked_up_by", "evaluated"]
+
+    def create(self, validated_data):
+        return services.evaluation_request_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.evaluation_request_update(evaluation_request=instance, **validated_data)
+
+
+class FutureWorkSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Project.objects.all(), allow_null=True, required=False
+    )
+    owning_group = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Group.objects.all(), allow_null=True, required=False
+    )
+    picked_up_by = serializers.SlugRelatedField(
+        slug_field="handle", queryset=Person.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = FutureWork
+        fields = [
+            "slug",
+            "title",
+            "description",
+            "status",
+            "status_url",
+            "project",
+            "owning_group",
+            "picked_up_by",
+            "position",
+        ]
+
+    def create(self, validated_data):
+        return services.future_work_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.future_work_update(future_work=instance, **validated_data)

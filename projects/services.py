@@ -1,4 +1,5 @@
-"""Writes to projects, releases and proposals: validated, atomic, each rule in one place."""
+"""Writes to projects, releases, proposals and the landscape notebook: validated, atomic, each
+rule in one place."""
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
@@ -11,18 +12,25 @@ from django.db.models import Model, ProtectedError, Q, RestrictedError
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from common.services import model_update
+from common.services import model_set_related, model_update
 from governance.models import Group, Person
 from projects.models import (
     APIVersion,
+    DeploymentRecommendation,
+    Evaluation,
+    EvaluationRequest,
+    EvaluationUpdate,
     Feature,
     FeatureGate,
     FeatureStatus,
+    FutureWork,
+    LandscapeCategory,
     MaturityStep,
     Project,
     ProjectArea,
     ProjectChannel,
     ProjectGroup,
+    ProjectRelation,
     Proposal,
     ProposalPerson,
     Release,
@@ -47,7 +55,9 @@ def area_update(*, area: ProjectArea, **fields: Any) -> ProjectArea:
 
 
 @transaction.atomic
-def project_create(*, slug: str, name: str, area: ProjectArea, **fields: Any) -> Project:
+def project_create(
+    *, slug: str, name: str, area: ProjectArea | None = None, **fields: Any
+) -> Project:
     project = Project(area=area)
     model_update(instance=project, fields={"slug": slug, "name": name, **fields})
     return project
@@ -389,3 +399,215 @@ def proposal_clear_flags(*, proposal: Proposal) -> Proposal:
 @transaction.atomic
 def proposal_delete(*, proposal: Proposal) -> None:
     _delete(proposal)
+
+
+# The rows that belong to one record and that the admin edits inline beside it.
+PARTS = (
+    APIVersion,
+    DeploymentRecommendation,
+    EvaluationUpdate,
+    Feature,
+    FeatureGate,
+    FeatureStatus,
+    MaturityStep,
+    Project,
+    ProjectChannel,
+    ProjectGroup,
+    ProjectRelation,
+    ProposalPerson,
+    TieIn,
+)
+
+
+def _check_part(part: Model) -> None:
+    if not isinstance(part, PARTS):
+        raise TypeError(f"{type(part).__name__} is not a part of a projects record")
+
+
+@transaction.atomic
+def part_save(*, part: Model, fields: Mapping[str, Any]) -> Model:
+    """Create or change a row of a record (a project's tie-in, an evaluation's update)."""
+    _check_part(part)
+    model_update(instance=part, fields=fields)
+    return part
+
+
+@transaction.atomic
+def part_delete(*, part: Model) -> None:
+    _check_part(part)
+    _delete(part)
+
+
+def _upsert(model: type[Model], key: Mapping[str, Any], fields: Mapping[str, Any]):
+    """The row of `model` with `key`, created or changed to hold `fields`; with "created",
+    "updated" or "unchanged"."""
+    row = model._default_manager.filter(**key).first()
+    outcome = "created" if row is None else "unchanged"
+    # A new row starts with `fields` set: model_update reads each field's value before.
+    row = row or model(**key, **fields)
+    if model_update(instance=row, fields=fields) and outcome == "unchanged":
+        outcome = "updated"
+    return row, outcome
+
+
+@transaction.atomic
+def tie_in_set(
+    *, project: Project, label: str, url: str = "", position: int = 0, **fields: Any
+) -> tuple[TieIn, str]:
+    """The tie-in of `project` named `label`, with its link, order and status."""
+    return _upsert(
+        TieIn, {"project": project, "label": label}, {"url": url, "position": position, **fields}
+    )
+
+
+@transaction.atomic
+def project_relation_set(
+    *, earlier: Project, later: Project, kind: str, date: datetime.date | None = None, note=""
+) -> tuple[ProjectRelation, str]:
+    """Record that `earlier` gave way to `later` (succeeded by, renamed to, deprecated for)."""
+    key = {"earlier": earlier, "later": later, "kind": kind}
+    return _upsert(ProjectRelation, key, {"date": date, "note": note})
+
+
+@transaction.atomic
+def category_create(*, slug: str, name: str, **fields: Any) -> LandscapeCategory:
+    category = LandscapeCategory()
+    model_update(instance=category, fields={"slug": slug, "name": name, **fields})
+    return category
+
+
+@transaction.atomic
+def category_update(*, category: LandscapeCategory, **fields: Any) -> LandscapeCategory:
+    model_update(instance=category, fields=fields)
+    return category
+
+
+@transaction.atomic
+def category_delete(*, category: LandscapeCategory) -> None:
+    _delete(category)
+
+
+@transaction.atomic
+def category_set(
+    *, slug: str, name: str, position: int = 0, description: str = ""
+) -> tuple[LandscapeCategory, str]:
+    fields = {"name": name, "position": position, "description": description}
+    return _upsert(LandscapeCategory, {"slug": slug}, fields)
+
+
+@dataclass(frozen=True)
+class DatedNote:
+    """An update of an evaluation as given to evaluation_set."""
+
+    date: datetime.date
+    version: str
+    body: str
+
+
+@transaction.atomic
+def evaluation_set(
+    *,
+    slug: str,
+    compared: Sequence[Project] = (),
+    updates: Sequence[DatedNote] = (),
+    **fields: Any,
+) -> tuple[Evaluation, str]:
+    """The evaluation `slug`, created or changed to hold `fields`, the projects it compares and
+    exactly `updates`; "unchanged" when it held them all already."""
+    evaluation, outcome = _upsert(Evaluation, {"slug": slug}, fields)
+    changed = bool(model_set_related(instance=evaluation, name="compared", values=compared))
+    wanted = {(update.date, update.version): update for update in updates}
+    stored = {(each.date, each.version): each for each in evaluation.updates.all()}
+    for key, row in stored.items():
+        if key not in wanted:
+            row.delete()
+            changed = True
+    for key, update in wanted.items():
+        row = stored.get(key) or EvaluationUpdate(evaluation=evaluation)
+        fields = {"date": update.date, "version": update.version, "body": update.body}
+        changed |= bool(model_update(instance=row, fields=fields))
+    if changed and outcome == "unchanged":
+        outcome = "updated"
+    return evaluation, outcome
+
+
+@transaction.atomic
+def evaluation_create(
+    *, slug: str, title: str, compared: Sequence[Project] = (), **fields: Any
+) -> Evaluation:
+    evaluation = Evaluation(**fields)
+    model_update(instance=evaluation, fields={"slug": slug, "title": title, **fields})
+    model_set_related(instance=evaluation, name="compared", values=compared)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_update(*, evaluation: Evaluation, **fields: Any) -> Evaluation:
+    compared = fields.pop("compared", None)
+    model_update(instance=evaluation, fields=fields)
+    model_set_related(instance=evaluation, name="compared", values=compared)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_delete(*, evaluation: Evaluation) -> None:
+    _delete(evaluation)
+
+
+@transaction.atomic
+def evaluation_request_set(*, project: Project, **fields: Any) -> tuple[EvaluationRequest, str]:
+    """`project` on the to-evaluate list with its link, depth, priority and note."""
+    return _upsert(EvaluationRequest, {"project": project}, fields)
+
+
+@transaction.atomic
+def evaluation_request_create(*, project: Project, **fields: Any) -> EvaluationRequest:
+    evaluation_request = EvaluationRequest(project=project, **fields)
+    model_update(instance=evaluation_request, fields=fields)
+    return evaluation_request
+
+
+@transaction.atomic
+def evaluation_request_update(
+    *, evaluation_request: EvaluationRequest, **fields: Any
+) -> EvaluationRequest:
+    model_update(instance=evaluation_request, fields=fields)
+    return evaluation_request
+
+
+@transaction.atomic
+def evaluation_request_delete(*, evaluation_request: EvaluationRequest) -> None:
+    _delete(evaluation_request)
+
+
+@transaction.atomic
+def future_work_set(*, slug: str, **fields: Any) -> tuple[FutureWork, str]:
+    """The future-work item `slug`, created or changed; its history keeps each status."""
+    return _upsert(FutureWork, {"slug": slug}, fields)
+
+
+@transaction.atomic
+def future_work_create(*, slug: str, title: str, **fields: Any) -> FutureWork:
+    future_work = FutureWork(**fields)
+    model_update(instance=future_work, fields={"slug": slug, "title": title, **fields})
+    return future_work
+
+
+@transaction.atomic
+def future_work_update(*, future_work: FutureWork, **fields: Any) -> FutureWork:
+    """Change an item; its history (django-simple-history) keeps each status it had."""
+    model_update(instance=future_work, fields=fields)
+    return future_work
+
+
+@transaction.atomic
+def future_work_delete(*, future_work: FutureWork) -> None:
+    _delete(future_work)
+
+
+@transaction.atomic
+def recommendation_set(
+    *, area: ProjectArea, name: str, **fields: Any
+) -> tuple[DeploymentRecommendation, str]:
+    """`area`'s recommendation `name`, with its link, notes and place in the order."""
+    return _upsert(DeploymentRecommendation, {"area": area, "name": name}, fields)

@@ -12,4 +12,7 @@ urlpatterns = [
     path("enhancements/<slug:slug>/", views.proposal_detail, name="proposal-detail-by-slug"),
     path("releases/", views.release_list, name="release-list"),
     path("releases/<str:version>/", views.release_detail, name="release-detail"),
+    path("landscape/", views.landscape, name="landscape"),
+    path("landscape/<slug:slug>/", views.evaluation_detail, name="evaluation-detail"),
+    path("help-wanted/", views.help_wanted, name="help-wanted"),
 ]

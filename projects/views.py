@@ -5,9 +5,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from common.query import PAGE_NUMBER, one_of, read
+from common.query import PAGE_NUMBER, integer, one_of, parse_boolean, read
 from projects import selectors
-from projects.models import ProposalStatus, Stage
+from projects.models import FutureWorkStatus, LandscapeCategory, Priority, ProposalStatus, Stage
 
 
 @require_safe
@@ -92,3 +92,33 @@ def _none_or_several(request, matches: list, what: str):
     if not matches:
         raise Http404(f"{what}: none.")
     return render(request, "projects/choose.html", {"choices": matches, "what": what})
+
+
+@require_safe
+def landscape(request):
+    """The landscape notebook: evaluations by category, and the list of what to evaluate next."""
+    categories = LandscapeCategory.objects.values_list("slug", flat=True)
+    priorities = integer(minimum=min(Priority.values), maximum=max(Priority.values))
+    notebook = selectors.landscape(
+        category=read(request.GET, "category", one_of(list(categories)), ""),
+        stale=read(request.GET, "stale", parse_boolean, False),
+        priority=read(request.GET, "priority", priorities, None),
+    )
+    return render(request, "projects/landscape.html", {"landscape": notebook})
+
+
+@require_safe
+def evaluation_detail(request, slug):
+    evaluation = selectors.evaluation_detail(slug=slug)
+    if evaluation is None:
+        raise Http404("No evaluation with this slug.")
+    return render(request, "projects/evaluation_detail.html", {"evaluation": evaluation})
+
+
+@require_safe
+def help_wanted(request):
+    """Future work anyone could pick up, and the recommended ways to deploy."""
+    status = read(request.GET, "status", one_of(FutureWorkStatus.values), "")
+    return render(
+        request, "projects/help_wanted.html", {"wanted": selectors.help_wanted(status=status)}
+    )

@@ -47,7 +47,18 @@ from meetings.importers.sigs_yaml import read_meeting
 from meetings.models import Meeting, Occurrence, Schedule
 from notifications.models import Subscription
 from notifications.tokens import subscription_token
-from projects.models import Feature, Project, ProjectArea, Proposal, Release
+from projects import services as project_services
+from projects.models import (
+    Evaluation,
+    EvaluationRequest,
+    Feature,
+    FutureWork,
+    LandscapeCategory,
+    Project,
+    ProjectArea,
+    Proposal,
+    Release,
+)
 from tests.admin_forms import changelist_data, form_data
 from tests.factories import GroupFactory, PersonFactory, RoleFactory, staff_with_permissions
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
@@ -241,6 +252,23 @@ def _build() -> Community:
             project=project, number=4242, owning_group=group, flags=["No status given."]
         ),
     }
+    category, _ = project_services.category_set(slug="cluster", name="Cluster")
+    objects["category"] = category
+    objects["spare_category"] = project_services.category_create(slug="spare", name="Spare")
+    objects["evaluation"] = project_services.evaluation_create(
+        slug="kargo",
+        title="kargo",
+        category=category,
+        project=project,
+        evaluated_on=datetime.date(2017, 4, 26),
+    )
+    objects["spare_evaluation"] = project_services.evaluation_create(
+        slug="kops", title="kops", category=category, kind="undated"
+    )
+    objects["to_evaluate"] = project_services.evaluation_request_create(project=project)
+    objects["future_work"] = project_services.future_work_create(
+        slug="azure-ingress", title="Azure ingress controller"
+    )
     clients = {"anonymous": APIClient()}
     for kind, user in users.items():
         clients[kind] = APIClient()
@@ -310,6 +338,9 @@ TARGETS = {
     "project": lambda c: c.project,
     "release": lambda c: c.release,
     "proposal": lambda c: c.proposal,
+    "evaluation": lambda c: c.evaluation,
+    "evaluation-request": lambda c: c.to_evaluate,
+    "future-work": lambda c: c.future_work,
 }
 # What a DELETE removes where the row above is still referred to (the API refuses that), by
 # basename.
@@ -333,6 +364,9 @@ CHANGES = {
     "project": {"goal": "Builds other things."},
     "release": {"code_freeze": "2026-03-01"},
     "proposal": {"title": "Renamed"},
+    "evaluation": {"version": "v2.7.0"},
+    "evaluation-request": {"priority": 1},
+    "future-work": {"status": "done"},
 }
 # What a POST to a list route creates, by basename.
 CREATES = {
@@ -371,6 +405,14 @@ CREATES = {
         "title": "New proposal",
         "owning_group": "sig-a",
     },
+    "evaluation": lambda c: {
+        "slug": "kubespray",
+        "title": "kubespray",
+        "category": "cluster",
+        "evaluated_on": "2018-11-07",
+    },
+    "evaluation-request": lambda c: {"project": "spare", "depth": "deep", "priority": 0},
+    "future-work": lambda c: {"slug": "vmss", "title": "VMSS support", "owning_group": "sig-a"},
 }
 # Bodies of the detail actions, by route name.
 ACTIONS = {
@@ -442,6 +484,10 @@ ADMIN_TARGETS = {
     Proposal: lambda c: c.proposal,
     Election: lambda c: c.nominating,
     Subscription: lambda c: c.subscription,
+    LandscapeCategory: lambda c: c.spare_category,
+    Evaluation: lambda c: c.spare_evaluation,
+    EvaluationRequest: lambda c: c.to_evaluate,
+    FutureWork: lambda c: c.future_work,
 }
 # The rest of each action's form, filled in as the person running it would.
 ADMIN_ACTION_DATA = {

@@ -252,6 +252,7 @@ AGORA_GROUP_PAGE_SECTIONS = [
     "meetings/_group_meetings.html",
     "meetings/_group_burden.html",
     "projects/_group_proposals.html",
+    "projects/_group_help_wanted.html",
     "notifications/_subscribe_link.html",
 ]
 # ... and to a meeting's and an occurrence's page (context `meeting`): mail subscriptions.
@@ -265,6 +266,8 @@ AGORA_PROPOSAL_PAGE_SECTIONS = ["meetings/_proposal_agendas.html"]
 AGORA_NIGHT = os.environ.get("AGORA_NIGHT", "22:00-07:00")
 AGORA_WEEKEND = os.environ.get("AGORA_WEEKEND", "saturday,sunday")
 AGORA_BURDEN_WEEKS = int(os.environ.get("AGORA_BURDEN_WEEKS", "12"))
+# An evaluation whose latest date is older than this many months is marked as due for review.
+AGORA_EVALUATION_STALE_MONTHS = int(os.environ.get("AGORA_EVALUATION_STALE_MONTHS", "18"))
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django import template
 from django.utils.safestring import SafeString
 
-from common.markdown_html import markdown_html
+from common.markdown import sanitised_html
 from governance import selectors
 from governance.elections.models import zone_label
 
@@ -38,7 +38,7 @@ def owners_label(url: str) -> str:
 @register.filter
 def statement_html(text: str) -> SafeString:
     """A candidate's Markdown statement as sanitised HTML, as minutes are."""
-    return markdown_html(text)
+    return sanitised_html(text)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from common.markdown_html import markdown_html
+from common.markdown import sanitised_html
 from meetings import ical, selectors
 from meetings.recurrence import Slot
 from meetings.zones import ZoneLine
@@ -17,8 +17,8 @@ register = template.Library()
 
 @register.filter
 def minutes_html(text: str) -> SafeString:
-    """Markdown minutes as sanitised HTML (common.markdown_html)."""
-    return markdown_html(text)
+    """Markdown minutes as HTML, sanitised (common.markdown)."""
+    return sanitised_html(text)
 
 
 @register.filter

@@ -1,11 +1,13 @@
-"""Links into the filtered proposal list, badge colours, pull request numbers, and the proposal
-lists that group and person pages include."""
+"""Links into the filtered proposal list, badge colours, pull request numbers, Markdown, and the
+proposal and future-work lists that group and person pages include."""
 
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
+from common.markdown import sanitised_html
 from governance.models import Group, Person
 from projects import selectors
 from projects.models import MaturityLevel, ProposalStatus
@@ -82,6 +84,17 @@ def pull_request_label(url: str) -> str:
     """ "#29836" for a pull request URL, the URL itself otherwise."""
     number = url.rstrip("/").rsplit("/", 1)[-1]
     return f"#{number}" if "/pull/" in url and number.isdigit() else url
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Markdown an evaluation or future-work item was written in, as sanitised HTML."""
+    return sanitised_html(text)
+
+
+@register.simple_tag
+def group_future_work(group: Group) -> list:
+    return selectors.group_future_work(group)
 
 
 @register.simple_tag

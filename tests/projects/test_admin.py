@@ -1,16 +1,30 @@
 """The admin, where staff edit everything: pages open, rules show, flags clear after review."""
 
+import datetime
+
 import pytest
 
-from projects.models import Proposal, ProposalStatus, Stage
+from projects import services
+from projects.models import Project, Proposal, ProposalStatus, Stage, TieIn
 from projects.services import proposal_import
+from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
     "model",
-    ["projectarea", "project", "release", "feature", "proposal"],
+    [
+        "projectarea",
+        "project",
+        "release",
+        "feature",
+        "proposal",
+        "landscapecategory",
+        "evaluation",
+        "evaluationrequest",
+        "futurework",
+    ],
 )
 def test_admin_lists_and_forms_open(admin_client, demo_data, model):
     assert admin_client.get(f"/admin/projects/{model}/").status_code == 200
@@ -60,3 +74,24 @@ def test_clear_flags_action_only_clears_what_follows_the_rules(admin_client, dem
     fixable.refresh_from_db()
     broken.refresh_from_db()
     assert fixable.flags == [] and broken.flags
+
+
+def test_inline_rows_are_saved_through_the_services(admin_client, demo_data, monkeypatch):
+    saved = []
+    part_save = services.part_save
+
+    def recording(*, part, fields):
+        saved.append((type(part).__name__, dict(fields)))
+        return part_save(part=part, fields=fields)
+
+    monkeypatch.setattr(services, "part_save", recording)
+    project = Project.objects.get(slug="open-service-mesh")
+    url = f"/admin/projects/project/{project.pk}/change/"
+    data = form_data(admin_client.get(url))
+    prefix = next(name for name in data if name.endswith("-0-label")).removesuffix("-0-label")
+    data[f"{prefix}-0-status"] = "retired"
+    data[f"{prefix}-0-status_date"] = "2023-05-01"
+    response = admin_client.post(url, {**data, "_save": "Save"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert saved == [("TieIn", {"status": "retired", "status_date": datetime.date(2023, 5, 1)})]
+    assert TieIn.objects.get(project=project).status == "retired"

@@ -30,7 +30,7 @@ def _numbers(response) -> set[int]:
 
 def test_projects_list_with_filters(api, demo_data):
     rows = api.get("/api/v1/projects/", {"area": "service-mesh"}).json()["results"]
-    assert [row["slug"] for row in rows] == ["open-service-mesh", "smi"]
+    assert [row["slug"] for row in rows] == ["istio", "open-service-mesh", "smi"]
     smi = rows[1]
     assert smi["current_level"] == "sandbox" and smi["current_steward"] == "CNCF"
     assert {"api": "split.smi-spec.io", "version": "v1alpha4"} in smi["api_versions"]
@@ -114,11 +114,12 @@ def test_proposal_list_queries_do_not_grow(api, build_proposals):
 
 def test_project_list_queries_do_not_grow(api, build_projects, django_assert_num_queries):
     build_projects(3)
-    # Count, projects, then maturity, API versions, channels, tie-ins and groups.
-    with django_assert_num_queries(7):
+    # Count, projects, then maturity, API versions, channels, tie-ins, groups, and the
+    # previous and next projects.
+    with django_assert_num_queries(9):
         api.get("/api/v1/projects/")
     build_projects(6)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         api.get("/api/v1/projects/")
 
 

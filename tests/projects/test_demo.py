@@ -5,7 +5,15 @@ import pytest
 
 from governance.models import Group, Person
 from projects import demo
-from projects.models import Feature, FeatureStatus, Project, Proposal, Release
+from projects.models import (
+    Evaluation,
+    Feature,
+    FeatureStatus,
+    FutureWork,
+    Project,
+    Proposal,
+    Release,
+)
 from tests.factories import GroupFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +28,13 @@ def test_demo_loads_once(db):
     first = _counts()
     demo.load()
     assert _counts() == first
-    assert first[:5] == [15, 13, 7, 21, 9]
+    # 17 projects on the list and 39 the landscape notes name (virtual-kubelet is both).
+    assert first[:5] == [56, 13, 7, 21, 9]
+    assert Project.objects.filter(area__isnull=False).count() == 17
+    istio = Project.objects.get(slug="istio")
+    assert istio.relations_in.get().earlier.slug == "open-service-mesh"
+    assert istio.tie_ins.get().status == "preview"
+    assert (Evaluation.objects.count(), FutureWork.objects.count()) == (33, 5)
 
 
 def test_demo_reuses_people_and_groups_that_exist(db):

@@ -64,13 +64,13 @@ def test_project_list_filters_by_area_and_maturity_with_counts(client, demo_data
     html = _html(client, "/projects/?area=service-mesh")
     text = _text(html)
     assert "Open Service Mesh" in text and "containerd" not in text
-    assert "2 projects match these filters" in text
+    assert "3 projects match these filters" in text  # Istio, Open Service Mesh, SMI
     assert '<option value="container-runtime">Container runtime (2)</option>' in html
     graduated = _text(_html(client, "/projects/?maturity=graduated"))
-    for name in ["Kubernetes", "OPA Gatekeeper", "containerd"]:
+    for name in ["Kubernetes", "OPA Gatekeeper", "containerd", "Istio"]:
         assert name in graduated
     assert "Moby" not in graduated
-    assert "3 projects match" in graduated
+    assert "4 projects match" in graduated
 
 
 def test_project_list_sorts_by_maturity_within_each_area(client, demo_data):
