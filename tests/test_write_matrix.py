@@ -592,6 +592,8 @@ def _election_post(name: str, election: str, data: Callable[[Community], dict]):
         return client.post(url, data(c))
 
     return send
+
+
 def _token_url(name: str, subscription: Subscription) -> str:
     return reverse(f"notifications:{name}", args=[subscription_token(subscription)])
 
