@@ -254,6 +254,9 @@ AGORA_PROPOSAL_PAGE_SECTIONS = ["meetings/_proposal_agendas.html"]
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
+# A directory a static server (nginx) serves feeds from: each feed is written there when rendered
+# and removed on every change (README, production). Empty: feeds are served by the app alone.
+AGORA_FEEDS_ROOT = os.environ.get("AGORA_FEEDS_ROOT", "")
 # Where a Slack channel or GitHub team named without a URL lives.
 AGORA_SLACK_CHANNEL_URL = os.environ.get(
     "AGORA_SLACK_CHANNEL_URL", "https://kubernetes.slack.com/messages/{name}"
