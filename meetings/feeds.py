@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import logging
 import os
+import re
 import tempfile
 import time
 import uuid
@@ -28,7 +29,7 @@ from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
@@ -48,6 +49,8 @@ MAX_AGE = 5 * 60
 # The last body served at a URL, kept across invalidations: what it serves while the database
 # is unreachable.
 LAST_COPY_KEY = "meetings:feed-last:{}"
+# Django's GZipMiddleware's test of Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Longest one worker may hold the right to render a feed (a render takes well under a second).
 RENDER_LOCK_SECONDS = 30
 
@@ -76,7 +79,7 @@ def _published_path(path: str) -> Path | None:
     return Path(settings.AGORA_FEEDS_ROOT) / path.lstrip("/")
 
 
-def publish(path: str, body: bytes) -> None:
+def publish(path: str, body: bytes, gzipped: bytes) -> None:
     """Write the feed at URL `path` (and its gzip) under AGORA_FEEDS_ROOT, each file replaced
     at once: a static server never reads half a feed."""
     target = _published_path(path)
@@ -85,7 +88,7 @@ def publish(path: str, body: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     for name, data in (
         (target, body),
-        (target.with_name(target.name + ".gz"), gzip.compress(body, mtime=0)),
+        (target.with_name(target.name + ".gz"), gzipped),
     ):
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temporary:
             temporary.write(data)
@@ -119,6 +122,8 @@ class FeedSpec:
 @dataclass(frozen=True)
 class RenderedFeed:
     body: bytes
+    # The same body gzipped, for clients that accept it: compressed once per render.
+    gzipped: bytes
     etag: str
     last_modified: datetime.datetime
     stale_at: datetime.datetime | None
@@ -178,7 +183,8 @@ def publish_all(*, base_url: str, domain: str) -> int:
         feed = ical.build_feed(
             spec.schedules(), name=spec.name, base_url=base_url, domain=domain, now=now
         )
-        publish(path, feed.to_ical())
+        body = feed.to_ical()
+        publish(path, body, gzip.compress(body, mtime=0))
     return len(specs)
 
 
@@ -202,7 +208,8 @@ def _render(spec: FeedSpec, *, base_url: str, domain: str, seen_key: str) -> Ren
     cache.set(seen_key, (etag, since), timeout=None)
     stale = [moment for moment in (feed.stale_at, spec.stale_at) if moment]
     logger.info("Rendered feed %s in %.3f s", spec.key, time.perf_counter() - started)
-    return RenderedFeed(body, etag, max([since, *changed]), min(stale, default=None))
+    gzipped = gzip.compress(body, mtime=0)
+    return RenderedFeed(body, gzipped, etag, max([since, *changed]), min(stale, default=None))
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
@@ -271,14 +278,16 @@ def _render_once(
         if rendered.stale_at is not None:
             until_stale = (rendered.stale_at - timezone.now()).total_seconds()
             timeout = max(1, min(timeout, int(until_stale) + 1))
-        validators = RenderedFeed(b"", rendered.etag, rendered.last_modified, rendered.stale_at)
+        validators = RenderedFeed(
+            b"", b"", rendered.etag, rendered.last_modified, rendered.stale_at
+        )
         cache.set_many(
             {body_key: (version, rendered), validators_key: (version, validators)},
             timeout=timeout,
         )
         cache.set(_last_copy_key(request), (rendered, spec.filename), timeout=None)
         if spec.stale_at is None and not request.GET:
-            publish(request.path, rendered.body)
+            publish(request.path, rendered.body, rendered.gzipped)
     finally:
         cache.delete(lock)
     return rendered
@@ -294,14 +303,24 @@ def _headers(response: HttpResponse, rendered: RenderedFeed, filename: str) -> H
     response["Last-Modified"] = http_date(int(rendered.last_modified.timestamp()))
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
 
 
 def _response(request: HttpRequest, rendered: RenderedFeed, filename: str) -> HttpResponse:
-    response = _not_modified(request, rendered) or HttpResponse(
-        rendered.body, content_type="text/calendar; charset=utf-8"
+    not_modified = _not_modified(request, rendered)
+    if not_modified is not None:
+        return _headers(not_modified, rendered, filename)
+    gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(
+        rendered.gzipped if gzipped else rendered.body, content_type="text/calendar; charset=utf-8"
     )
-    return _headers(response, rendered, filename)
+    _headers(response, rendered, filename)
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+        # Another representation of the same feed: weakly equal, as GZipMiddleware marks it.
+        response["ETag"] = f"W/{rendered.etag}"
+    return response
 
 
 def serves_last_copy(view):

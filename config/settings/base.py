@@ -60,6 +60,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.reject_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (which serves precompressed static files itself), above everything that
+    # writes a body; ETags are computed on the uncompressed body, then made weak by GZip.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "config.middleware.revalidate_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
