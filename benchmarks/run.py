@@ -323,7 +323,7 @@ def load(url: str, seconds: float = SECONDS, **headers: str) -> float:
     out = subprocess.run([*args, url], check=True, capture_output=True, text=True).stdout
     # The workers still owe the requests wrk left queued: let them finish before the next run.
     urllib.request.urlopen(f"http://{urlsplit(url).netloc}/bench/constant/", timeout=600).read()
-    if "Non-2xx or 3xx" in out:
+    if "Non-2xx or 3xx" in out or "Requests/sec:      0.00" in out:
         raise SystemExit(f"{url} answered errors under load:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])
 
@@ -427,7 +427,7 @@ def import_figures() -> list[tuple[str, float, str, float]]:
 
 def occurrence_window() -> tuple[str, str]:
     today = timezone.now().date()
-    return today.isoformat(), (today + datetime.timedelta(days=90)).isoformat()
+    return f"{today}T00:00:00Z", f"{today + datetime.timedelta(days=90)}T00:00:00Z"
 
 
 def flat_urls() -> list[str]:
