@@ -286,7 +286,9 @@ def _render_once(
             timeout=timeout,
         )
         cache.set(_last_copy_key(request), (rendered, spec.filename), timeout=None)
-        if spec.stale_at is None and not request.GET:
+        # Not a body rendered from data a change committed meanwhile has replaced (and
+        # unpublished): nginx would serve it until the next change.
+        if spec.stale_at is None and not request.GET and cache.get(VERSION_KEY) == version:
             publish(request.path, rendered.body, rendered.gzipped)
     finally:
         cache.delete(lock)

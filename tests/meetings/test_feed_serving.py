@@ -141,3 +141,19 @@ def test_publish_feeds_needs_a_directory_and_an_address(settings, tmp_path):
     settings.AGORA_FEEDS_ROOT = str(tmp_path)
     with pytest.raises(CommandError, match="--base-url"):
         call_command("publish_feeds", base_url="agora.example.org")
+
+
+def test_a_feed_rendered_from_data_a_change_replaced_meanwhile_is_not_published(
+    client, network, settings, tmp_path, monkeypatch
+):
+    settings.AGORA_FEEDS_ROOT = str(tmp_path)
+    render = feeds._render
+
+    def render_then_change(*args, **kwargs):
+        rendered = render(*args, **kwargs)
+        feeds.invalidate_feeds()  # committed by another request while this one rendered
+        return rendered
+
+    monkeypatch.setattr(feeds, "_render", render_then_change)
+    assert client.get("/calendar.ics").status_code == 200
+    assert not (tmp_path / "calendar.ics").exists()
