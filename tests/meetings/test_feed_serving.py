@@ -1,34 +1,20 @@
 """How the feeds are served fast: one cache round trip, 304 without the body, one render per
 change, gzip, and the files a static server (nginx) serves."""
 
-import datetime
 import gzip
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from meetings import feeds
-from tests.factories import GroupFactory
-from tests.meetings.factories import MeetingFactory, ScheduleFactory
+from tests.meetings import test_feeds
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def network():
-    group = GroupFactory(slug="sig-network", name="SIG Network")
-    ScheduleFactory(meeting=MeetingFactory(group=group, slug="network", title="SIG Network"))
-    return group
+# The feeds' tests' frozen clock, and their group with a weekly meeting.
+clock = test_feeds.clock
+network = test_feeds.network
 
 
 @pytest.fixture
