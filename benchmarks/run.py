@@ -100,6 +100,8 @@ def manage(*args: str, quiet: bool = True) -> float:
 def populate(units: int, offset: int = 0) -> None:
     """Add `units` groups, each with three leads, a channel, a subproject, a weekly meeting with
     a cancelled occurrence, and an enhancement proposal; in bulk, then feeds invalidated."""
+    from django.db.models import Max
+
     from governance.models import Channel, Group, Person, Role, Subproject
     from meetings.feeds import invalidate_feeds
     from meetings.models import Meeting, Occurrence, Schedule
@@ -152,7 +154,7 @@ def populate(units: int, offset: int = 0) -> None:
     )
     project = Project.objects.order_by("pk").first()
     if project is not None:
-        top = (Proposal.objects.order_by("-number").values_list("number", flat=True).first()) or 0
+        top = Proposal.objects.aggregate(top=Max("number"))["top"] or 0
         Proposal.objects.bulk_create(
             Proposal(
                 project=project,
@@ -336,7 +338,7 @@ def measure(runs: dict[str, tuple[str, dict[str, str]]]) -> dict[str, float]:
             figures[name].append(load(url, **headers))
     medians = {name: statistics.median(values) for name, values in figures.items()}
     for name, value in medians.items():
-        print(f"  {value:9.1f} requests/s  {name}")
+        print(f"  {value:9.1f} requests/s  {name}", flush=True)
     return medians
 
 
