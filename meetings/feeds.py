@@ -12,6 +12,7 @@ import functools
 import gzip
 import hashlib
 import logging
+import math
 import os
 import re
 import tempfile
@@ -51,6 +52,8 @@ MAX_AGE = 5 * 60
 LAST_COPY_KEY = "meetings:feed-last:{}"
 # Django's GZipMiddleware's test of Accept-Encoding.
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# How many feeds each process keeps in its memory (settings.AGORA_FEED_RECHECK_SECONDS).
+FEEDS_KEPT = 32
 # Longest one worker may hold the right to render a feed (a render takes well under a second).
 RENDER_LOCK_SECONDS = 30
 
@@ -69,6 +72,7 @@ def invalidate_feeds() -> None:
     # A random version, not a counter: a counter evicted from the cache could restart at a value
     # that old bodies are still stored under.
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _kept_here.feeds.clear()
     unpublish()
 
 
@@ -244,10 +248,14 @@ def _cached(key: str) -> tuple[str, RenderedFeed | None]:
 def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
     """The feed, from the cache when its data has not changed, or 304 when the client has it.
 
-    A hit is one cache round trip; a conditional request reads the validators alone, never the
-    body. After a change one worker renders while the others serve the copy it replaces.
+    A hit is one cache round trip, or none while this process's copy is fresh (kept); a
+    conditional request reads the validators alone, never the body. After a change one worker
+    renders while the others serve the copy it replaces.
     """
     body_key, validators_key = _cache_keys(request, spec)
+    kept = _kept(body_key)
+    if kept is not None:
+        return _response(request, kept, spec.filename)
     conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
     if conditional:
         version, validators = _cached(validators_key)
@@ -258,18 +266,68 @@ def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
     version, rendered = _cached(body_key)
     if rendered is None:
         rendered = _render_once(request, spec, version, body_key, validators_key)
+        if rendered is None:
+            # Another worker renders it: the copy it replaces, meanwhile.
+            last = cache.get(_last_copy_key(request))
+            if last is not None:
+                return _response(request, last[0], spec.filename)
+            rendered = _render_once(request, spec, version, body_key, validators_key, force=True)
+    _keep(body_key, version, rendered)
     return _response(request, rendered, spec.filename)
 
 
+@dataclass
+class _Kept:
+    """What this process remembers of the shared cache: the data version, when it last read it,
+    and the feeds it served under it (with the moment each goes out of date)."""
+
+    version: str = ""
+    read_at: float = -math.inf
+    feeds: dict[str, tuple[str, float, RenderedFeed]] = field(default_factory=dict)
+
+
+_kept_here = _Kept()
+
+
+def _kept(key: str) -> RenderedFeed | None:
+    """The feed this process served at `key`, while the data version it read less than
+    AGORA_FEED_RECHECK_SECONDS ago is current and the feed is not out of date: no cache trip."""
+    now = time.monotonic()
+    if now - _kept_here.read_at >= settings.AGORA_FEED_RECHECK_SECONDS:
+        return None
+    entry = _kept_here.feeds.get(key)
+    if entry is None or entry[0] != _kept_here.version or entry[1] <= now:
+        return None
+    return entry[2]
+
+
+def _keep(key: str, version: str, rendered: RenderedFeed) -> None:
+    if settings.AGORA_FEED_RECHECK_SECONDS <= 0:
+        return
+    now = time.monotonic()
+    if version != _kept_here.version or len(_kept_here.feeds) >= FEEDS_KEPT:
+        _kept_here.feeds.clear()
+    _kept_here.version, _kept_here.read_at = version, now
+    until = now + CACHE_SECONDS
+    if rendered.stale_at is not None:
+        until = min(until, now + (rendered.stale_at - timezone.now()).total_seconds())
+    _kept_here.feeds[key] = (version, until, rendered)
+
+
 def _render_once(
-    request: HttpRequest, spec: FeedSpec, version: str, body_key: str, validators_key: str
-) -> RenderedFeed:
-    """Render and cache the feed, unless another worker is rendering it: then its last copy."""
+    request: HttpRequest,
+    spec: FeedSpec,
+    version: str,
+    body_key: str,
+    validators_key: str,
+    *,
+    force: bool = False,
+) -> RenderedFeed | None:
+    """Render and cache the feed; None when another worker is rendering it (unless `force`)."""
     lock = f"{body_key}:rendering"
-    if not cache.add(lock, version, timeout=RENDER_LOCK_SECONDS) and cache.get(lock) is not None:
-        last = cache.get(_last_copy_key(request))
-        if last is not None:
-            return last[0]
+    taken = cache.add(lock, version, timeout=RENDER_LOCK_SECONDS)
+    if not (taken or force) and cache.get(lock) is not None:
+        return None
     try:
         base_url, domain = _site(request)
         seen_key = body_key.replace("meetings:feed:", "meetings:feed-seen:")
@@ -291,7 +349,8 @@ def _render_once(
         if spec.stale_at is None and not request.GET and cache.get(VERSION_KEY) == version:
             publish(request.path, rendered.body, rendered.gzipped)
     finally:
-        cache.delete(lock)
+        if taken:
+            cache.delete(lock)
     return rendered
 
 

@@ -259,6 +259,9 @@ AGORA_PROPOSAL_PAGE_SECTIONS = ["meetings/_proposal_agendas.html"]
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
+# How long an app server serves a feed from its own memory before asking the shared cache
+# whether the data changed: a change reaches every app server within this many seconds.
+AGORA_FEED_RECHECK_SECONDS = float(os.environ.get("AGORA_FEED_RECHECK_SECONDS", "1"))
 # A directory a static server (nginx) serves feeds from: each feed is written there when rendered
 # and removed on every change (README, production). Empty: feeds are served by the app alone.
 AGORA_FEEDS_ROOT = os.environ.get("AGORA_FEEDS_ROOT", "")

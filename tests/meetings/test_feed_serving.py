@@ -143,3 +143,18 @@ def test_a_feed_rendered_from_data_a_change_replaced_meanwhile_is_not_published(
     monkeypatch.setattr(feeds, "_render", render_then_change)
     assert client.get("/calendar.ics").status_code == 200
     assert not (tmp_path / "calendar.ics").exists()
+
+
+def test_each_app_server_keeps_the_feeds_it_served_until_it_rechecks_the_version(
+    client, network, settings, cache_calls, django_capture_on_commit_callbacks
+):
+    settings.AGORA_FEED_RECHECK_SECONDS = 60
+    body = client.get("/calendar.ics").content
+    cache_calls.clear()
+    assert client.get("/calendar.ics").content == body
+    assert cache_calls == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network.meetings.update(title="SIG Network weekly")
+        network.meetings.get().save()
+    assert b"SIG Network weekly" in client.get("/calendar.ics").content
