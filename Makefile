@@ -33,7 +33,13 @@ run: demo
 test: $(STAMP) $(if $(NPM),$(INTEROP)/node_modules/.installed)
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
+# The load generator and the static server the benchmark measures against: Debian's wrk and
+# nginx, installed here when missing (the benchmark falls back to Python load, and no nginx).
+BENCH_TOOLS := $(if $(shell command -v wrk),,wrk) $(if $(shell command -v nginx),,nginx)
 bench: $(STAMP)
+ifneq ($(strip $(BENCH_TOOLS)),)
+	-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_TOOLS)
+endif
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)

@@ -1,5 +1,6 @@
-"""Requests no view can answer well: control characters in the address (404) or the query
-(400), and any request while the database is unreachable (503, not a traceback).
+"""The caching header of every page, and requests no view can answer well: control characters
+in the address (404) or the query (400), and any request while the database is unreachable (503,
+not a traceback).
 
 PostgreSQL refuses NUL in text, so such a value would otherwise fail deep in a query; here it
 is refused once, for every page, feed and endpoint, before any view reads it.
@@ -9,6 +10,7 @@ import logging
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from common.db import DATABASE_UNAVAILABLE
 from common.query import CONTROL_CHARACTERS, BadQuery, has_control_characters
@@ -17,6 +19,19 @@ logger = logging.getLogger(__name__)
 
 # A restarting PostgreSQL is back within seconds; clients should not hammer it meanwhile.
 RETRY_AFTER_SECONDS = 10
+
+
+def revalidate_by_default(get_response):
+    """A page or API answer that sets no Cache-Control of its own is kept only by the reader's
+    browser, which asks again each time: with its ETag (ConditionalGetMiddleware), a 304."""
+
+    def middleware(request):
+        response = get_response(request)
+        if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    return middleware
 
 
 def reject_control_characters(get_response):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 import governance.api
@@ -23,7 +23,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("notifications.urls")),
     path("api/v1/", include((router.urls, "api"), namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", views.SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's settings as a script file: the CSP allows no inline code.
     path(
         "api/docs/",

@@ -1,10 +1,11 @@
-"""Site-wide pages: home and search (config.search), and the error pages."""
+"""Site-wide pages: home and search (config.search), the API schema, and the error pages."""
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.http import require_safe
+from drf_spectacular.views import SpectacularAPIView
 
 from common.query import BadQuery, has_control_characters
 from config import search
@@ -52,3 +53,29 @@ def not_found(request, exception):
     if _is_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+class SchemaView(SpectacularAPIView):
+    """/api/schema/: built from the code alone (SERVE_PUBLIC: the same for every reader), so
+    rendered once per process, API version and format rather than on every request."""
+
+    _rendered: dict[tuple, tuple[bytes, str, str]] = {}
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (version, request.accepted_media_type)
+        if key not in self._rendered:
+            response = super()._get_schema_response(request)
+            response.accepted_renderer = request.accepted_renderer
+            response.accepted_media_type = request.accepted_media_type
+            response.renderer_context = self.get_renderer_context()
+            response.render()
+            self._rendered[key] = (
+                response.content,
+                response["Content-Type"],
+                response["Content-Disposition"],
+            )
+        content, content_type, disposition = self._rendered[key]
+        return HttpResponse(
+            content, content_type=content_type, headers={"Content-Disposition": disposition}
+        )

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import datetime
 import functools
+import gzip
 import hashlib
+import logging
+import math
+import os
+import re
+import tempfile
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,8 +28,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
@@ -30,6 +40,8 @@ from governance.models import Group, Person
 from meetings import ical, selectors
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "meetings:feeds:version"
 # Longest a rendered feed stays cached: it also bounds staleness after bulk updates (no signals).
 CACHE_SECONDS = 60 * 60
@@ -38,6 +50,12 @@ MAX_AGE = 5 * 60
 # The last body served at a URL, kept across invalidations: what it serves while the database
 # is unreachable.
 LAST_COPY_KEY = "meetings:feed-last:{}"
+# Django's GZipMiddleware's test of Accept-Encoding.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# How many feeds each process keeps in its memory (settings.AGORA_FEED_RECHECK_SECONDS).
+FEEDS_KEPT = 32
+# Longest one worker may hold the right to render a feed (a render takes well under a second).
+RENDER_LOCK_SECONDS = 30
 
 
 def data_version() -> str:
@@ -54,6 +72,41 @@ def invalidate_feeds() -> None:
     # A random version, not a counter: a counter evicted from the cache could restart at a value
     # that old bodies are still stored under.
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _kept_here.feeds.clear()
+    unpublish()
+
+
+def _published_path(path: str) -> Path | None:
+    """Where the feed at URL `path` is published as a file, or None when feeds are not."""
+    if not settings.AGORA_FEEDS_ROOT:
+        return None
+    return Path(settings.AGORA_FEEDS_ROOT) / path.lstrip("/")
+
+
+def publish(path: str, body: bytes, gzipped: bytes) -> None:
+    """Write the feed at URL `path` (and its gzip) under AGORA_FEEDS_ROOT, each file replaced
+    at once: a static server never reads half a feed."""
+    target = _published_path(path)
+    if target is None:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for name, data in (
+        (target, body),
+        (target.with_name(target.name + ".gz"), gzipped),
+    ):
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temporary:
+            temporary.write(data)
+        os.chmod(temporary.name, 0o644)
+        os.replace(temporary.name, name)
+
+
+def unpublish() -> None:
+    """Remove every published feed: the static server passes each request to the app again,
+    which renders it once and publishes it anew."""
+    if not settings.AGORA_FEEDS_ROOT:
+        return
+    for published in Path(settings.AGORA_FEEDS_ROOT).rglob("*.ics*"):
+        published.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -63,7 +116,8 @@ class FeedSpec:
     key: str
     name: str
     filename: str
-    schedules: QuerySet
+    # Called only to render: a cached answer builds no query.
+    schedules: Callable[[], QuerySet]
     changed: list[datetime.datetime] = field(default_factory=list)
     # When the feed's content changes without a data change (a role's term starting or ending).
     stale_at: datetime.datetime | None = None
@@ -72,6 +126,8 @@ class FeedSpec:
 @dataclass(frozen=True)
 class RenderedFeed:
     body: bytes
+    # The same body gzipped, for clients that accept it: compressed once per render.
+    gzipped: bytes
     etag: str
     last_modified: datetime.datetime
     stale_at: datetime.datetime | None
@@ -90,13 +146,60 @@ def feed_schedules(meetings: QuerySet | None = None) -> QuerySet:
     )
 
 
+def site_spec() -> FeedSpec:
+    return FeedSpec("all", f"{settings.AGORA_SITE_NAME} meetings", "meetings.ics", feed_schedules)
+
+
+def group_spec(group: Group) -> FeedSpec:
+    return FeedSpec(
+        f"group:{group.pk}",
+        f"{settings.AGORA_SITE_NAME}: {group.name}",
+        f"{group.slug}.ics",
+        lambda: feed_schedules(Meeting.objects.filter(group=group)),
+        changed=[group.updated_at],
+    )
+
+
+def meeting_spec(meeting: Meeting) -> FeedSpec:
+    return FeedSpec(
+        f"meeting:{meeting.pk}",
+        f"{settings.AGORA_SITE_NAME}: {meeting.title}",
+        f"{meeting.slug}.ics",
+        lambda: feed_schedules(Meeting.objects.filter(pk=meeting.pk)),
+    )
+
+
+def publish_all(*, base_url: str, domain: str) -> int:
+    """Publish the site's feed and every group's and meeting's under AGORA_FEEDS_ROOT: how many."""
+    specs = [
+        (reverse("meetings:calendar-feed"), site_spec()),
+        *(
+            (reverse("meetings:group-feed", args=[g.slug]), group_spec(g))
+            for g in Group.objects.all()
+        ),
+        *(
+            (reverse("meetings:meeting-feed", args=[m.slug]), meeting_spec(m))
+            for m in Meeting.objects.all()
+        ),
+    ]
+    now = timezone.now()
+    for path, spec in specs:
+        feed = ical.build_feed(
+            spec.schedules(), name=spec.name, base_url=base_url, domain=domain, now=now
+        )
+        body = feed.to_ical()
+        publish(path, body, gzip.compress(body, mtime=0))
+    return len(specs)
+
+
 def _render(
     spec: FeedSpec, *, base_url: str, domain: str, seen_key: str, alarms: tuple[int, ...]
 ) -> RenderedFeed:
+    started = time.perf_counter()
     now = timezone.now()
-    schedules = list(spec.schedules)
+    schedules = list(spec.schedules())
     feed = ical.build_feed(
-        schedules, name=spec.name, base_url=base_url, domain=domain, alarms=alarms
+        schedules, name=spec.name, base_url=base_url, domain=domain, now=now, alarms=alarms
     )
     body = feed.to_ical()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
@@ -111,7 +214,10 @@ def _render(
     seen = cache.get(seen_key)
     since = seen[1] if seen and seen[0] == etag else now
     cache.set(seen_key, (etag, since), timeout=None)
-    return RenderedFeed(body, etag, max([since, *changed]), spec.stale_at)
+    stale = [moment for moment in (feed.stale_at, spec.stale_at) if moment]
+    logger.info("Rendered feed %s in %.3f s", spec.key, time.perf_counter() - started)
+    gzipped = gzip.compress(body, mtime=0)
+    return RenderedFeed(body, gzipped, etag, max([since, *changed]), min(stale, default=None))
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
@@ -135,38 +241,162 @@ def alarms(request: HttpRequest) -> tuple[int, ...]:
     return tuple(sorted(set(read_all(request.GET, "alarm", ALARM_MINUTES))))
 
 
-def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
-    """The feed, from the cache when its data has not changed, or 304 when the client has it."""
-    version = data_version()
+def _cache_keys(request: HttpRequest, spec: FeedSpec) -> tuple[str, str]:
+    """Where the feed's body with its validators is cached, and where its validators alone are."""
     base_url, domain = _site(request)
-    minutes = alarms(request)
-    identity = f"{spec.key}\n{base_url}\n{domain}\n{minutes}"
+    identity = f"{spec.key}\n{base_url}\n{domain}\n{alarms(request)}"
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    key = f"meetings:feed:{version}:{digest}"
-    rendered = cache.get(key)
+    return f"meetings:feed:{digest}", f"meetings:feed-validators:{digest}"
+
+
+def _cached(key: str) -> tuple[str, RenderedFeed | None]:
+    """The current data version and the feed cached under `key` for it: one cache round trip."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or data_version()
+    stored = found.get(key)
+    if stored is None or stored[0] != version:
+        return version, None
+    return version, stored[1]
+
+
+def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
+    """The feed, from the cache when its data has not changed, or 304 when the client has it.
+
+    A hit is one cache round trip, or none while this process's copy is fresh (kept); a
+    conditional request reads the validators alone, never the body. After a change one worker
+    renders while the others serve the copy it replaces.
+    """
+    body_key, validators_key = _cache_keys(request, spec)
+    kept = _kept(body_key)
+    if kept is not None:
+        return _response(request, kept, spec.filename)
+    conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+    if conditional:
+        version, validators = _cached(validators_key)
+        if validators is not None:
+            answer = _not_modified(request, validators)
+            if answer is not None:
+                return _headers(answer, validators, spec.filename)
+    version, rendered = _cached(body_key)
     if rendered is None:
-        seen_key = f"meetings:feed-seen:{digest}"
+        rendered = _render_once(request, spec, version, body_key, validators_key)
+        if rendered is None:
+            # Another worker renders it: the copy it replaces, meanwhile.
+            last = cache.get(_last_copy_key(request))
+            if last is not None:
+                return _response(request, last[0], spec.filename)
+            rendered = _render_once(request, spec, version, body_key, validators_key, force=True)
+    _keep(body_key, version, rendered)
+    return _response(request, rendered, spec.filename)
+
+
+@dataclass
+class _Kept:
+    """What this process remembers of the shared cache: the data version, when it last read it,
+    and the feeds it served under it (with the moment each goes out of date)."""
+
+    version: str = ""
+    read_at: float = -math.inf
+    feeds: dict[str, tuple[str, float, RenderedFeed]] = field(default_factory=dict)
+
+
+_kept_here = _Kept()
+
+
+def _kept(key: str) -> RenderedFeed | None:
+    """The feed this process served at `key`, while the data version it read less than
+    AGORA_FEED_RECHECK_SECONDS ago is current and the feed is not out of date: no cache trip."""
+    now = time.monotonic()
+    if now - _kept_here.read_at >= settings.AGORA_FEED_RECHECK_SECONDS:
+        return None
+    entry = _kept_here.feeds.get(key)
+    if entry is None or entry[0] != _kept_here.version or entry[1] <= now:
+        return None
+    return entry[2]
+
+
+def _keep(key: str, version: str, rendered: RenderedFeed) -> None:
+    if settings.AGORA_FEED_RECHECK_SECONDS <= 0:
+        return
+    now = time.monotonic()
+    if version != _kept_here.version or len(_kept_here.feeds) >= FEEDS_KEPT:
+        _kept_here.feeds.clear()
+    _kept_here.version, _kept_here.read_at = version, now
+    until = now + CACHE_SECONDS
+    if rendered.stale_at is not None:
+        until = min(until, now + (rendered.stale_at - timezone.now()).total_seconds())
+    _kept_here.feeds[key] = (version, until, rendered)
+
+
+def _render_once(
+    request: HttpRequest,
+    spec: FeedSpec,
+    version: str,
+    body_key: str,
+    validators_key: str,
+    *,
+    force: bool = False,
+) -> RenderedFeed | None:
+    """Render and cache the feed; None when another worker is rendering it (unless `force`)."""
+    lock = f"{body_key}:rendering"
+    taken = cache.add(lock, version, timeout=RENDER_LOCK_SECONDS)
+    if not (taken or force) and cache.get(lock) is not None:
+        return None
+    try:
+        base_url, domain = _site(request)
+        seen_key = body_key.replace("meetings:feed:", "meetings:feed-seen:")
         rendered = _render(
-            spec, base_url=base_url, domain=domain, seen_key=seen_key, alarms=minutes
+            spec, base_url=base_url, domain=domain, seen_key=seen_key, alarms=alarms(request)
         )
         timeout = CACHE_SECONDS
         if rendered.stale_at is not None:
             until_stale = (rendered.stale_at - timezone.now()).total_seconds()
             timeout = max(1, min(timeout, int(until_stale) + 1))
-        cache.set(key, rendered, timeout=timeout)
+        validators = RenderedFeed(
+            b"", b"", rendered.etag, rendered.last_modified, rendered.stale_at
+        )
+        cache.set_many(
+            {body_key: (version, rendered), validators_key: (version, validators)},
+            timeout=timeout,
+        )
         cache.set(_last_copy_key(request), (rendered, spec.filename), timeout=None)
-    return _response(request, rendered, spec.filename)
+        # Not a body rendered from data a change committed meanwhile has replaced (and
+        # unpublished): nginx would serve it until the next change.
+        if spec.stale_at is None and not request.GET and cache.get(VERSION_KEY) == version:
+            publish(request.path, rendered.body, rendered.gzipped)
+    finally:
+        if taken:
+            cache.delete(lock)
+    return rendered
+
+
+def _not_modified(request: HttpRequest, rendered: RenderedFeed) -> HttpResponse | None:
+    last_modified = int(rendered.last_modified.timestamp())
+    return get_conditional_response(request, etag=rendered.etag, last_modified=last_modified)
+
+
+def _headers(response: HttpResponse, rendered: RenderedFeed, filename: str) -> HttpResponse:
+    response["ETag"] = rendered.etag
+    response["Last-Modified"] = http_date(int(rendered.last_modified.timestamp()))
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def _response(request: HttpRequest, rendered: RenderedFeed, filename: str) -> HttpResponse:
-    last_modified = int(rendered.last_modified.timestamp())
-    response = get_conditional_response(
-        request, etag=rendered.etag, last_modified=last_modified
-    ) or HttpResponse(rendered.body, content_type="text/calendar; charset=utf-8")
-    response["ETag"] = rendered.etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    not_modified = _not_modified(request, rendered)
+    if not_modified is not None:
+        return _headers(not_modified, rendered, filename)
+    gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(
+        rendered.gzipped if gzipped else rendered.body, content_type="text/calendar; charset=utf-8"
+    )
+    _headers(response, rendered, filename)
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+        # Another representation of the same feed: weakly equal, as GZipMiddleware marks it.
+        response["ETag"] = f"W/{rendered.etag}"
     return response
 
 
@@ -213,10 +443,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
     if kind and kind not in MeetingKind.values:
         raise BadQuery("kind", f"Unknown kind: {kind}. Known: {', '.join(MeetingKind.values)}")
     if "groups" not in request.GET and "meetings" not in request.GET and not kind:
-        spec = FeedSpec(
-            "all", f"{settings.AGORA_SITE_NAME} meetings", "meetings.ics", feed_schedules()
-        )
-        return respond(request, spec)
+        return respond(request, site_spec())
     meetings = Meeting.objects.filter(kind=kind) if kind else Meeting.objects.all()
     groups: list[Group] = []
     chosen: list[Meeting] = []
@@ -238,7 +465,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
         ":".join(key),
         f"{settings.AGORA_SITE_NAME}: {title}",
         "meetings.ics",
-        feed_schedules(meetings),
+        lambda: feed_schedules(meetings),
         changed=[group.updated_at for group in groups] + [row.updated_at for row in chosen],
     )
     return respond(request, spec)
@@ -247,28 +474,13 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 @require_safe
 @serves_last_copy
 def group_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_object_or_404(Group, slug=slug)
-    spec = FeedSpec(
-        f"group:{group.pk}",
-        f"{settings.AGORA_SITE_NAME}: {group.name}",
-        f"{group.slug}.ics",
-        feed_schedules(Meeting.objects.filter(group=group)),
-        changed=[group.updated_at],
-    )
-    return respond(request, spec)
+    return respond(request, group_spec(get_object_or_404(Group, slug=slug)))
 
 
 @require_safe
 @serves_last_copy
 def meeting_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    meeting = get_object_or_404(Meeting, slug=slug)
-    spec = FeedSpec(
-        f"meeting:{meeting.pk}",
-        f"{settings.AGORA_SITE_NAME}: {meeting.title}",
-        f"{meeting.slug}.ics",
-        feed_schedules(Meeting.objects.filter(pk=meeting.pk)),
-    )
-    return respond(request, spec)
+    return respond(request, meeting_spec(get_object_or_404(Meeting, slug=slug)))
 
 
 def _next_midnight(day: datetime.date) -> datetime.datetime:
@@ -288,7 +500,7 @@ def person_feed(request: HttpRequest, handle: str) -> HttpResponse:
         f"person:{person.pk}:{','.join(map(str, groups))}",
         f"{settings.AGORA_SITE_NAME}: meetings of @{person.handle}",
         f"{person.handle}.ics",
-        feed_schedules(Meeting.objects.filter(group__in=groups)),
+        lambda: feed_schedules(Meeting.objects.filter(group__in=groups)),
         changed=[person.updated_at, *(role.updated_at for role in roles)],
         stale_at=_next_midnight(min(boundaries)) if boundaries else None,
     )

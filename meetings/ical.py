@@ -192,15 +192,51 @@ class ClockChanges:
     has_gap: bool
 
 
+# What clock_changes found per rule and zone range: the same in every render of a process, so a
+# change re-reads only the schedules it touched.
+_CLOCK_CHANGES: dict[tuple, ClockChanges] = {}
+CLOCK_CHANGES_KEPT = 10_000
+
+
 def clock_changes(
     schedule: Schedule, zone_range: tuple[datetime.date, datetime.date]
 ) -> ClockChanges:
     """The dates up to the feed's zone horizon on which the schedule's occurrences meet a clock
     change."""
+    key = (
+        schedule.time_zone,
+        schedule.frequency,
+        schedule.interval,
+        schedule.week_of_month,
+        schedule.rrule,
+        schedule.first_date,
+        schedule.start_time,
+        schedule.duration_minutes,
+        schedule.last_date,
+        zone_range,
+    )
+    if key not in _CLOCK_CHANGES:
+        if len(_CLOCK_CHANGES) >= CLOCK_CHANGES_KEPT:
+            _CLOCK_CHANGES.clear()
+        _CLOCK_CHANGES[key] = _clock_changes(schedule, zone_range)
+    return _CLOCK_CHANGES[key]
+
+
+def _clock_changes(
+    schedule: Schedule, zone_range: tuple[datetime.date, datetime.date]
+) -> ClockChanges:
     zone = ZoneInfo(schedule.time_zone)
     unclear, spanning, has_gap = set(), set(), False
-    if zone_transitions(schedule.time_zone, *zone_range):
+    # An occurrence (a day long at most) meets a change only from two days before its date.
+    near = {
+        transition.local_onset.date() + datetime.timedelta(days=days)
+        for transition in zone_transitions(schedule.time_zone, *zone_range)
+        for days in range(-2, 2)
+    }
+    if near:
         for local in _rule_starts(schedule, schedule.first_date, zone_range[1]):
+            if local.date() not in near:
+                continue
             wall = local.replace(tzinfo=zone)
             start = recurrence.to_instant(local, zone)
             end = (start + schedule.duration).astimezone(zone)

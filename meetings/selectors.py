@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from governance.models import Group, Person, Role
 from meetings import fairness, privacy, recurrence, zones
+from meetings.feeds import CACHE_SECONDS, data_version
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 from meetings.recurrence import Slot
 
@@ -303,13 +305,48 @@ def last_saved(record: Occurrence):
     return record.history.select_related("history_user__person").first() if record.pk else None
 
 
+# Windows, in days, in which the home page looks for its next occurrences, narrowest first.
+NEXT_MEETINGS_WINDOWS = (1, 3, 7)
+NEXT_MEETINGS_KEY = "meetings:next:{version}:{limit}:{days}"
+
+
 def next_meetings(
     *, limit: int = 8, days: int = 14, now: datetime.datetime | None = None
 ) -> list[Slot]:
-    """The next occurrences of all meetings, for the home page; cancelled ones included so
-    readers learn of the cancellation."""
-    now = now or timezone.now()
-    return recurrence.slots_between(_schedules(), now, now + datetime.timedelta(days=days))[:limit]
+    """The next `limit` occurrences of all meetings within `days`, for the home page; cancelled
+    ones included so readers learn of the cancellation.
+
+    Cached under the feeds' data version until the first of them ends (when the list changes),
+    so the page costs the same however many schedules there are.
+    """
+    if now is not None:
+        return _next_meetings(limit, days, now)
+    now = timezone.now()
+    key = NEXT_MEETINGS_KEY.format(version=data_version(), limit=limit, days=days)
+    cached = cache.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    slots = _next_meetings(limit, days, now)
+    # Full, the list changes when its first occurrence ends; short, also when a new one enters
+    # the window.
+    until = min([slot.end for slot in slots] or [now + datetime.timedelta(days=days)])
+    if len(slots) < limit:
+        until = min(until, now + datetime.timedelta(seconds=CACHE_SECONDS))
+    cache.set(
+        key, (until, slots), timeout=max(1, min(CACHE_SECONDS, int((until - now).total_seconds())))
+    )
+    return slots
+
+
+def _next_meetings(limit: int, days: int, now: datetime.datetime) -> list[Slot]:
+    schedules = list(_schedules())
+    slots: list[Slot] = []
+    # The first `limit` of a narrow window are the first of any wider one: look no further.
+    for window in [*(w for w in NEXT_MEETINGS_WINDOWS if w < days), days]:
+        slots = recurrence.slots_between(schedules, now, now + datetime.timedelta(days=window))
+        if len(slots) >= limit:
+            break
+    return slots[:limit]
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,4 @@
+import gzip
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,30 @@ def test_header_offers_sign_in_then_sign_out(client, django_user_model):
     response = client.post("/accounts/logout/")
     assert (response.status_code, response["Location"]) == (302, "/")
     assert "Sign out" not in client.get("/groups/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/groups/", "/api/v1/groups/"])
+def test_pages_and_api_answers_revalidate_with_their_etag(client, url):
+    first = client.get(url)
+    assert first["ETag"]
+    assert set(first["Cache-Control"].split(", ")) == {"private", "no-cache"}
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content) == (304, b"")
+
+
+@pytest.mark.django_db
+def test_pages_are_gzipped_for_clients_that_accept_it(client):
+    plain = client.get("/groups/")
+    zipped = client.get("/groups/", HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+
+
+@pytest.mark.django_db
+def test_the_api_schema_is_built_once_per_process(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    first = client.get("/api/schema/")
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda *a, **k: pytest.fail("rebuilt"))
+    assert client.get("/api/schema/").content == first.content

@@ -62,6 +62,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.reject_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (which serves precompressed static files itself), above everything that
+    # writes a body; ETags are computed on the uncompressed body, then made weak by GZip.
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "config.middleware.revalidate_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -271,6 +276,12 @@ AGORA_EVALUATION_STALE_MONTHS = int(os.environ.get("AGORA_EVALUATION_STALE_MONTH
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
+# How long an app server serves a feed from its own memory before asking the shared cache
+# whether the data changed: a change reaches every app server within this many seconds.
+AGORA_FEED_RECHECK_SECONDS = float(os.environ.get("AGORA_FEED_RECHECK_SECONDS", "1"))
+# A directory a static server (nginx) serves feeds from: each feed is written there when rendered
+# and removed on every change (README, production). Empty: feeds are served by the app alone.
+AGORA_FEEDS_ROOT = os.environ.get("AGORA_FEEDS_ROOT", "")
 # Where a Slack channel or GitHub team named without a URL lives.
 AGORA_SLACK_CHANNEL_URL = os.environ.get(
     "AGORA_SLACK_CHANNEL_URL", "https://kubernetes.slack.com/messages/{name}"

@@ -13,6 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+# Every feed request asks the cache for the data version: tests change data between requests.
+AGORA_FEED_RECHECK_SECONDS = 0.0
 # Serve static files from the apps' folders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 

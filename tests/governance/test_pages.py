@@ -32,14 +32,27 @@ LIST_PAGES = [
 
 @pytest.mark.parametrize(("url", "queries"), LIST_PAGES)
 def test_list_pages_make_the_same_queries_for_n_and_3n_rows(
-    client, django_assert_num_queries, today, url, queries
+    client, django_assert_num_queries, django_capture_on_commit_callbacks, today, url, queries
 ):
-    populate(1, today)
+    # Committed, as in production: cached reads (the home page's next meetings) see the change.
+    with django_capture_on_commit_callbacks(execute=True):
+        populate(1, today)
     with django_assert_num_queries(queries):
         page(client, url)
-    populate(2, today)
+    with django_capture_on_commit_callbacks(execute=True):
+        populate(2, today)
     with django_assert_num_queries(queries):
         page(client, url)
+
+
+def test_the_home_page_computes_its_next_meetings_once_per_change(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks, today
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        populate(2, today)
+    first = page(client, reverse("home"))
+    with django_assert_num_queries(2):  # groups by kind, people: the meetings come from the cache
+        assert page(client, reverse("home")) == first
 
 
 def test_group_page_makes_the_same_queries_however_big_the_group(

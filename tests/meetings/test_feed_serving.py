@@ -1,0 +1,160 @@
+"""How the feeds are served fast: one cache round trip, 304 without the body, one render per
+change, gzip, and the files a static server (nginx) serves."""
+
+import gzip
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+
+from meetings import feeds
+from tests.meetings import test_feeds
+
+pytestmark = pytest.mark.django_db
+
+# The feeds' tests' frozen clock, and their group with a weekly meeting.
+clock = test_feeds.clock
+network = test_feeds.network
+
+
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The cache reads a request makes: each get or get_many is one round trip to Redis (the
+    memory cache's get_many calls its own get: those are not counted)."""
+    calls = []
+    inside = []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def spy(*args, _original=original, _name=name, **kwargs):
+            inside.append(_name)
+            try:
+                result = _original(*args, **kwargs)
+            finally:
+                inside.pop()
+            if not inside:
+                calls.append((_name, args[0], result))
+            return result
+
+        monkeypatch.setattr(cache, name, spy)
+    return calls
+
+
+def test_a_cached_feed_is_one_cache_round_trip(client, network, cache_calls):
+    body = client.get("/calendar.ics").content
+    cache_calls.clear()
+    assert client.get("/calendar.ics").content == body
+    assert [name for name, *_ in cache_calls] == ["get_many"]
+
+
+def test_a_304_reads_the_validators_but_never_the_body(client, network, cache_calls):
+    etag = client.get("/calendar.ics")["ETag"]
+    cache_calls.clear()
+    assert client.get("/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    ((_, _, found),) = cache_calls
+    assert all(not isinstance(value, tuple) or value[1].body == b"" for value in found.values()), (
+        "the 304 read a body"
+    )
+
+
+def test_while_another_worker_renders_a_changed_feed_its_last_copy_is_served(
+    client, network, monkeypatch
+):
+    before = client.get("/calendar.ics")
+    feeds.invalidate_feeds()
+    body_key, _ = feeds._cache_keys(before.wsgi_request, feeds.site_spec())
+    cache.add(f"{body_key}:rendering", "another worker")
+    renders = []
+    monkeypatch.setattr(feeds, "_render", lambda *a, **k: renders.append(1))
+
+    response = client.get("/calendar.ics")
+
+    assert (response.status_code, response.content) == (200, before.content)
+    assert renders == []
+
+
+def test_gzip_when_the_client_accepts_it(client, network):
+    plain = client.get("/calendar.ics")
+    zipped = client.get("/calendar.ics", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain.content
+    assert zipped["ETag"] == f"W/{plain['ETag']}"
+    assert "Accept-Encoding" in zipped["Vary"]
+    again = client.get(
+        "/calendar.ics", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"]
+    )
+    assert again.status_code == 304
+
+
+def test_a_rendered_feed_is_published_and_a_change_unpublishes_it(
+    client, network, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.AGORA_FEEDS_ROOT = str(tmp_path)
+    body = client.get("/groups/sig-network/calendar.ics").content
+    published = tmp_path / "groups" / "sig-network" / "calendar.ics"
+    assert published.read_bytes() == body
+    assert gzip.decompress(published.with_name("calendar.ics.gz").read_bytes()) == body
+    client.get("/calendar.ics?groups=sig-network")  # a query string is the app's alone
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "calendar.ics",
+        "calendar.ics.gz",
+        "groups",
+        "sig-network",
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network.save()
+    assert not published.exists()
+    assert client.get("/groups/sig-network/calendar.ics").content == body
+    assert published.exists()
+
+
+def test_publish_feeds_writes_the_site_group_and_meeting_feeds(client, network, settings, tmp_path):
+    settings.AGORA_FEEDS_ROOT = str(tmp_path)
+    settings.ALLOWED_HOSTS = ["agora.example.org"]
+    call_command("publish_feeds", base_url="https://agora.example.org")
+    served = client.get("/meetings/network/calendar.ics", HTTP_HOST="agora.example.org")
+    published = tmp_path / "meetings" / "network" / "calendar.ics"
+    assert published.read_bytes() == served.content
+    assert (tmp_path / "calendar.ics").exists()
+    assert (tmp_path / "groups" / "sig-network" / "calendar.ics").exists()
+
+
+def test_publish_feeds_needs_a_directory_and_an_address(settings, tmp_path):
+    settings.AGORA_FEEDS_ROOT = ""
+    with pytest.raises(CommandError, match="AGORA_FEEDS_ROOT"):
+        call_command("publish_feeds", base_url="https://agora.example.org")
+    settings.AGORA_FEEDS_ROOT = str(tmp_path)
+    with pytest.raises(CommandError, match="--base-url"):
+        call_command("publish_feeds", base_url="agora.example.org")
+
+
+def test_a_feed_rendered_from_data_a_change_replaced_meanwhile_is_not_published(
+    client, network, settings, tmp_path, monkeypatch
+):
+    settings.AGORA_FEEDS_ROOT = str(tmp_path)
+    render = feeds._render
+
+    def render_then_change(*args, **kwargs):
+        rendered = render(*args, **kwargs)
+        feeds.invalidate_feeds()  # committed by another request while this one rendered
+        return rendered
+
+    monkeypatch.setattr(feeds, "_render", render_then_change)
+    assert client.get("/calendar.ics").status_code == 200
+    assert not (tmp_path / "calendar.ics").exists()
+
+
+def test_each_app_server_keeps_the_feeds_it_served_until_it_rechecks_the_version(
+    client, network, settings, cache_calls, django_capture_on_commit_callbacks
+):
+    settings.AGORA_FEED_RECHECK_SECONDS = 60
+    body = client.get("/calendar.ics").content
+    cache_calls.clear()
+    assert client.get("/calendar.ics").content == body
+    assert cache_calls == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        network.meetings.update(title="SIG Network weekly")
+        network.meetings.get().save()
+    assert b"SIG Network weekly" in client.get("/calendar.ics").content
