@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Model
 
 
@@ -24,13 +24,41 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
         setattr(instance, name, fields[name])
     if changed or instance.pk is None:
         try:
-            instance.full_clean()
+            full_clean(instance)
         except ValidationError:
             for name in changed:
                 setattr(instance, name, before[name])
             raise
         instance.save()
     return changed
+
+
+def full_clean(instance: Model) -> None:
+    """`instance.full_clean()`, without looking up again a row a foreign key holds: a related
+    instance that is saved (and that no `limit_choices_to` narrows) is known to exist, and the
+    database's foreign key stands behind it. Errors are gathered as full_clean gathers them."""
+    held = {
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.many_to_one
+        and not field.remote_field.limit_choices_to
+        and field.is_cached(instance)
+        and getattr(instance, field.name) is not None
+        and getattr(instance, field.name).pk == getattr(instance, field.attname)
+    }
+    errors: dict = {}
+    try:
+        instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    for validate in (instance.validate_unique, instance.validate_constraints):
+        try:
+            validate(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def model_set_related(*, instance: Model, name: str, values: Iterable[Model] | None) -> list[str]:
