@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
 
 
 def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
@@ -47,7 +47,7 @@ def validate_and_save(instance: Model) -> None:
     held = [
         field.name
         for field in instance._meta.concrete_fields
-        if field.many_to_one
+        if isinstance(field, ForeignKey)
         and not field.remote_field.limit_choices_to
         and field.is_cached(instance)
         and getattr(instance, field.name) is not None
