@@ -2,10 +2,11 @@
 
 Everyone here is invented (example.org addresses, made-up companies). The groups, their leads,
 liaisons, channels and subprojects are `demo_data/sigs.yaml`, read by the sigs.yaml importer as
-`manage.py import_sigs` reads the real file. What that format cannot say is set here through
-the services: people's time zones, the committees' charters, when the past leads' terms ran, and
-the Security Response Committee's private list (in sigs.yaml a reporting committee's
-private_mailing_list is its public reporting address).
+`manage.py import_sigs` reads the real file, with the Agora keys it reads besides (people's time
+zones, the meetings' kinds, times and zones). What no format says is set here through the
+services: the committees' charters, when the past leads' terms ran, and the Security Response
+Committee's private list (in sigs.yaml a reporting committee's private_mailing_list is its
+public reporting address).
 """
 
 import datetime
@@ -14,45 +15,11 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from governance.models import ChannelKind, CommitteePurpose, Group, Person, Role
-from governance.services import channel_create, committee_set, person_update, role_update
+from governance.models import ChannelKind, CommitteePurpose, Group, Role
+from governance.services import channel_create, committee_set, role_update
 
 SIGS_YAML = Path(__file__).parent / "demo_data" / "sigs.yaml"
 CHARTER_BASE = "https://github.com/agora-demo/community/blob/main"
-
-# handle: IANA time zone
-TIME_ZONES = {
-    "amara-okafor": "Africa/Lagos",
-    "lukas-brandt": "Europe/Berlin",
-    "mei-lin-chen": "Asia/Taipei",
-    "derek-vance": "America/Los_Angeles",
-    "priya-raman": "Asia/Kolkata",
-    "tomas-novak": "Europe/Prague",
-    "sofia-marquez": "America/Mexico_City",
-    "kenji-watanabe": "Asia/Tokyo",
-    "seun-adeyemi": "Europe/London",
-    "ryan-jacobs": "America/New_York",
-    "anika-sharma": "America/Toronto",
-    "pavel-ivanov": "Europe/Amsterdam",
-    "li-wei": "Asia/Shanghai",
-    "grace-oconnor": "Europe/Dublin",
-    "marco-bianchi": "Europe/Rome",
-    "david-kim": "America/Los_Angeles",
-    "fatima-benali": "Africa/Casablanca",
-    "jon-eriksson": "Europe/Stockholm",
-    "noor-haddad": "Asia/Dubai",
-    "ben-carter": "America/Chicago",
-    "yuki-tanaka": "Asia/Tokyo",
-    "elena-popescu": "Europe/Bucharest",
-    "sam-osei": "Africa/Accra",
-    "hannah-weber": "Europe/Berlin",
-    "jeremy-hart": "America/Denver",
-    "lucia-ferreira": "America/Sao_Paulo",
-    "ivan-petrov": "Europe/Sofia",
-    "chloe-martin": "Europe/Paris",
-    "rosa-delgado": "America/Bogota",
-    "tariq-hassan": "Asia/Karachi",
-}
 
 COMMITTEES = {
     "committee-steering": {
@@ -82,8 +49,6 @@ PAST_TERMS = [
 
 def load() -> None:
     call_command("import_sigs", str(SIGS_YAML), "--charter-base", CHARTER_BASE, stdout=StringIO())
-    for person in Person.objects.filter(handle__in=TIME_ZONES):
-        person_update(person=person, time_zone=TIME_ZONES[person.handle])
     for slug, charter in COMMITTEES.items():
         committee_set(group=Group.objects.get(slug=slug), **charter)
     for slug, handle, start, end in PAST_TERMS:

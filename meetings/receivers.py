@@ -18,7 +18,12 @@ from django.utils import timezone
 from governance.models import Group, Subproject
 from meetings.exporters.sigs_yaml import meeting_entries
 from meetings.importers.apply import meeting_import, meetings_retire_imported
-from meetings.importers.sigs_yaml import MeetingReading, Reading, meeting_slug, read_meeting
+from meetings.importers.sigs_yaml import (
+    Reading,
+    ScheduleReading,
+    meeting_slug,
+    read_meeting,
+)
 from meetings.models import Meeting, Occurrence, Schedule
 from meetings.recurrence import describe, schedule_slots
 
@@ -54,7 +59,7 @@ def export_subproject_meetings(
 def _entries(group, subproject: Subproject | None, *, include_private: bool) -> list[dict]:
     schedules = (
         Schedule.objects.filter(meeting__group=group, meeting__subproject=subproject)
-        .select_related("meeting")
+        .select_related("meeting__group", "meeting__subproject")
         .order_by("meeting_id", "pk")
     )
     return meeting_entries(schedules, include_private=include_private, today=timezone.localdate())
@@ -75,22 +80,26 @@ def _import_meetings(
             continue
         reading = read_meeting(raw, on=on)
         where = f"{where} ({reading.title})"
-        slug = _unused(
+        slug = reading.slug or _unused(
             meeting_slug(group.slug, subproject.name if subproject else "", reading.title), kept
         )
+        if slug in kept:
+            report.problem(where, f"agora.slug {slug} is another meeting's in this list. Skipped.")
+            continue
         try:
-            _, schedule, outcome = meeting_import(
-                group=group, subproject=subproject, slug=slug, reading=reading
+            _, schedules, outcome = meeting_import(
+                group=group, subproject=subproject, slug=slug, reading=reading, on=on
             )
         except ValidationError as error:
             report.problem(where, f"{' '.join(error.messages)} Skipped.")
             continue
         kept.add(slug)
-        report.count(_state(reading, schedule), outcome)
+        report.count(_state(reading.schedule, schedules[0]), outcome)
         for note in reading.notes:
             report.problem(where, note)
-        if not schedule.is_confirmed:
-            report.problem(where, _unconfirmed(reading))
+        for text, schedule in zip(reading.schedules, schedules, strict=True):
+            if not schedule.is_confirmed:
+                report.problem(where, _unconfirmed(text))
     for _, outcome in meetings_retire_imported(
         group=group, subproject=subproject, keep=kept, on=on
     ):
@@ -106,14 +115,14 @@ def _unused(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _state(reading: MeetingReading, schedule: Schedule) -> str:
+def _state(text: ScheduleReading, schedule: Schedule) -> str:
+    """How far the meeting was read, by its first schedule."""
     if not schedule.is_confirmed:
-        return NOT_READ if reading.schedule.status == Reading.UNREADABLE else NEED_A_DATE
-    return READ_FULLY if reading.schedule.status == Reading.READ else CONFIRMED_BY_ADMIN
+        return NOT_READ if text.status == Reading.UNREADABLE else NEED_A_DATE
+    return READ_FULLY if text.status == Reading.READ else CONFIRMED_BY_ADMIN
 
 
-def _unconfirmed(reading: MeetingReading) -> str:
-    schedule = reading.schedule
+def _unconfirmed(schedule: ScheduleReading) -> str:
     text = "; ".join(schedule.source_text.splitlines())
     if schedule.status == Reading.UNREADABLE:
         return f"could not be read: {schedule.problem} ({text}); shown with dates to be confirmed."

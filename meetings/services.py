@@ -81,9 +81,8 @@ def _raise_sequence(schedule: Schedule) -> None:
 
 @transaction.atomic
 def meeting_create(*, group: Group, slug: str, title: str, **fields: Any) -> Meeting:
-    meeting = Meeting(group=group, slug=slug, title=title, **fields)
-    meeting.full_clean()
-    meeting.save()
+    meeting = Meeting(group=group)
+    model_update(instance=meeting, fields={"slug": slug, "title": title, **fields})
     return meeting
 
 
@@ -102,9 +101,8 @@ def meeting_delete(*, meeting: Meeting) -> None:
 
 @transaction.atomic
 def schedule_create(*, meeting: Meeting, time_zone: str, **fields: Any) -> Schedule:
-    schedule = Schedule(meeting=meeting, time_zone=time_zone, **fields)
-    schedule.full_clean()
-    schedule.save()
+    schedule = Schedule(meeting=meeting)
+    model_update(instance=schedule, fields={"time_zone": time_zone, **fields})
     return schedule
 
 
@@ -156,12 +154,13 @@ def occurrence_set_status(
         schedule=schedule, original_date=original_date
     ).first() or Occurrence(schedule=schedule, original_date=original_date)
     previous = record.status
-    record.status = status
-    record.reason = reason.strip()
-    record.moved_start = moved_start
-    record.moved_duration_minutes = moved_duration_minutes
-    record.full_clean()
-    record.save()
+    fields = {
+        "status": status,
+        "reason": reason.strip(),
+        "moved_start": moved_start,
+        "moved_duration_minutes": moved_duration_minutes,
+    }
+    model_update(instance=record, fields=fields)
     _raise_sequence(schedule)
     signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
     return record

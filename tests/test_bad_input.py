@@ -8,15 +8,18 @@ import datetime
 import time
 
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from meetings.models import Meeting
+from tests.demo import demo_loaded
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def community(db):
-    call_command("load_demo", verbosity=0)
+@pytest.fixture(scope="module")
+def community(django_db_setup, django_db_blocker):
+    with demo_loaded(django_db_blocker):
+        yield
 
 
 @pytest.fixture

@@ -183,8 +183,12 @@ def _build() -> Community:
         },
         on=datetime.date(2026, 1, 5),
     )
-    _, unconfirmed, _ = meeting_import(
-        group=group, subproject=None, slug="sig-a-triage", reading=reading
+    _, (unconfirmed,), _ = meeting_import(
+        group=group,
+        subproject=None,
+        slug="sig-a-triage",
+        reading=reading,
+        on=datetime.date(2026, 1, 5),
     )
     area = ProjectAreaFactory(slug="runtime", name="Runtime")
     project = ProjectFactory(slug="kubelet", name="Kubelet", area=area)

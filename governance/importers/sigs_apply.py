@@ -129,6 +129,8 @@ class _SigsImport:
                 fields["affiliation"] = person.affiliation
             if person.email is not None:
                 fields["private_email"] = person.email
+            if person.time_zone is not None:
+                fields["time_zone"] = person.time_zone
             result = _attempt(
                 self.report, person.place, person_upsert, handle=person.handle, **fields
             )

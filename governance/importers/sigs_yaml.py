@@ -28,6 +28,7 @@ from governance.models import (
     RoleKind,
     handle_validator,
 )
+from governance.timezones import validate_time_zone
 
 DEFAULT_CHARTER_BASE = "https://github.com/kubernetes/community/blob/master"
 
@@ -56,7 +57,9 @@ LEADERSHIP_KEYS = ("chairs", "tech_leads", "emeritus_leads")
 CONTACT_KEYS = ("slack", "mailing_list", "private_mailing_list", "teams", "liaison")
 SUBPROJECT_KEYS = ("name", "description", "contact", "owners", "leads", "meetings")
 SUBPROJECT_CONTACT_KEYS = ("slack", "mailing_list", "private_mailing_list", "teams")
-PERSON_KEYS = ("github", "name", "company", "email")
+PERSON_KEYS = ("github", "name", "company", "email", "agora")
+# What sigs.yaml cannot say of a person, in an `agora:` mapping: `time_zone` (an IANA zone).
+PERSON_AGORA_KEYS = ("time_zone",)
 TEAM_KEYS = ("name", "description")
 # The channels a contact mapping can hold, by key.
 CHANNEL_KINDS = {
@@ -180,6 +183,8 @@ class PersonRecord:
     name: str = ""
     affiliation: str | None = None
     email: str | None = None
+    # `agora.time_zone`: None when the file does not give it.
+    time_zone: str | None = None
 
 
 @dataclasses.dataclass
@@ -474,8 +479,22 @@ class _Parser:
             record.affiliation = self.token(entry["company"], f"{place}.company")
         if entry.get("email") is not None:
             record.email = self.email(entry["email"], f"{place}.email")
+        if entry.get("agora") is not None:
+            record.time_zone = self.person_time_zone(entry["agora"], f"{place}.agora")
         self.merge(record)
         return Mention(handle, place)
+
+    def person_time_zone(self, value: Any, place: str) -> str | None:
+        agora = self.mapping(value, place, PERSON_AGORA_KEYS)
+        if agora is None or agora.get("time_zone") is None:
+            return None
+        zone = self.token(agora["time_zone"], f"{place}.time_zone")
+        try:
+            validate_time_zone(zone)
+        except ValidationError as error:
+            self.problem(f"{place}.time_zone", f"{' '.join(error.messages)} Skipped.")
+            return None
+        return zone
 
     def email(self, value: Any, place: str) -> str | None:
         email = self.token(value, place)
@@ -496,7 +515,11 @@ class _Parser:
             self.problem(
                 record.place, f"@{record.handle} is written @{first.handle} at {first.place}"
             )
-        for field, label in (("name", "named"), ("affiliation", "with company")):
+        for field, label in (
+            ("name", "named"),
+            ("affiliation", "with company"),
+            ("time_zone", "in the time zone"),
+        ):
             mine, theirs = getattr(record, field), getattr(first, field)
             if mine and theirs and mine != theirs:
                 self.problem(

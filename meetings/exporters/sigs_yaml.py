@@ -3,8 +3,9 @@
 A schedule still as it was imported is written with the text it was read from, so a round trip
 keeps the file's own spelling. Any other schedule (made in Agora, or whose imported text an admin
 completed, e.g. by confirming its first date) is written in words the importer reads back.
-Private meetings keep their time, not their join link, agenda or recordings, unless
-`include_private`.
+Private meetings keep their time, not their join link, agenda, notes or recordings, unless
+`include_private`. What sigs.yaml cannot say (a second time, the kind, the description...) is
+written in the `agora:` keys the importer reads (meetings.importers.sigs_yaml).
 """
 
 import calendar
@@ -16,11 +17,13 @@ from django.utils import timezone
 
 from meetings.importers.sigs_yaml import (
     SCHEDULE_KEYS,
+    MeetingReading,
     Reading,
+    meeting_slug,
     read_source_text,
     source_fields,
 )
-from meetings.models import Schedule
+from meetings.models import Meeting, Schedule
 from meetings.recurrence import Frequency, WeekOfMonth
 from meetings.services import TIMING_FIELDS
 
@@ -30,23 +33,52 @@ _READ_FIELDS = tuple(name for name in TIMING_FIELDS if name not in {"first_date"
 
 def meeting_entries(
     schedules: Iterable[Schedule], *, include_private: bool, today: datetime.date
-) -> list[dict[str, str]]:
-    """One sigs.yaml meeting mapping per schedule (with its meeting) that has not ended."""
-    entries = []
+) -> list[dict[str, Any]]:
+    """One sigs.yaml meeting mapping per meeting, from its schedules that have not ended (each
+    with its meeting, group and subproject): the first in the file's own keys, the others under
+    `agora.schedules`, with the `agora:` keys of what else sigs.yaml cannot say."""
+    by_meeting: dict[int, list[Schedule]] = {}
     for schedule in schedules:
-        if schedule.last_date and schedule.last_date < today:
-            continue
-        meeting = schedule.meeting
-        entry = {"description": meeting.title, **schedule_text(schedule)}
-        links = {}
-        if include_private or not meeting.is_private:
-            links = {
+        if not (schedule.last_date and schedule.last_date < today):
+            by_meeting.setdefault(schedule.meeting_id, []).append(schedule)
+    entries = []
+    for first, *others in by_meeting.values():
+        meeting = first.meeting
+        shown = include_private or not meeting.is_private
+        links = (
+            {
                 "url": meeting.join_url,
                 "archive_url": meeting.agenda_url,
                 "recordings_url": meeting.recordings_url,
             }
-        entries.append({**entry, **{key: url for key, url in links.items() if url}})
+            if shown
+            else {}
+        )
+        entry: dict[str, Any] = {"description": meeting.title, **schedule_text(first)}
+        entry.update({key: url for key, url in links.items() if url})
+        agora = _agora_keys(meeting, others, shown=shown)
+        if agora:
+            entry["agora"] = agora
+        entries.append(entry)
     return entries
+
+
+def _agora_keys(meeting: Meeting, others: list[Schedule], *, shown: bool) -> dict[str, Any]:
+    """The `agora:` keys of a meeting: only what the importer would not give it by itself."""
+    reading = MeetingReading(title=meeting.title, schedules=())
+    subproject = meeting.subproject.name if meeting.subproject else ""
+    keys: dict[str, Any] = {
+        "slug": meeting.slug
+        if meeting.slug != meeting_slug(meeting.group.slug, subproject, meeting.title)
+        else "",
+        "kind": meeting.kind if meeting.kind != reading.kind else "",
+        "about": meeting.description,
+        "notes_url": meeting.notes_url if shown else "",
+        "display_zones": meeting.display_zones,
+        "private": meeting.is_private and not reading.is_private,
+        "schedules": [schedule_text(schedule) for schedule in others],
+    }
+    return {key: value for key, value in keys.items() if value}
 
 
 def schedule_text(schedule: Schedule) -> dict[str, str]:

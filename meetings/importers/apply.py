@@ -11,12 +11,18 @@ from django.db import transaction
 
 from governance.models import Group, Subproject
 from meetings import services
-from meetings.importers.sigs_yaml import MeetingReading, Reading, read_source_text
-from meetings.models import Meeting, MeetingKind, Occurrence, Schedule
+from meetings.importers.sigs_yaml import (
+    MeetingReading,
+    Reading,
+    ScheduleReading,
+    read_source_text,
+)
+from meetings.models import Meeting, Occurrence, Schedule
 from meetings.recurrence import Frequency, WeekOfMonth, week_of_month
 
 # Why an imported meeting's later occurrences no longer happen.
 RETIRED_REASON = "The meeting is no longer in sigs.yaml."
+SCHEDULE_RETIRED_REASON = "This time of the meeting is no longer in sigs.yaml."
 
 
 @transaction.atomic
@@ -41,10 +47,9 @@ def schedule_confirm_first_date(*, schedule: Schedule, first_date: datetime.date
     return services.schedule_update(schedule=schedule, **fields)
 
 
-def _imported_timing(schedule: Schedule, reading: MeetingReading) -> dict[str, Any]:
+def _imported_timing(schedule: Schedule, text: ScheduleReading) -> dict[str, Any]:
     """The timing fields a reading gives `schedule`; none when its text did not change, so a
     first date an admin confirmed (or a schedule an admin repaired) survives a new import."""
-    text = reading.schedule
     if schedule.pk and schedule.source_text == text.source_text:
         return {}
     kept = schedule.first_date
@@ -77,38 +82,61 @@ def meeting_import(
     subproject: Subproject | None,
     slug: str,
     reading: MeetingReading,
-) -> tuple[Meeting, Schedule, str]:
-    """Create or bring up to date the meeting `slug` and its imported schedule from a reading.
+    on: datetime.date,
+) -> tuple[Meeting, list[Schedule], str]:
+    """Create or bring up to date the meeting `slug` and its imported schedules from a reading.
 
-    Returns the meeting, its schedule and "created", "updated" or "unchanged". A meeting made by
-    hand (no imported schedule) or owned by another group is refused, never taken over.
+    The reading's schedules are matched in order with the meeting's imported ones; one the file
+    no longer gives ends before `on` (or goes, when nothing is stored about its occurrences).
+    Returns the meeting, its imported schedules and "created", "updated" or "unchanged". A
+    meeting made by hand (no imported schedule) or owned by another group is refused, never
+    taken over.
     """
     meeting = Meeting.objects.filter(slug=slug).first()
-    schedule = meeting and meeting.schedules.exclude(source_text="").first()
-    if meeting and (schedule is None or meeting.group_id != group.pk):
+    imported = list(meeting.schedules.exclude(source_text="").order_by("pk")) if meeting else []
+    if meeting and (not imported or meeting.group_id != group.pk):
         raise ValidationError(
             {"slug": f"The meeting {slug} exists and was not imported for {group.slug}."}
         )
     created = meeting is None
-    if created:
-        kind = MeetingKind.OFFICE_HOURS if reading.is_office_hours else MeetingKind.GROUP_MEETING
-        meeting = Meeting(slug=slug, group=group, kind=kind)
-        schedule = Schedule()
-    changed = services.meeting_save(
-        meeting=meeting,
-        fields={
-            "title": reading.title,
-            "subproject_id": subproject.pk if subproject else None,
-            "join_url": reading.links.get("join_url", ""),
-            "agenda_url": reading.links.get("agenda_url", ""),
-            "recordings_url": reading.links.get("recordings_url", ""),
-            # A meeting marked private stays private, whatever its title says.
-            "is_private": meeting.is_private or reading.is_private,
-        },
+    if meeting is None:
+        meeting = Meeting(slug=slug, group=group, kind=reading.kind)
+    fields = {
+        "title": reading.title,
+        "subproject_id": subproject.pk if subproject else None,
+        "join_url": reading.links.get("join_url", ""),
+        "agenda_url": reading.links.get("agenda_url", ""),
+        "recordings_url": reading.links.get("recordings_url", ""),
+        **reading.agora,
+        # A meeting marked private stays private, whatever the file says.
+        "is_private": meeting.is_private or reading.is_private,
+    }
+    changed = services.meeting_save(meeting=meeting, fields=fields)
+    schedules = []
+    for index, text in enumerate(reading.schedules):
+        schedule = imported[index] if index < len(imported) else Schedule(meeting=meeting)
+        changed += services.schedule_save(
+            schedule=schedule, fields=_imported_timing(schedule, text)
+        )
+        schedules.append(schedule)
+    for schedule in imported[len(reading.schedules) :]:
+        changed.append(_retire_schedule(schedule, on=on))
+    return (
+        meeting,
+        schedules,
+        "created" if created else ("updated" if any(changed) else "unchanged"),
     )
-    schedule.meeting = meeting
-    changed += services.schedule_save(schedule=schedule, fields=_imported_timing(schedule, reading))
-    return meeting, schedule, "created" if created else ("updated" if changed else "unchanged")
+
+
+def _retire_schedule(schedule: Schedule, *, on: datetime.date) -> str:
+    """A schedule the file no longer gives: gone, or ended when its occurrences hold records."""
+    if not schedule.occurrences.exists():
+        services.schedule_delete(schedule=schedule)
+        return "removed"
+    ended = schedule.is_confirmed and services.schedule_end(
+        schedule=schedule, on=on, reason=SCHEDULE_RETIRED_REASON
+    )
+    return "ended" if ended else ""
 
 
 @transaction.atomic

@@ -15,6 +15,22 @@ read:
 
 A meeting whose title says "private" is private (its join link and agenda are not public);
 "office hours" in a title makes office hours.
+
+What sigs.yaml cannot say, an `agora:` mapping in a meeting adds (Kubernetes' tools ignore it).
+Each key is optional; what a key does not give is left as it is, or as the rules above make it:
+
+    agora:
+      slug: community-meeting-forum   # the meeting's address (default: group, subproject, title)
+      kind: community_forum           # community_forum, architecture_forum, group_meeting,
+                                      # office_hours or other (default: from the title)
+      about: The whole community's meeting.  # the meeting's description
+      notes_url: https://docs.example.org/d/notes
+      display_zones: [Asia/Kolkata]   # zones its pages show besides the site's
+      private: true                   # join link, agenda and minutes not public (never undone)
+      schedules:                      # the meeting's other times, each in sigs.yaml's keys
+        - {day: third Monday, time: "08:00", tz: America/Los_Angeles, frequency: monthly}
+
+A bad value is reported and left out; the rest of the meeting is read.
 """
 
 import calendar
@@ -33,6 +49,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
+from meetings.models import MeetingKind
 from meetings.recurrence import WEEKDAYS, Frequency, parse_custom_rule, week_of_month
 
 DEFAULT_DURATION_MINUTES = 60
@@ -40,7 +57,16 @@ DEFAULT_DURATION_MINUTES = 60
 SCHEDULE_KEYS = ("day", "time", "tz", "frequency")
 # sigs.yaml link keys -> Meeting fields.
 LINK_FIELDS = {"url": "join_url", "archive_url": "agenda_url", "recordings_url": "recordings_url"}
-KNOWN_KEYS = {"description", *SCHEDULE_KEYS, *LINK_FIELDS, "calendar_url"}
+KNOWN_KEYS = {"description", *SCHEDULE_KEYS, *LINK_FIELDS, "calendar_url", "agora"}
+# The `agora:` keys (see above) -> the Meeting fields they set; "slug" and "schedules" aside.
+AGORA_FIELDS = {
+    "kind": "kind",
+    "about": "description",
+    "notes_url": "notes_url",
+    "display_zones": "display_zones",
+    "private": "is_private",
+}
+AGORA_KEYS = {"slug", "schedules", *AGORA_FIELDS}
 
 # Zone names as written in sigs.yaml (lowercased) -> the IANA zone whose clock they mean,
 # daylight saving time included: "EST (Eastern Time)" means New York's clock all year round.
@@ -198,20 +224,36 @@ class ScheduleReading:
 
 @dataclasses.dataclass(frozen=True)
 class MeetingReading:
-    """One meeting of sigs.yaml: its title, links and schedule; `notes` list what was dropped."""
+    """One meeting of sigs.yaml: its title, links and schedules (the file's keys first, then
+    `agora.schedules`); `agora` holds the Meeting fields its `agora:` keys set, `slug` its
+    `agora.slug` ("" when it gives none); `notes` list what was dropped."""
 
     title: str
-    schedule: ScheduleReading
+    schedules: tuple[ScheduleReading, ...]
     links: Mapping[str, str] = dataclasses.field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    slug: str = ""
+    agora: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def schedule(self) -> ScheduleReading:
+        """The schedule of the file's own keys."""
+        return self.schedules[0]
 
     @property
     def is_private(self) -> bool:
-        return bool(re.search(r"\bprivate\b", self.title, re.IGNORECASE))
+        return bool(
+            self.agora.get("is_private") or re.search(r"\bprivate\b", self.title, re.IGNORECASE)
+        )
 
     @property
-    def is_office_hours(self) -> bool:
-        return bool(re.search(r"\boffice\s+hours\b", self.title, re.IGNORECASE))
+    def kind(self) -> str:
+        """The kind `agora.kind` gives, else the one its title says."""
+        if "kind" in self.agora:
+            return self.agora["kind"]
+        if re.search(r"\boffice\s+hours\b", self.title, re.IGNORECASE):
+            return MeetingKind.OFFICE_HOURS
+        return MeetingKind.GROUP_MEETING
 
 
 def _text(value: Any) -> str:
@@ -241,7 +283,6 @@ def meeting_slug(group_slug: str, subproject_name: str, title: str) -> str:
 
 def read_meeting(raw: Mapping[str, Any], *, on: datetime.date) -> MeetingReading:
     """Read one meeting mapping of sigs.yaml; `on` is the import date (first dates start there)."""
-    fields = {key: _text(raw.get(key)) for key in SCHEDULE_KEYS}
     notes = [
         f"{key}: invisible characters removed."
         for key, value in raw.items()
@@ -259,11 +300,93 @@ def read_meeting(raw: Mapping[str, Any], *, on: datetime.date) -> MeetingReading
             continue
         links[field_name] = value
     notes += [f"unknown key “{key}” ignored." for key in raw if key not in KNOWN_KEYS]
-    schedule = read_schedule(**fields, on=on)
-    if schedule.caveat:
-        notes.append(schedule.caveat)
+    agora = raw.get("agora") or {}
+    if not isinstance(agora, Mapping):
+        notes.append("agora: not a mapping; ignored.")
+        agora = {}
+    extra, slug, meeting_fields = _read_agora(agora, notes)
+    schedules = tuple(
+        read_schedule(**{key: _text(entry.get(key)) for key in SCHEDULE_KEYS}, on=on)
+        for entry in (raw, *extra)
+    )
+    notes += [schedule.caveat for schedule in schedules if schedule.caveat]
     title = _text(raw.get("description")) or "Meeting"
-    return MeetingReading(title=title, schedule=schedule, links=links, notes=tuple(notes))
+    return MeetingReading(
+        title=title,
+        schedules=schedules,
+        links=links,
+        notes=tuple(notes),
+        slug=slug,
+        agora=meeting_fields,
+    )
+
+
+def _read_agora(
+    agora: Mapping[str, Any], notes: list[str]
+) -> tuple[list[Mapping[str, Any]], str, dict[str, Any]]:
+    """The `agora:` keys of a meeting: its other schedules, its slug and the Meeting fields
+    they set. A bad value is noted and left out."""
+    notes += [f"unknown key “agora.{key}” ignored." for key in agora if key not in AGORA_KEYS]
+    schedules = agora.get("schedules") or []
+    if not isinstance(schedules, list) or not all(isinstance(s, Mapping) for s in schedules):
+        notes.append("agora.schedules: not a list of mappings; ignored.")
+        schedules = []
+    slug = _text(agora.get("slug"))
+    if slug and slugify(slug) != slug:
+        notes.append(f"agora.slug “{slug}” is not a slug (lowercase letters, digits, -); ignored.")
+        slug = ""
+    fields: dict[str, Any] = {}
+    for key, field_name in AGORA_FIELDS.items():
+        if key not in agora:
+            continue
+        value, problem = _AGORA_READERS[key](agora[key])
+        if problem:
+            notes.append(f"agora.{key}: {problem}; ignored.")
+        else:
+            fields[field_name] = value
+    return schedules, slug, fields
+
+
+def _read_kind(value: Any) -> tuple[Any, str]:
+    text = _text(value)
+    if text in MeetingKind.values:
+        return text, ""
+    return None, f"“{text}” is not one of {', '.join(MeetingKind.values)}"
+
+
+def _read_about(value: Any) -> tuple[Any, str]:
+    return (str(value).strip(), "") if isinstance(value, str) else (None, "not text")
+
+
+def _read_link(value: Any) -> tuple[Any, str]:
+    text = _text(value)
+    try:
+        _check_url(text)
+    except ValidationError:
+        return None, f"“{text}” is not a link"
+    return text, ""
+
+
+def _read_zones(value: Any) -> tuple[Any, str]:
+    if not isinstance(value, list) or not all(isinstance(zone, str) for zone in value):
+        return None, "not a list of time zones"
+    unknown = [zone for zone in value if zone not in zoneinfo.available_timezones()]
+    if unknown:
+        return None, f"{', '.join(unknown)} is not an IANA time zone"
+    return value, ""
+
+
+def _read_flag(value: Any) -> tuple[Any, str]:
+    return (value, "") if isinstance(value, bool) else (None, "not true or false")
+
+
+_AGORA_READERS = {
+    "kind": _read_kind,
+    "about": _read_about,
+    "notes_url": _read_link,
+    "display_zones": _read_zones,
+    "private": _read_flag,
+}
 
 
 def source_fields(text: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ def test_an_admin_picks_one_of_the_offered_dates(page, django_user_model, screen
         subproject=None,
         slug="sig-network-sig-network-meeting",
         reading=reading,
+        on=today,
     )
     second_thursday = reading.schedule.candidates[1]
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.services import model_set_related, model_update
-from governance.models import Person
-from tests.factories import GroupFactory, PersonFactory
+from governance.models import Group, Person, Role, RoleKind
+from tests.factories import GroupFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,40 @@ def test_model_set_related_writes_only_a_change_and_refuses_a_plain_field(
     assert model_set_related(instance=group, name="stakeholder_groups", values=None) == []
     with pytest.raises(TypeError, match="not a many-to-many"):
         model_set_related(instance=group, name="name", values=[])
+
+
+def test_a_valid_save_costs_its_writes_not_a_query_per_rule(django_assert_num_queries):
+    group, person = GroupFactory(), PersonFactory()
+    role = Role(group=group, person=person, kind=RoleKind.CHAIR)
+    # Role.clean()'s two reads, then in a savepoint the insert and its history row; no lookup
+    # of the group or the person it holds, no query per unique or check constraint.
+    with django_assert_num_queries(6):
+        model_update(instance=role, fields={"start": None})
+    assert Role.objects.filter(pk=role.pk).exists()
+
+
+def test_a_save_the_database_refuses_is_full_cleans_error_and_writes_nothing():
+    group = GroupFactory()
+    model_update(instance=Group(), fields={"slug": "sig-x", "name": "X"})
+    before = Group.history.count()
+
+    with pytest.raises(ValidationError) as error:
+        model_update(instance=Group(), fields={"slug": group.slug, "name": "Again"})
+
+    assert "slug" in error.value.message_dict
+    assert Group.objects.filter(slug=group.slug).count() == 1
+    assert Group.history.count() == before
+
+
+def test_a_field_error_and_a_constraint_are_reported_together():
+    role = RoleFactory(kind=RoleKind.CHAIR, end=None)
+
+    with pytest.raises(ValidationError) as error:
+        model_update(
+            instance=Role(group=role.group, person=role.person, kind=RoleKind.CHAIR),
+            fields={"start": None},
+        )
+
+    messages = " ".join(error.value.messages)
+    assert "for part of this term" in messages and "already holds this role" in messages
+

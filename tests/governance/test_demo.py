@@ -24,6 +24,11 @@ from tests.governance.snapshot import governance_snapshot, row_counts
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def only_governance_receivers():
+    """load_demo loads every app's part: the meetings of the demo sigs.yaml are imported too."""
+
+
 def load_demo() -> str:
     out = StringIO()
     call_command("load_demo", stdout=out)

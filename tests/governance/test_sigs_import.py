@@ -486,3 +486,32 @@ def test_the_real_file(shared_data):
 
     assert again.changes == 0
     assert again.problems == []
+
+
+PEOPLE_WITH_ZONES = """\
+sigs:
+  - dir: sig-node
+    name: Node
+    leadership:
+      chairs:
+        - github: ada
+          agora: {time_zone: Europe/Berlin}
+        - github: bob
+          agora: {time_zone: Mars/Olympus}
+      tech_leads:
+        - github: ada
+          agora: {time_zone: Asia/Tokyo}
+"""
+
+
+def test_a_persons_agora_time_zone_is_imported_and_a_bad_or_second_one_reported(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 12), tick=False)
+
+    report = sigs_import(document=parse(PEOPLE_WITH_ZONES))
+
+    zones = dict(Person.objects.values_list("handle", "time_zone"))
+    assert zones == {"ada": "Europe/Berlin", "bob": ""}
+    problems = [str(problem) for problem in report.problems]
+    assert any("chairs[1].agora.time_zone" in p and "Mars/Olympus" in p for p in problems)
+    assert any("in the time zone 'Asia/Tokyo' here but 'Europe/Berlin'" in p for p in problems)
+    assert sigs_import(document=parse(PEOPLE_WITH_ZONES)).changes == 0

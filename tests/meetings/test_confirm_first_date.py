@@ -30,8 +30,8 @@ def imported(frequency: str, *, day: str = "Thursday", tz: str = "PT (Pacific Ti
     raw = {"description": f"{frequency} {day} {tz}", "day": day, "time": "09:00", "tz": tz}
     reading = read_meeting({**raw, "frequency": frequency}, on=TODAY)
     group = GroupFactory()
-    _, schedule, _ = meeting_import(
-        group=group, subproject=None, slug=f"{group.slug}-meeting", reading=reading
+    _, (schedule,), _ = meeting_import(
+        group=group, subproject=None, slug=f"{group.slug}-meeting", reading=reading, on=TODAY
     )
     return schedule
 

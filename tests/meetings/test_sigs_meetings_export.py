@@ -105,7 +105,9 @@ def imported(time_machine, db):
 def entries(
     slug: str, *, include_private: bool = False, today: datetime.date = ON
 ) -> list[dict[str, str]]:
-    schedules = Schedule.objects.filter(meeting__slug=slug).select_related("meeting")
+    schedules = Schedule.objects.filter(meeting__slug=slug).select_related(
+        "meeting__group", "meeting__subproject"
+    )
     return meeting_entries(schedules, include_private=include_private, today=today)
 
 
@@ -181,3 +183,33 @@ def test_export_sigs_reads_meetings_with_one_query_per_list(imported, django_ass
     # Governance's 8, plus one per group (2) and one per subproject (1).
     with django_assert_num_queries(11):
         call_command("export_sigs", stdout=StringIO())
+
+
+def test_what_sigs_yaml_cannot_say_is_written_in_the_agora_keys_and_read_back(time_machine, db):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 12), tick=False)
+    sigs_import(document=parse((DATA / "sigs_agora_meeting.yaml").read_text()), on=ON)
+    before = list(Meeting.objects.values()), list(Schedule.objects.values())
+
+    [entry] = entries("network-forum", include_private=True)
+
+    assert entry["agora"] == {
+        "slug": "network-forum",
+        "kind": "community_forum",
+        "about": "Everyone's meeting.",
+        "notes_url": "https://docs.example.org/notes",
+        "display_zones": ["Asia/Kolkata"],
+        "private": True,
+        "schedules": [
+            {
+                "day": "Monday",
+                "time": "08:00-08:45",
+                "tz": "Europe/Berlin",
+                "frequency": "monthly - third Monday (starting Monday January 19, 2026)",
+            }
+        ],
+    }
+    assert "notes_url" not in entries("network-forum")[0]["agora"]
+    out = StringIO()
+    call_command("export_sigs", "--include-private", stdout=out)
+    assert sigs_import(document=parse(out.getvalue()), on=ON).changes == 0
+    assert (list(Meeting.objects.values()), list(Schedule.objects.values())) == before

@@ -293,3 +293,59 @@ def test_import_sigs_on_the_real_file_accounts_for_all_102_meetings(shared_data,
     original = schedule_texts(yaml.safe_load(Path(path).read_text()))
     assert len(original) == 102
     assert schedule_texts(yaml.safe_load(exported.getvalue())) == original
+
+
+AGORA_MEETING = (DATA / "sigs_agora_meeting.yaml").read_text()
+
+
+def test_the_agora_keys_give_a_meeting_its_slug_kind_fields_and_second_schedule(import_text):
+    report = import_text(AGORA_MEETING)
+
+    forum = Meeting.objects.get()
+    assert (forum.slug, forum.kind, forum.description, forum.notes_url) == (
+        "network-forum",
+        "community_forum",
+        "Everyone's meeting.",
+        "https://docs.example.org/notes",
+    )
+    assert (forum.display_zones, forum.is_private) == (["Asia/Kolkata"], True)
+    assert [schedule.describe() for schedule in forum.schedules.order_by("pk")] == [
+        "First Monday of the month, 17:00-18:00 America/Los_Angeles",
+        "Third Monday of the month, 08:00-08:45 Europe/Berlin",
+    ]
+    assert report.counts["meetings read fully", "created"] == 1
+    assert not report.problems
+    assert import_text(AGORA_MEETING, on=NEXT_MONTH).changes == 0
+
+
+def test_a_time_gone_from_the_agora_schedules_ends_or_goes(import_text):
+    import_text(AGORA_MEETING)
+    second = Schedule.objects.order_by("pk").last()
+    one_time = AGORA_MEETING[: AGORA_MEETING.index("          schedules:")]
+
+    report = import_text(one_time, on=NEXT_MONTH)
+
+    assert not Schedule.objects.filter(pk=second.pk).exists()
+    assert Meeting.objects.get().schedules.count() == 1
+    assert report.counts["meetings read fully", "updated"] == 1
+
+
+@pytest.mark.parametrize(
+    ("agora", "problem"),
+    [
+        ("kind: forum", "agora.kind: “forum” is not one of"),
+        ("display_zones: [Mars/Olympus]", "agora.display_zones: Mars/Olympus is not an IANA"),
+        ("notes_url: notes", "agora.notes_url: “notes” is not a link; ignored."),
+        ("private: maybe", "agora.private: not true or false; ignored."),
+        ("slug: Not A Slug", "agora.slug “Not A Slug” is not a slug"),
+        ("colour: blue", "unknown key “agora.colour” ignored."),
+        ("schedules: weekly", "agora.schedules: not a list of mappings; ignored."),
+    ],
+)
+def test_a_bad_agora_value_is_reported_and_the_rest_read(import_text, agora, problem):
+    text = AGORA_MEETING[: AGORA_MEETING.index("          slug:")] + f"          {agora}\n"
+
+    report = import_text(text)
+
+    assert any(problem in str(p) for p in report.problems), report.problems
+    assert Meeting.objects.count() == 1

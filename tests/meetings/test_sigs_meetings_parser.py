@@ -326,7 +326,7 @@ def test_the_meeting_keeps_its_text_its_links_and_what_was_dropped():
     assert reading.schedule.start_time == datetime.time(8)
     assert reading.title == "Private Steering Committee Office Hours"
     assert reading.is_private
-    assert reading.is_office_hours
+    assert reading.kind == "office_hours"
     assert reading.links == {
         "join_url": "https://zoom.us/j/770495087",
         "agenda_url": "https://bit.ly/k8s-steering-wd",
