@@ -28,6 +28,14 @@ urlpatterns = [
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting-detail"),
     path("meetings/<slug:slug>/<isodate:day>/", views.occurrence_detail, name="occurrence-detail"),
     path("meetings/<slug:slug>/<isodate:day>/agenda/", views.agenda_edit, name="agenda-edit"),
+    path("meetings/<slug:slug>/edit/", views.meeting_edit, name="meeting-edit"),
+    # ?schedule=<uid> names the schedule to change; without it, a new one.
+    path("meetings/<slug:slug>/schedule/", views.schedule_edit, name="schedule-edit"),
+    path(
+        "meetings/<slug:slug>/<isodate:day>/change/",
+        views.occurrence_change,
+        name="occurrence-change",
+    ),
     path("calendar.ics", feeds.calendar_feed, name="calendar-feed"),
     path("groups/<slug:slug>/calendar.ics", feeds.group_feed, name="group-feed"),
     path("meetings/<slug:slug>/calendar.ics", feeds.meeting_feed, name="meeting-feed"),

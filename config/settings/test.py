@@ -13,6 +13,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
+# GitHub sign-in goes to a stand-in on 127.0.0.1 inside the tests (tests/github_stand_in.py).
+SOCIALACCOUNT_PROVIDERS["github"]["APPS"] = [  # noqa: F405
+    {"client_id": "agora-test-client", "secret": "agora-test-secret"}
+]
 # Serve static files from the apps' folders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 
