@@ -113,7 +113,7 @@ def meeting_detail(request, slug):
 @require_safe
 def occurrence_detail(request, slug, day):
     detail = selectors.occurrence_detail(slug=slug, day=day)
-    records = [slot.record for slot in detail.addressed if slot.record]
+    records = [slot.record for slot in [*detail.slots, *detail.moved_away] if slot.record]
     change = last_saved(max(records, key=lambda record: record.updated_at)) if records else None
     return render(
         request,

@@ -160,7 +160,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The sign-in form posts here and is sent on to GitHub's authorize page.
+        "form-action": ["'self'", os.environ.get("GITHUB_URL", "https://github.com")],
         "frame-ancestors": ["'none'"],
     }
 }
