@@ -165,7 +165,8 @@ def group_edit(request, slug):
         "form": form,
         "channel_rows": channel_rows,
         "subproject_rows": subproject_rows,
-        "member": member if group.leads_add_members else None,
+        # Where leads may not add members, a refused attempt still reads why.
+        "member": member if group.leads_add_members or member.is_bound else None,
         "change": last_saved(group),
     }
     return render(request, "governance/group_form.html", context, status=status)

@@ -15,7 +15,8 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from governance.models import Person
+from governance import services
+from governance.models import Group, Person, RoleKind
 from meetings import selectors
 from meetings.models import Meeting
 from tests.github_stand_in import GitHubStandIn, point_allauth_at
@@ -152,3 +153,31 @@ def test_a_github_login_the_roster_does_not_know_edits_nothing_and_is_told_whom_
     refused = client.get(reverse("meetings:meeting-edit", args=[meeting.slug]))
     assert refused.status_code == 403
     assert "who is not in Agora's roster" in refused.content.decode()
+
+
+def test_a_steering_member_edits_the_community_meeting_forums_agenda(client, demo, github):
+    steering = Group.objects.get(slug="committee-steering")
+    services.committee_update(committee=steering.committee, seats=5)  # the election grew it
+    person = services.person_create(handle="sam-member", name="Sam Member")
+    services.role_create(person=person, group=steering, kind=RoleKind.MEMBER)
+    forum = Meeting.objects.get(slug="community-meeting-forum")
+    slot = selectors.meeting_detail(slug=forum.slug).upcoming[0]
+    page = reverse("meetings:occurrence-detail", args=[forum.slug, slot.original_date])
+    assert "Leads and members of Steering and the meeting's organisers" in text(client.get(page))
+
+    sign_in_with_github(client, github, "sam-member")
+    editor = reverse("meetings:agenda-edit", args=[forum.slug, slot.original_date])
+    assert editor in client.get(page).content.decode()
+    saved = client.post(
+        f"{editor}?schedule={slot.schedule.uid}",
+        {
+            "version": slot.record.version if slot.record else 1,
+            "minutes": "",
+            "recording_url": "",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-title": "Election timeline",
+        },
+    )
+    assert saved.status_code == 302
+    assert "Election timeline" in text(client.get(page))
