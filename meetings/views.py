@@ -186,15 +186,23 @@ def agenda_edit(request, slug, day: datetime.date):
     return render(request, "meetings/agenda_form.html", context, status=status)
 
 
-def _conflict_error(form, conflict: EditConflict) -> None:
-    """Keep what the editor typed, from the version they have now seen, and say why."""
-    form.data = form.data.copy()
-    form.data["version"] = conflict.version
-    form.add_error(
-        None,
-        "Someone saved this meeting after you opened it; nothing of yours was saved. Your "
-        "changes are still in the form: check the page for theirs, then save again.",
-    )
+def _save_edit(request, form, save, *, done: str, back):
+    """Run `save()`: then say `done` and go `back`; or, when someone saved since the editor
+    loaded the form (EditConflict), None, the form keeping what the editor typed, from the
+    version they have now seen, with why."""
+    try:
+        save()
+    except EditConflict as conflict:
+        form.data = form.data.copy()
+        form.data["version"] = conflict.version
+        form.add_error(
+            None,
+            "Someone saved this meeting after you opened it; nothing of yours was saved. Your "
+            "changes are still in the form: check the page for theirs, then save again.",
+        )
+        return None
+    messages.success(request, done)
+    return redirect(back)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -209,17 +217,18 @@ def meeting_edit(request, slug):
     form = MeetingForm(request.POST or None, instance=meeting)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            try:
-                services.meeting_edit(meeting=meeting, **form.edit())
-            except EditConflict as conflict:
-                _conflict_error(form, conflict)
-                status = 409
-            else:
-                messages.success(request, f"{meeting.title} is saved.")
-                return redirect(meeting)
-        else:
-            status = 400
+            saved = _save_edit(
+                request,
+                form,
+                lambda: services.meeting_edit(meeting=meeting, **form.edit()),
+                done=f"{meeting.title} is saved.",
+                back=meeting,
+            )
+            if saved:
+                return saved
+            status = 409
     context = {
         "meeting": meeting,
         "form": form,
@@ -256,14 +265,16 @@ def schedule_edit(request, slug):
             if "save" in request.POST and preview.moved and not form.cleaned_data["confirm_moves"]:
                 form.add_error("confirm_moves", "This change moves occurrences with an agenda.")
             elif "save" in request.POST:
-                try:
-                    services.schedule_edit(**form.edit())
-                except EditConflict as conflict:
-                    _conflict_error(form, conflict)
-                    status = 409
-                else:
-                    messages.success(request, f"The schedule of {meeting.title} is saved.")
-                    return redirect(meeting)
+                saved = _save_edit(
+                    request,
+                    form,
+                    lambda: services.schedule_edit(**form.edit()),
+                    done=f"The schedule of {meeting.title} is saved.",
+                    back=meeting,
+                )
+                if saved:
+                    return saved
+                status = 409
             else:
                 status = 200
     context = {
