@@ -812,3 +812,21 @@ def test_the_site_offers_the_agenda_editor_only_to_those_who_may_save_it(communi
     refused = community.clients["staff_view"].get(editor)
     assert refused.status_code == 403
     assert "if you are staff, ask for that permission" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user", "why"),
+    [
+        ("liaison", "You are signed in as @liaison, who holds no current chair, technical lead"),
+        ("emeritus", "You are signed in as @emeritus, who holds no current chair, technical lead"),
+        ("stranger", "You are signed in as stranger, who is not in Agora's roster."),
+    ],
+)
+def test_every_site_form_refuses_with_why_and_who_may(community, db, user, why):
+    for write in [write for site_writes in SITE_FORMS.values() for write in site_writes]:
+        response = write.send(community, community.clients[user])
+        page = response.content.decode()
+        assert response.status_code == 403, write
+        assert why in page, write
+        assert "edited by the current chairs, technical leads and leads of" in page, write
+        assert "A liaison or an emeritus lead edits nothing." in page, write
