@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ForeignKey, Model
+from django.db.models import F, ForeignKey, Model, QuerySet
 
 
 def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
@@ -84,3 +84,28 @@ def _is_settable(instance: Model, name: str) -> bool:
         # A foreign key may be given by its id, `group_id` for `group`.
         return any(f.concrete and f.attname == name for f in instance._meta.fields)
     return field.concrete and not field.many_to_many
+
+
+class EditConflict(Exception):
+    """Someone else saved the record after the editor loaded it; nothing was written."""
+
+    def __init__(self, current: Model, version: int):
+        self.current = current
+        self.version = version
+        super().__init__(f"{current} was saved by someone else (now version {version}).")
+
+
+def version_claim(*, rows: QuerySet, expected: int) -> bool:
+    """Raise the `version` of the stored row `rows` selects if it still is `expected`; whether
+    this save claimed it. The UPDATE locks the row until commit, so of two saves from the same
+    version exactly one claims it and the other finds nothing to update."""
+    return bool(rows.filter(version=expected).update(version=F("version") + 1))
+
+
+def version_require(*, instance: Model, expected: int) -> None:
+    """Claim the save of stored `instance` from version `expected` (version_claim), or raise
+    EditConflict with the version someone else saved; `instance` then reads the new version."""
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    if not version_claim(rows=rows, expected=expected):
+        raise EditConflict(instance, rows.values_list("version", flat=True).get())
+    instance.refresh_from_db(fields=["version"])

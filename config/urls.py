@@ -1,6 +1,7 @@
 """Root URLs: pages of every app, the API under /api/v1/, its schema and the admin."""
 
-from django.conf import settings
+from allauth.socialaccount import views as social_views
+from allauth.socialaccount.providers.github import views as github
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -31,14 +32,22 @@ urlpatterns = [
         name="api-docs",
     ),
     path("admin/", admin.site.urls),
-    # Group leads are not staff: they sign in here to edit their meetings' agendas.
+    # Leads sign in with GitHub, admins with a password (Django's sign-in, under django-axes).
     # Django's sign-in names the site after the request's host; Agora has its own name.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(extra_context={"site_name": settings.AGORA_SITE_NAME}),
-        name="login",
-    ),
+    path("accounts/login/", views.SignIn.as_view(), name="login"),
+    # The same page under the name allauth's views link to.
+    path("accounts/login/", views.SignIn.as_view(), name="account_login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth's GitHub sign-in: only its own steps, under the names allauth reverses.
+    path("accounts/github/login/", github.oauth2_login, name="github_login"),
+    path("accounts/github/login/callback/", github.oauth2_callback, name="github_callback"),
+    path(
+        "accounts/github/cancelled/",
+        social_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path("accounts/github/error/", social_views.login_error, name="socialaccount_login_error"),
+    path("my-groups/", views.my_groups, name="my-groups"),
 ]
 
 # Under the API, errors answer in JSON as DRF's do; elsewhere as pages.

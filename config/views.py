@@ -1,5 +1,8 @@
 """Site-wide pages: home and search (config.search), the API schema, and the error pages."""
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,6 +12,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from common.query import BadQuery, has_control_characters
 from config import search
+from governance import permissions as rules
 from governance import selectors as governance
 from meetings import selectors as meetings
 
@@ -79,3 +83,41 @@ class SchemaView(SpectacularAPIView):
         return HttpResponse(
             content, content_type=content_type, headers={"Content-Disposition": disposition}
         )
+class SignIn(auth_views.LoginView):
+    """GitHub sign-in for leads, password sign-in for admins, on a page named after the site
+    (Django's names it after the request's host)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        github = settings.SOCIALACCOUNT_PROVIDERS["github"]["APPS"][0]
+        context.update(site_name=settings.AGORA_SITE_NAME, github_sign_in=bool(github["client_id"]))
+        return context
+
+
+@require_safe
+@login_required
+def my_groups(request):
+    """The groups the signed-in person belongs to, their next meetings and what still needs
+    an agenda, and what they may edit; for a login the roster does not know, who to ask."""
+    person = governance.person_of(request.user)
+    groups = governance.groups_of(person) if person else []
+    led = rules.groups_led_by(request.user)
+    organised = rules.meetings_organised_by(request.user)
+    summaries = meetings.my_meetings(groups=[row.group for row in groups], meetings=organised)
+    context = {
+        "person": person,
+        "login": request.user.get_username(),
+        "memberships": [
+            {"group": row.group, "roles": row.roles, "edits": row.group.pk in led} for row in groups
+        ],
+        "meetings": [
+            {
+                "summary": summary,
+                "edits": rules.leads(request.user, [summary.meeting.group_id], led_groups=led)
+                or summary.meeting.pk in organised,
+            }
+            for summary in summaries
+        ],
+        "steering": governance.steering_group(),
+    }
+    return render(request, "my_groups.html", context)

@@ -197,6 +197,7 @@ class GroupAdmin(ServiceAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "name", "slug", "label", "mission", "charter_url"]}),
         ("Status", {"fields": ["status", "status_since", "status_reason"]}),
+        ("Charter", {"fields": ["leads_add_members"]}),
         ("Working group", {"fields": ["stakeholder_groups"], "classes": ["collapse"]}),
     ]
 

@@ -150,6 +150,14 @@ class Group(TimeStamped):
         related_name="stakeholder_of",
         help_text="For a working group: the SIGs that sponsor it.",
     )
+    leads_add_members = models.BooleanField(
+        default=False,
+        help_text="The charter lets the group's leads add members on the site; other roles "
+        "stay the admins' and steering's business.",
+    )
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on each save of the group's page on the site."
+    )
 
     objects = GroupQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[stakeholder_groups])

@@ -7,19 +7,34 @@ apply, whatever app the record belongs to.
 - An election is run by its officers (their people's logins) and by staff holding the change
   permission of elections: they decide exception requests and certify the results.
 - The current chairs, technical leads and leads of a group also write the records of their own
-  group where an app lets leads edit (meetings, schedules, occurrences and agendas): every group
-  a write touches, the record's own and any it would move to, must be one they lead.
+  group where an app lets leads edit (its page, meetings, schedules, occurrences and agendas):
+  every group a write touches, the record's own and any it would move to, must be one they lead.
+  A committee is led by everyone holding one of its seats (its chairs, leads and members).
+- A meeting may name organisers, people or whole groups (everyone holding a current role in
+  one, liaisons aside): they write that meeting, its schedules, occurrences and agendas, and
+  nothing else (not its group, not another meeting, not a move into another group).
+- A liaison, an emeritus lead (a lead whose term ended) and a login the roster does not know
+  write nothing.
 """
 
 from collections.abc import Collection, Iterable
 from functools import cached_property
 
 from django.contrib.auth import get_permission_codename
-from django.db.models import Model
+from django.db.models import Model, Q
 from rest_framework import permissions
 from rest_framework.exceptions import MethodNotAllowed, PermissionDenied
 
-from governance.models import Election, Role
+from governance.models import (
+    LEADERSHIP_KINDS,
+    SEAT_KINDS,
+    Election,
+    Group,
+    GroupKind,
+    Person,
+    Role,
+    RoleKind,
+)
 
 
 def is_staff(user) -> bool:
@@ -27,16 +42,34 @@ def is_staff(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_staff)
 
 
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated
+
+
 def groups_led_by(user) -> frozenset[int]:
-    """Ids of the groups in which `user`'s person holds a current chair or lead role."""
-    if user is None or not user.is_authenticated:
+    """Ids of the groups `user`'s person leads now: a current chair, technical lead or lead
+    role, or a seat (chair, lead, member) of a committee."""
+    if not _signed_in(user):
         return frozenset()
     return frozenset(
         Role.objects.current()
-        .leadership()
         .filter(person__user=user)
+        .filter(
+            Q(kind__in=LEADERSHIP_KINDS) | Q(kind__in=SEAT_KINDS, group__kind=GroupKind.COMMITTEE)
+        )
         .values_list("group_id", flat=True)
     )
+
+
+def meetings_organised_by(user) -> frozenset[int]:
+    """Ids of the meetings naming `user`'s person as an organiser, or naming a group in which
+    the person holds a current role other than liaison."""
+    if not _signed_in(user):
+        return frozenset()
+    roles = Role.objects.current().filter(person__user=user).exclude(kind=RoleKind.LIAISON)
+    named = Person.objects.filter(user=user).values_list("organised_meetings", flat=True)
+    by_group = Group.objects.filter(roles__in=roles).values_list("organised_meetings", flat=True)
+    return frozenset(pk for pk in [*named, *by_group] if pk is not None)
 
 
 def model_permissions(model: type[Model], *actions: str) -> tuple[str, ...]:
@@ -68,16 +101,27 @@ def may_write(
     permissions: Iterable[str],
     *,
     groups: Iterable[int | None] | None = None,
+    meeting: int | None = None,
     led_groups: Collection[int] | None = None,
+    organised: Collection[int] | None = None,
 ) -> bool:
     """Whether `user` may make a write that needs `permissions`.
 
     Staff holding them may; so may a lead of every one of `groups`, the ids of the groups the
     write touches. `groups` is None where leads have no say (governance and project records).
+    `meeting` is the id of the meeting a write stays within (it moves nothing into another
+    group): its organisers may make it too. `led_groups` and `organised` spare the queries
+    when the caller has `groups_led_by(user)` and `meetings_organised_by(user)`.
     """
     if has_model_permissions(user, permissions):
         return True
-    return groups is not None and leads(user, groups, led_groups=led_groups)
+    if groups is None:
+        return False
+    if leads(user, groups, led_groups=led_groups):
+        return True
+    if meeting is None:
+        return False
+    return meeting in (meetings_organised_by(user) if organised is None else organised)
 
 
 def sees_private(user, group: int | None, *, led_groups: Collection[int] | None = None) -> bool:
@@ -128,43 +172,61 @@ class WriteRule(permissions.BasePermission):
             return True
         if has_model_permissions(request.user, write_permissions(request, view)):
             return True
-        # A lead's write is checked against its record's group (and the group it goes to).
-        return isinstance(view, GroupRecordsMixin) and bool(view.led_groups)
+        # A lead's write is checked against its record's group (and the group it goes to),
+        # an organiser's against its meeting.
+        return isinstance(view, GroupRecordsMixin) and bool(
+            view.led_groups or view.organised_meetings
+        )
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:
             return True
-        groups = [view.group_of(obj)] if isinstance(view, GroupRecordsMixin) else None
+        if not isinstance(view, GroupRecordsMixin):
+            return may_write(request.user, write_permissions(request, view))
         return may_write(
             request.user,
             write_permissions(request, view),
-            groups=groups,
-            led_groups=getattr(view, "led_groups", None),
+            groups=[view.group_of(obj)],
+            meeting=view.meeting_id_of(obj),
+            led_groups=view.led_groups,
+            organised=view.organised_meetings,
         )
 
 
 class GroupRecordsMixin:
-    """A viewset whose records belong to a group, whose current leads write them as staff do.
+    """A viewset whose records belong to a group, whose current leads write them as staff do,
+    and to a meeting, whose organisers write them too.
 
-    `group_of(record)` names a record's group (id); a create or a move calls `require_write`
-    with the group the record goes to.
+    `group_of(record)` names a record's group (id), `meeting_id_of(record)` its meeting's (None
+    for none); a create or a move calls `require_write` with the group the record goes to, and
+    the meeting when it stays within one.
     """
 
     def group_of(self, record) -> int | None:
         raise NotImplementedError
 
+    def meeting_id_of(self, record) -> int | None:
+        return None
+
     @cached_property
     def led_groups(self) -> frozenset[int]:
         return groups_led_by(self.request.user)
 
-    def require_write(self, group) -> None:
-        """Refuse (403) a write into `group` that the user may not make."""
+    @cached_property
+    def organised_meetings(self) -> frozenset[int]:
+        return meetings_organised_by(self.request.user)
+
+    def require_write(self, group, *, meeting: int | None = None) -> None:
+        """Refuse (403) a write into `group` (within `meeting`) that the user may not make."""
         if not may_write(
             self.request.user,
             write_permissions(self.request, self),
             groups=[group.pk],
+            meeting=meeting,
             led_groups=self.led_groups,
+            organised=self.organised_meetings,
         ):
             raise PermissionDenied(
-                f"Only the leads of {group}, and staff allowed to, write its records."
+                f"Only the leads of {group}, the meeting's organisers, and staff allowed to, "
+                "write its records."
             )

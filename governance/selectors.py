@@ -471,3 +471,38 @@ def elections_due(*, weeks: int | None = None) -> ElectionsDue:
 
 def person_count() -> int:
     return Person.objects.count()
+
+
+def person_of(user) -> Person | None:
+    """The person a signed-in `user` is in the roster, or None."""
+    return Person.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A group a person belongs to now, with the roles they hold in it."""
+
+    group: Group
+    roles: list[Role]
+
+
+def groups_of(person: Person) -> list[Membership]:
+    """The groups in which `person` holds a current role, by name, each with those roles."""
+    roles = (
+        Role.objects.current()
+        .filter(person=person)
+        .select_related("group")
+        .order_by("group__name", "kind")
+    )
+    by_group: dict[int, Membership] = {}
+    for role in roles:
+        by_group.setdefault(role.group_id, Membership(role.group, [])).roles.append(role)
+    return list(by_group.values())
+
+
+def steering_group() -> Group | None:
+    """The steering committee's group, who adds people to the roster, or None."""
+    committee = (
+        Committee.objects.filter(purpose=CommitteePurpose.STEERING).select_related("group").first()
+    )
+    return committee.group if committee else None

@@ -5,13 +5,14 @@ field is an error. Importers (governance.importers) call these; nothing here kno
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from common.services import model_set_related, model_update
+from common.services import model_set_related, model_update, version_require
 from governance.models import (
     Channel,
     ChannelKind,
@@ -21,6 +22,7 @@ from governance.models import (
     Person,
     PersonLink,
     Role,
+    RoleKind,
     Subproject,
 )
 
@@ -29,6 +31,21 @@ from governance.models import (
 def person_create(*, handle: str, **fields: Any) -> Person:
     person = Person(handle=handle)
     model_update(instance=person, fields=fields)
+    return person
+
+
+@transaction.atomic
+def person_link_user(*, user, handle: str) -> Person | None:
+    """Link `user` to the person whose handle is `handle` (in any case), unless that person
+    already has a login or `user` already is someone; the person `user` now is, or None."""
+    linked = Person.objects.filter(user=user).first()
+    if linked is not None or not handle:
+        return linked
+    person = (
+        Person.objects.select_for_update().filter(handle__iexact=handle, user__isnull=True).first()
+    )
+    if person is not None:
+        model_update(instance=person, fields={"user": user})
     return person
 
 
@@ -253,3 +270,64 @@ def subproject_upsert(
 @transaction.atomic
 def subproject_delete(*, subproject: Subproject) -> None:
     subproject.delete()
+
+
+@transaction.atomic
+def group_page_save(
+    *,
+    group: Group,
+    expected_version: int,
+    fields: Mapping[str, Any],
+    channels: Sequence[Mapping[str, Any]] = (),
+    subprojects: Sequence[Mapping[str, Any]] = (),
+) -> list[str]:
+    """Save a group's page as its leads edit it on the site: `fields` of the group, and its
+    public channels and subprojects, each a mapping with `id` (None for a new one), `delete`
+    and the fields to set; all or nothing, and only if nobody saved the page since the editor
+    loaded `expected_version` (else EditConflict). The names that changed."""
+    version_require(instance=group, expected=expected_version)
+    changed = group_update(group=group, **fields)
+    for entry in channels:
+        changed += _page_row(
+            group.channels.filter(is_private=False),
+            entry,
+            create=lambda values: channel_create(group=group, **values),
+            update=lambda row, values: channel_update(channel=row, **values),
+            delete=lambda row: channel_delete(channel=row),
+            name="channels",
+        )
+    for entry in subprojects:
+        changed += _page_row(
+            group.subprojects.all(),
+            entry,
+            create=lambda values: subproject_create(group=group, **values),
+            update=lambda row, values: subproject_update(subproject=row, **values),
+            delete=lambda row: subproject_delete(subproject=row),
+            name="subprojects",
+        )
+    return list(dict.fromkeys(changed))
+
+
+def _page_row(rows, entry: Mapping[str, Any], *, create, update, delete, name: str) -> list[str]:
+    """Create, change or delete one row of a group page's list; [name] when it changed."""
+    values = {key: value for key, value in entry.items() if key not in ("id", "delete")}
+    if entry.get("id") is None:
+        if entry.get("delete"):
+            return []
+        create(values)
+        return [name]
+    row = rows.get(pk=entry["id"])
+    if entry.get("delete"):
+        delete(row)
+        return [name]
+    return [name] if update(row, values) else []
+
+
+@transaction.atomic
+def member_add(*, group: Group, handle: str) -> Role:
+    """Add a member to a group whose charter lets its leads do so (Group.leads_add_members),
+    adding the person to the roster if they are not in it yet."""
+    if not group.leads_add_members:
+        raise ValidationError({"handle": f"Members of {group} are added by the admins."})
+    person, _ = person_upsert(handle=handle)
+    return role_create(person=person, group=group, kind=RoleKind.MEMBER)

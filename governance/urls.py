@@ -13,6 +13,7 @@ urlpatterns = [
         document_views.annual_report,
         name="group-annual-report",
     ),
+    path("groups/<slug:slug>/edit/", views.group_edit, name="group-edit"),
     path("people/", views.person_list, name="person-list"),
     path("people/<str:handle>/", views.person_detail, name="person-detail"),
     path("governance/", views.governance, name="governance"),

@@ -2,6 +2,7 @@
 through meetings.services so the SEQUENCE and agenda-version rules hold here too."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -25,6 +26,8 @@ from meetings.recurrence import Frequency, WeekOfMonth, week_of_month
 SCHEDULE_FIELDS = [*services.TIMING_FIELDS, "source_text"]
 AGENDA_ITEM_FIELDS = ["title", "presenter", "presenter_name", "minutes_allotted", "link"]
 PREVIEW_COUNT = 6
+# The occurrence form's cancel-or-move fields: the new start as a home-zone date and time.
+MOVE_FIELDS = ("status", "reason", "moved_on", "moved_at", "moved_duration_minutes")
 
 
 def _stored(schedule: Schedule) -> Schedule | None:
@@ -375,9 +378,19 @@ class AgendaItemInline(admin.TabularInline):
 
 
 class OccurrenceAdminForm(forms.ModelForm):
-    """An occurrence record, with the agenda version the editor started from."""
+    """An occurrence record, with the agenda version the editor started from; a move is typed
+    as a date and time in the meeting's home zone, never as a UTC instant."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    moved_on = forms.DateField(
+        required=False, label="Moved to date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    moved_at = forms.TimeField(
+        required=False,
+        label="Moved to time",
+        help_text="In the meeting's home zone.",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
 
     class Meta:
         model = Occurrence
@@ -386,7 +399,6 @@ class OccurrenceAdminForm(forms.ModelForm):
             "original_date",
             "status",
             "reason",
-            "moved_start",
             "moved_duration_minutes",
             "minutes",
             "recording_url",
@@ -397,6 +409,34 @@ class OccurrenceAdminForm(forms.ModelForm):
         self.fields["expected_version"].initial = (
             self.instance.version if self.instance.pk else services.UNSAVED_VERSION
         )
+        if self.instance.moved_start:
+            zone = ZoneInfo(self.instance.schedule.time_zone)
+            local = self.instance.moved_start.astimezone(zone)
+            self.fields["moved_on"].initial = local.date()
+            self.fields["moved_at"].initial = local.time()
+            self.fields["moved_at"].help_text = f"In {self.instance.schedule.time_zone}."
+
+    def clean(self):
+        data = super().clean()
+        schedule = data.get("schedule") or (self.instance.pk and self.instance.schedule)
+        day, time = data.get("moved_on"), data.get("moved_at")
+        if (day is None) != (time is None):
+            raise ValidationError({"moved_at": "Give the new date and the new time, or neither."})
+        data["moved_start"] = (
+            recurrence.to_instant(
+                datetime.datetime.combine(day, time), ZoneInfo(schedule.time_zone)
+            )
+            if day and schedule
+            else None
+        )
+        self.instance.moved_start = data["moved_start"]
+        return data
+
+    def _update_errors(self, errors):
+        # The model names the instant it checks; the form shows it as the time typed.
+        if hasattr(errors, "error_dict") and "moved_start" in errors.error_dict:
+            errors.error_dict["moved_at"] = errors.error_dict.pop("moved_start")
+        super()._update_errors(errors)
 
     def clean_expected_version(self):
         version = self.cleaned_data["expected_version"]
@@ -423,10 +463,7 @@ class OccurrenceAdmin(HistoryAdmin):
     inlines = [AgendaItemInline]
     fieldsets = [
         (None, {"fields": ["schedule", "original_date", "expected_version"]}),
-        (
-            "Cancel or move",
-            {"fields": services.STATUS_FIELDS},
-        ),
+        ("Cancel or move", {"fields": MOVE_FIELDS}),
         ("Record", {"fields": ["minutes", "recording_url", "version"]}),
     ]
 
@@ -448,7 +485,7 @@ class OccurrenceAdmin(HistoryAdmin):
         return ["version", "schedule", "original_date"] if obj else ["version"]
 
     def save_model(self, request, obj, form, change):
-        if change and not set(services.STATUS_FIELDS) & set(form.changed_data):
+        if change and not set(MOVE_FIELDS) & set(form.changed_data):
             return  # Agenda and minutes only: save_formset saves them.
         record = services.occurrence_set_status(
             schedule=obj.schedule,

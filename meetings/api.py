@@ -2,8 +2,8 @@
 
 Anyone reads public data; a private meeting's join link, agenda and minutes are blanked
 (`details_hidden`) for everyone but staff and the leads of its group. The group's leads write
-its records, and so do staff holding the model permissions (governance.permissions). Writes go
-through meetings.services.
+its records, as do the organisers a meeting names and staff holding the model permissions
+(governance.permissions). Writes go through meetings.services.
 """
 
 from django.conf import settings
@@ -43,6 +43,9 @@ class MeetingAccessMixin(GroupRecordsMixin):
     def group_of(self, record) -> int:
         return self.meeting_of(record).group_id
 
+    def meeting_id_of(self, record) -> int:
+        return self.meeting_of(record).pk
+
     def shows_private(self, meeting: Meeting) -> bool:
         return privacy.shows_details(self.request.user, meeting, led_groups=self.led_groups)
 
@@ -58,13 +61,19 @@ class MeetingViewSet(MeetingAccessMixin, ReadBackMixin, viewsets.ModelViewSet):
     def meeting_of(self, meeting: Meeting) -> Meeting:
         return meeting
 
+    def meeting_id_of(self, meeting: Meeting) -> int | None:
+        # Organisers edit the meeting; removing it is for its group's leads and staff.
+        return None if self.request.method == "DELETE" else meeting.pk
+
     def perform_create(self, serializer):
         self.require_write(serializer.validated_data["group"])
         super().perform_create(serializer)
 
     def perform_update(self, serializer):
-        if "group" in serializer.validated_data:
-            self.require_write(serializer.validated_data["group"])
+        # The meeting's own group was checked with the record; a move needs the new one's.
+        group = serializer.validated_data.get("group")
+        if group is not None and group.pk != serializer.instance.group_id:
+            self.require_write(group)
         super().perform_update(serializer)
 
     def perform_destroy(self, meeting):
@@ -84,7 +93,8 @@ class ScheduleViewSet(MeetingAccessMixin, ReadBackMixin, viewsets.ModelViewSet):
         return schedule.meeting
 
     def perform_create(self, serializer):
-        self.require_write(serializer.validated_data["meeting"].group)
+        meeting = serializer.validated_data["meeting"]
+        self.require_write(meeting.group, meeting=meeting.pk)
         super().perform_create(serializer)
 
     def perform_destroy(self, schedule):
@@ -123,7 +133,8 @@ class OccurrenceViewSet(
         return record.schedule.meeting
 
     def perform_create(self, serializer):
-        self.require_write(serializer.validated_data["schedule"].meeting.group)
+        meeting = serializer.validated_data["schedule"].meeting
+        self.require_write(meeting.group, meeting=meeting.pk)
         super().perform_create(serializer)
 
     @extend_schema(

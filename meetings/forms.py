@@ -1,5 +1,7 @@
-"""Forms of the meeting pages: the list's filters, the calendar builder and the agenda editor."""
+"""Forms of the meeting pages: the list's filters, the calendar builder, the agenda editor,
+the find-a-time form and the editors of a meeting, its schedules and its occurrences."""
 
+import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -10,7 +12,7 @@ from django.db.models.functions import Lower
 from common.query import QueryFormField, parse_month
 from governance.models import Person
 from governance.timezones import TIME_ZONE_CHOICES
-from meetings import fairness, selectors
+from meetings import fairness, recurrence, selectors, services
 from meetings.models import AgendaItem, Meeting, MeetingKind, Occurrence, Schedule
 from meetings.recurrence import MAX_DURATION_MINUTES
 
@@ -224,3 +226,147 @@ class FindTimeForm(forms.Form):
         # Filled in, so that the selects show the values the ranking uses.
         data = {name: data.get(name) or value for name, value in defaults.items()}
         super().__init__(data, **kwargs)
+# ---- The leads' editing forms (issue 7): meeting, schedule, occurrence ----
+
+
+class MeetingForm(forms.ModelForm):
+    """What a meeting's leads and organisers change on the site, with the version they loaded
+    (meetings.services.meeting_edit refuses a save from a version someone saved past)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    display_zones = forms.MultipleChoiceField(
+        choices=TIME_ZONE_CHOICES,
+        required=False,
+        help_text="Zones shown besides the site's defaults; hold Ctrl (⌘) to choose several.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    organiser_handles = forms.CharField(
+        required=False,
+        label="Organisers",
+        help_text="GitHub handles of people in the roster, separated by commas or spaces: they "
+        "edit this meeting (and only it).",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "description",
+            "join_url",
+            "agenda_url",
+            "notes_url",
+            "recordings_url",
+            "display_zones",
+            "organising_groups",
+        ]
+        widgets = {"organising_groups": forms.SelectMultiple(attrs={"size": 6})}
+        help_texts = {
+            "organising_groups": "Groups whose people edit this meeting (and only it), "
+            "liaisons aside."
+        }
+
+    # The fields meeting_edit sets on the meeting; the rest are its organisers.
+    MEETING_FIELDS = ("title", "description", "join_url", "agenda_url", "notes_url")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["organiser_handles"] = " ".join(
+                f"@{person.handle}" for person in self.instance.organisers.all()
+            )
+
+    def clean_organiser_handles(self) -> list[Person]:
+        handles = [
+            word.lstrip("@")
+            for word in self.cleaned_data["organiser_handles"].replace(",", " ").split()
+        ]
+        people = {
+            person.handle.lower(): person
+            for person in Person.objects.annotate(key=Lower("handle")).filter(
+                key__in=[handle.lower() for handle in handles]
+            )
+        }
+        unknown = [handle for handle in handles if handle.lower() not in people]
+        if unknown:
+            raise forms.ValidationError(
+                f"Not in the roster: {', '.join('@' + handle for handle in unknown)}."
+            )
+        return list({handle.lower(): people[handle.lower()] for handle in handles}.values())
+
+    def edit(self) -> dict:
+        """meetings.services.meeting_edit's arguments from the valid form."""
+        data = self.cleaned_data
+        names = (*self.MEETING_FIELDS, "recordings_url", "display_zones")
+        return {
+            "expected_version": data["version"],
+            "fields": {name: data[name] for name in names},
+            "organisers": data["organiser_handles"],
+            "organising_groups": data["organising_groups"],
+        }
+
+
+class ScheduleForm(forms.ModelForm):
+    """A schedule's timing as its meeting's editors change it, with the meeting's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Home zone")
+    confirm_moves = forms.BooleanField(
+        required=False,
+        label="Move them anyway",
+        help_text="The occurrences listed above keep their agendas at their new times.",
+    )
+
+    class Meta:
+        model = Schedule
+        fields = list(services.TIMING_FIELDS)
+        widgets = {
+            "first_date": forms.DateInput(attrs={"type": "date"}),
+            "last_date": forms.DateInput(attrs={"type": "date"}),
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+        }
+        labels = {"start_time": "Start time (in the home zone)"}
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        if not self.is_bound:
+            self.initial["version"] = meeting.version
+
+    def edit(self) -> dict:
+        """meetings.services.schedule_edit's arguments from the valid form."""
+        return {
+            "schedule": self.instance,
+            "expected_version": self.cleaned_data["version"],
+            "fields": {name: self.cleaned_data[name] for name in services.TIMING_FIELDS},
+        }
+
+
+class CancelForm(forms.Form):
+    """Cancel one occurrence: readers see the reason."""
+
+    reason = forms.CharField(max_length=Occurrence._meta.get_field("reason").max_length)
+
+
+class MoveForm(forms.Form):
+    """Move one occurrence to a date and time typed in its meeting's home zone (never UTC)."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="New date")
+    time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="New start time")
+    duration_minutes = forms.IntegerField(
+        min_value=1, max_value=MAX_DURATION_MINUTES, required=False, label="Minutes (if changed)"
+    )
+    reason = forms.CharField(
+        max_length=Occurrence._meta.get_field("reason").max_length, required=False
+    )
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["time"].label = f"New start time ({zone.replace('_', ' ')})"
+
+    def start(self) -> datetime.datetime:
+        """The new start instant: the date and time read in the home zone (RFC 5545 for a
+        time that does not exist or exists twice)."""
+        local = datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"])
+        return recurrence.to_instant(local, ZoneInfo(self.zone))

@@ -64,6 +64,23 @@ class Meeting(TimeStamped):
         default=False,
         help_text="The time is public; the join link, agenda and minutes are not.",
     )
+    organisers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="organised_meetings",
+        help_text="People who edit this meeting (and only it) besides its group's leads.",
+    )
+    organising_groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="organised_meetings",
+        help_text="Groups whose people edit this meeting (and only it), liaisons aside.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised on each save of the meeting or its schedules on the site.",
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()

@@ -221,7 +221,10 @@ def _slot(schedule: Schedule, local: datetime.datetime, record: Occurrence | Non
 
 
 def _records(schedule: Schedule) -> dict[datetime.date, Occurrence]:
-    # Uses prefetch_related("occurrences") when the caller did it.
+    # Uses prefetch_related("occurrences") when the caller did it; a schedule being created
+    # (previewed before it is saved) has none.
+    if schedule.pk is None:
+        return {}
     return {record.original_date: record for record in schedule.occurrences.all()}
 
 

@@ -300,9 +300,37 @@ def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
     )
 
 
-def last_saved(record: Occurrence):
-    """The latest history entry of an occurrence record (who saved it, when), or None."""
-    return record.history.select_related("history_user__person").first() if record.pk else None
+@dataclass(frozen=True)
+class SchedulePreview:
+    """A schedule as edited, before it is saved: its next occurrences, and the coming ones
+    with an agenda or minutes that the change would move (when they were, when they would be:
+    None where the schedule would no longer give the date)."""
+
+    slots: list[Slot]
+    moved: list[tuple[Slot, Slot | None]]
+
+
+def schedule_preview(
+    *, schedule: Schedule, count: int = 6, now: datetime.datetime | None = None
+) -> SchedulePreview:
+    """The preview of `schedule` carrying unsaved changes (or not yet stored)."""
+    now = now or timezone.now()
+    slots = _next_slots([schedule], now, count) if schedule.is_confirmed else []
+    moved: list[tuple[Slot, Slot | None]] = []
+    if schedule.pk:
+        stored = Schedule.objects.select_related("meeting").get(pk=schedule.pk)
+        records = (
+            stored.occurrences.filter(original_date__gte=(now - datetime.timedelta(days=1)).date())
+            .filter(Q(agenda_items__isnull=False) | ~Q(minutes=""))
+            .distinct()
+            .order_by("original_date")
+        )
+        for record in records:
+            before = recurrence.slot_on(stored, record.original_date)
+            after = recurrence.slot_on(schedule, record.original_date)
+            if before and (after is None or (after.start, after.end) != (before.start, before.end)):
+                moved.append((before, after))
+    return SchedulePreview(slots, moved)
 
 
 # Windows, in days, in which the home page looks for its next occurrences, narrowest first.
@@ -360,8 +388,10 @@ class MeetingSummary:
 
 def _summaries(meetings: QuerySet[Meeting], now: datetime.datetime | None, count: int):
     now = now or timezone.now()
+    # Each occurrence record knows how many agenda items it has: what still needs an agenda.
+    records = Occurrence.objects.annotate(agenda_count=Count("agenda_items"))
     meetings = meetings.select_related("group").prefetch_related(
-        "schedules", "schedules__occurrences"
+        "schedules", Prefetch("schedules__occurrences", queryset=records)
     )
     summaries = []
     for meeting in meetings:
@@ -386,6 +416,19 @@ def person_meetings(
     return _summaries(
         Meeting.objects.filter(group__in=groups).order_by("group__name", "title"), now, count
     )
+
+
+def my_meetings(
+    *,
+    groups: Iterable[Group],
+    meetings: Iterable[int],
+    count: int = 3,
+    now: datetime.datetime | None = None,
+) -> list[MeetingSummary]:
+    """The meetings of `groups` and those whose ids are in `meetings` (the ones someone
+    organises), by group and title, with their next `count` occurrences."""
+    chosen = Meeting.objects.filter(Q(group__in=list(groups)) | Q(pk__in=list(meetings)))
+    return _summaries(chosen.order_by("group__name", "title"), now, count)
 
 
 def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:

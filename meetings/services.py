@@ -4,15 +4,21 @@ schedule's iCalendar SEQUENCE, so calendar clients replace what they stored.
 """
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.services import model_update
-from governance.models import Group
+from common.services import (
+    EditConflict,
+    model_set_related,
+    model_update,
+    version_claim,
+    version_require,
+)
+from governance.models import Group, Person
 from governance.permissions import model_permissions
 from meetings import recurrence, signals
 from meetings.models import (
@@ -48,14 +54,11 @@ AGENDA_PERMISSIONS = (
 )
 
 
-class AgendaConflict(Exception):
+class AgendaConflict(EditConflict):
     """Someone else saved the agenda after the editor loaded it; nothing was written."""
 
     def __init__(self, current: Occurrence):
-        self.current = current
-        super().__init__(
-            f"The agenda of {current} was saved by someone else (now version {current.version})."
-        )
+        super().__init__(current, current.version)
 
 
 def _save_changes(instance, fields: Mapping[str, Any]) -> list[str]:
@@ -92,6 +95,41 @@ def meeting_update(*, meeting: Meeting, **fields: Any) -> Meeting:
     stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _save_changes(stored, fields)
     return stored
+
+
+@transaction.atomic
+def meeting_edit(
+    *,
+    meeting: Meeting,
+    expected_version: int,
+    fields: Mapping[str, Any],
+    organisers: Iterable[Person] | None = None,
+    organising_groups: Iterable[Group] | None = None,
+) -> list[str]:
+    """Save a meeting as edited on the site: its `fields` and, when given, its organisers, if
+    nobody saved it (or one of its schedules) since the editor loaded `expected_version`; else
+    EditConflict and nothing is written. The names that changed."""
+    stored = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    version_require(instance=stored, expected=expected_version)
+    return (
+        _save_changes(stored, fields)
+        + model_set_related(instance=stored, name="organisers", values=organisers)
+        + model_set_related(instance=stored, name="organising_groups", values=organising_groups)
+    )
+
+
+@transaction.atomic
+def schedule_edit(
+    *, schedule: Schedule, expected_version: int, fields: Mapping[str, Any]
+) -> list[str]:
+    """Create `schedule` (not yet stored) or change its `fields` as edited on the site, if
+    nobody saved its meeting or a schedule of it since the editor loaded the meeting's
+    `expected_version`; else EditConflict and nothing is written. The names that changed."""
+    meeting = Meeting.objects.select_for_update().get(pk=schedule.meeting_id)
+    version_require(instance=meeting, expected=expected_version)
+    if schedule.pk:
+        schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    return _save_changes(schedule, fields)
 
 
 @transaction.atomic
@@ -241,7 +279,7 @@ def agenda_save(
     """
     stored = Occurrence.objects.filter(schedule=schedule, original_date=original_date)
     # The UPDATE locks the row until commit: a concurrent save waits, then matches nothing.
-    claimed = stored.filter(version=expected_version).update(version=F("version") + 1)
+    claimed = version_claim(rows=stored, expected=expected_version)
     record = stored.first()
     is_new = record is None
     before = (

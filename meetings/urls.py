@@ -34,6 +34,14 @@ urlpatterns = [
         name="occurrence-event",
     ),
     path("calendar/", views.calendar_builder, name="calendar-builder"),
+    path("meetings/<slug:slug>/edit/", views.meeting_edit, name="meeting-edit"),
+    # ?schedule=<uid> names the schedule to change; without it, a new one.
+    path("meetings/<slug:slug>/schedule/", views.schedule_edit, name="schedule-edit"),
+    path(
+        "meetings/<slug:slug>/<isodate:day>/change/",
+        views.occurrence_change,
+        name="occurrence-change",
+    ),
     path("calendar.ics", feeds.calendar_feed, name="calendar-feed"),
     path("groups/<slug:slug>/calendar.ics", feeds.group_feed, name="group-feed"),
     path("groups/<slug:slug>/find-a-time/", fairness_views.find_a_time, name="find-a-time"),

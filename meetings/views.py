@@ -1,4 +1,5 @@
-"""Meeting pages: the list and month view, a meeting, one occurrence, the agenda editor."""
+"""Meeting pages: the list and month view, a meeting, one occurrence; the editors of an
+agenda, a meeting, a schedule and an occurrence."""
 
 import datetime
 from urllib.parse import urlencode
@@ -6,22 +7,30 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from common.history import last_saved
+from common.services import EditConflict
 from governance import permissions as rules
-from meetings import privacy, selectors, services
+from governance.views import refuse
+from meetings import privacy, selectors, services, zones
 from meetings.forms import (
     AgendaForm,
     AgendaItemFormSet,
     CalendarBuilderForm,
+    CancelForm,
     MeetingFilterForm,
+    MeetingForm,
+    MoveForm,
+    ScheduleForm,
     agenda_initial,
 )
-from meetings.models import Meeting
+from meetings.models import Meeting, Occurrence, Schedule
 
 MEETING_CHANGE = rules.model_permissions(Meeting, "change")
 
@@ -77,17 +86,37 @@ def calendar_builder(request):
     )
 
 
-def _edits_agenda(user, meeting) -> bool:
-    return rules.may_write(user, services.AGENDA_PERMISSIONS, groups=[meeting.group_id])
+SCHEDULE_EDIT = rules.model_permissions(Schedule, "add", "change")
+OCCURRENCE_EDIT = rules.model_permissions(Occurrence, "add", "change")
 
 
-def _meeting_context(request, detail) -> dict:
-    """A meeting page's context: whether the reader edits it and sees its private parts."""
+def _edits(user, meeting, permissions=services.AGENDA_PERMISSIONS) -> bool:
+    """Whether `user` may make a write within `meeting` that needs `permissions`: its group's
+    leads, its organisers and staff allowed to (governance.permissions.may_write)."""
+    return rules.may_write(user, permissions, groups=[meeting.group_id], meeting=meeting.pk)
+
+
+def _refuse(request, meeting, what: str):
+    return refuse(
+        request,
+        what=what,
+        group=meeting.group,
+        meeting=meeting,
+        organisers=[f"@{person.handle}" for person in meeting.organisers.all()]
+        + [group.name for group in meeting.organising_groups.all()],
+        back=meeting.get_absolute_url(),
+    )
+
+
+def _meeting_context(request, detail, change) -> dict:
+    """A meeting page's context: whether the reader edits it and sees its private parts, and
+    its last change (`change`, a history entry)."""
     meeting = detail.meeting
     return {
+        "change": change,
         "detail": detail,
         "meeting": meeting,
-        "can_edit": _edits_agenda(request.user, meeting),
+        "can_edit": _edits(request.user, meeting),
         "edits_in_admin": rules.has_model_permissions(request.user, MEETING_CHANGE),
         "show_private": privacy.shows_details(request.user, meeting),
         "extra_sections": settings.AGORA_MEETING_PAGE_SECTIONS,
@@ -97,19 +126,31 @@ def _meeting_context(request, detail) -> dict:
 @require_safe
 def meeting_detail(request, slug):
     detail = selectors.meeting_detail(slug=slug)
-    return render(request, "meetings/meeting_detail.html", _meeting_context(request, detail))
+    context = _meeting_context(request, detail, last_saved(detail.meeting))
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @require_safe
 def occurrence_detail(request, slug, day):
     detail = selectors.occurrence_detail(slug=slug, day=day)
+    records = [slot.record for slot in [*detail.slots, *detail.moved_away] if slot.record]
+    change = last_saved(max(records, key=lambda record: record.updated_at)) if records else None
     return render(
         request,
         "meetings/occurrence_detail.html",
-        _meeting_context(request, detail),
+        _meeting_context(request, detail, change),
         # A date the schedules do not give: the page names the nearby ones.
         status=200 if detail.slots or detail.moved_away else 404,
     )
+
+
+def _addressed_slot(request, detail):
+    """The one occurrence a page of a date addresses (`?schedule=` picks among several)."""
+    uid = request.GET.get("schedule")
+    slots = [slot for slot in detail.addressed if uid is None or str(slot.schedule.uid) == uid]
+    if len(slots) != 1:
+        raise Http404("No single occurrence of this meeting on this date.")
+    return slots[0]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -117,13 +158,9 @@ def occurrence_detail(request, slug, day):
 def agenda_edit(request, slug, day: datetime.date):
     detail = selectors.occurrence_detail(slug=slug, day=day)
     meeting = detail.meeting
-    if not _edits_agenda(request.user, meeting):
-        return render(request, "meetings/forbidden.html", {"meeting": meeting}, status=403)
-    uid = request.GET.get("schedule")
-    slots = [slot for slot in detail.addressed if uid is None or str(slot.schedule.uid) == uid]
-    if len(slots) != 1:
-        raise Http404("No single occurrence of this meeting on this date.")
-    slot = slots[0]
+    if not _edits(request.user, meeting):
+        return _refuse(request, meeting, f"the agendas of {meeting.title}")
+    slot = _addressed_slot(request, detail)
     record = slot.record
     context = {"meeting": meeting, "slot": slot, "detail": detail}
     if request.method == "POST":
@@ -145,7 +182,7 @@ def agenda_edit(request, slug, day: datetime.date):
                 data["version"] = conflict.current.version
                 form = AgendaForm(data)
                 context["conflict"] = conflict.current
-                context["conflict_saved"] = selectors.last_saved(conflict.current)
+                context["conflict_saved"] = last_saved(conflict.current)
                 status = 409
             else:
                 messages.success(request, "The agenda and minutes are saved.")
@@ -167,3 +204,177 @@ def agenda_edit(request, slug, day: datetime.date):
         status = 200
     context.update(form=form, formset=formset)
     return render(request, "meetings/agenda_form.html", context, status=status)
+
+
+def _save_edit(request, form, save, *, done: str, back):
+    """Run `save()`: then say `done` and go `back`; or, when someone saved since the editor
+    loaded the form (EditConflict), None, the form keeping what the editor typed, from the
+    version they have now seen, with why."""
+    try:
+        save()
+    except EditConflict as conflict:
+        form.data = form.data.copy()
+        form.data["version"] = conflict.version
+        form.add_error(
+            None,
+            "Someone saved this meeting after you opened it; nothing of yours was saved. Your "
+            "changes are still in the form: check the page for theirs, then save again.",
+        )
+        return None
+    messages.success(request, done)
+    return redirect(back)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def meeting_edit(request, slug):
+    """A meeting's title, description, links, display zones and organisers."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("group").prefetch_related("organisers"), slug=slug
+    )
+    if not _edits(request.user, meeting, MEETING_CHANGE):
+        return _refuse(request, meeting, meeting.title)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved = _save_edit(
+                request,
+                form,
+                lambda: services.meeting_edit(meeting=meeting, **form.edit()),
+                done=f"{meeting.title} is saved.",
+                back=meeting,
+            )
+            if saved:
+                return saved
+            status = 409
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "schedules": meeting.schedules.all(),
+        "change": last_saved(meeting),
+    }
+    return render(request, "meetings/meeting_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def schedule_edit(request, slug):
+    """A schedule's timing (`?schedule=<uid>`; without it a new schedule or a one-off),
+    previewed before it is saved: the next occurrences in every display zone, and those with
+    an agenda it would move."""
+    meeting = get_object_or_404(Meeting.objects.select_related("group"), slug=slug)
+    uid = request.GET.get("schedule")
+    if uid is None:
+        schedule = Schedule(meeting=meeting, time_zone=_home_zone(meeting))
+    else:
+        named = [row for row in meeting.schedules.all() if str(row.uid) == uid]
+        if not named:
+            raise Http404("This meeting has no such schedule.")
+        schedule = named[0]
+    if not _edits(request.user, meeting, SCHEDULE_EDIT):
+        return _refuse(request, meeting, f"the schedules of {meeting.title}")
+    form = ScheduleForm(request.POST or None, instance=schedule, meeting=meeting)
+    preview = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            preview = selectors.schedule_preview(schedule=form.instance)
+            if "save" in request.POST and preview.moved and not form.cleaned_data["confirm_moves"]:
+                form.add_error("confirm_moves", "This change moves occurrences with an agenda.")
+            elif "save" in request.POST:
+                saved = _save_edit(
+                    request,
+                    form,
+                    lambda: services.schedule_edit(**form.edit()),
+                    done=f"The schedule of {meeting.title} is saved.",
+                    back=meeting,
+                )
+                if saved:
+                    return saved
+                status = 409
+            else:
+                status = 200
+    context = {
+        "meeting": meeting,
+        "schedule": schedule if uid else None,
+        "form": form,
+        "preview": preview,
+        "change": last_saved(schedule),
+    }
+    return render(request, "meetings/schedule_form.html", context, status=status)
+
+
+def _home_zone(meeting: Meeting) -> str:
+    """The zone a new schedule of `meeting` starts in: its first schedule's, else the site's."""
+    first = meeting.schedules.first()
+    return first.time_zone if first else selectors.listing_zone().key
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def occurrence_change(request, slug, day: datetime.date):
+    """Cancel an occurrence with a reason, move it to a date and time in its home zone (the
+    other zones shown before saving), or restore it."""
+    detail = selectors.occurrence_detail(slug=slug, day=day)
+    meeting = detail.meeting
+    if not _edits(request.user, meeting, OCCURRENCE_EDIT):
+        return _refuse(request, meeting, f"the occurrences of {meeting.title}")
+    slot = _addressed_slot(request, detail)
+    zone = slot.schedule.time_zone
+    action = request.POST.get("action", "")
+    cancel = CancelForm(request.POST if action == "cancel" else None)
+    move = MoveForm(
+        request.POST if action in ("move", "preview") else None,
+        zone=zone,
+        initial={
+            "date": slot.local_date,
+            "time": slot.local_start.time(),
+            "reason": slot.reason,
+        },
+    )
+    status = 200
+    preview = None
+    if request.method == "POST":
+        address = {"schedule": slot.schedule, "original_date": slot.original_date}
+        try:
+            if action == "cancel" and cancel.is_valid():
+                services.occurrence_cancel(**address, reason=cancel.cleaned_data["reason"])
+                return _changed(request, meeting, slot.original_date, "cancelled")
+            if action == "restore":
+                services.occurrence_restore(**address)
+                return _changed(request, meeting, slot.original_date, "restored")
+            if action in ("move", "preview") and move.is_valid():
+                start = move.start()
+                minutes = move.cleaned_data["duration_minutes"]
+                end = start + datetime.timedelta(minutes=minutes or slot.schedule.duration_minutes)
+                preview = zones.zone_lines(start, end, zone, meeting.display_zones)
+                if action == "move":
+                    services.occurrence_move(
+                        **address,
+                        start=start,
+                        duration_minutes=minutes,
+                        reason=move.cleaned_data["reason"],
+                    )
+                    day = start.astimezone(slot.zone).date()
+                    return _changed(request, meeting, day, "moved")
+        except ValidationError as error:
+            (cancel if action == "cancel" else move).add_error(None, error)
+        if cancel.errors or move.errors or action not in ("cancel", "move", "preview"):
+            status = 400
+    context = {
+        "meeting": meeting,
+        "slot": slot,
+        "cancel": cancel,
+        "move": move,
+        "preview": preview,
+        "change": last_saved(slot.record) if slot.record else None,
+    }
+    return render(request, "meetings/occurrence_form.html", context, status=status)
+
+
+def _changed(request, meeting: Meeting, day: datetime.date, done: str):
+    messages.success(request, f"The meeting is {done}.")
+    return redirect("meetings:occurrence-detail", slug=meeting.slug, day=day)

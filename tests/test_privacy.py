@@ -45,17 +45,22 @@ def test_every_route_is_walked(secrets):
     )
 
 
+# GitHub sign-in's failure page, and its callback called without GitHub's answer.
+SIGN_IN_FAILURES = {"/accounts/github/error/", "/accounts/github/login/callback/"}
+
+
 def test_no_public_url_shows_private_data(client, secrets):
     urls = public_urls().urls
     assert {"/", "/groups/", "/people/", "/governance/", "/api/schema/"} <= set(urls)
     assert any(url.startswith("/api/v1/channels/") for url in urls)
     for url in urls:
         response = client.get(url + REQUIRED_QUERIES.get(url, ""))
-        # A private row's API detail is not found, an editing page asks to sign in; everything
-        # else is public and there.
+        # A private row's API detail is not found, an editing page asks to sign in, the GitHub
+        # sign-in's failure page says it failed (401); everything else is public and there.
         assert (
             response.status_code == 200
             or (url.startswith("/api/") and response.status_code == 404)
+            or (url in SIGN_IN_FAILURES and response.status_code == 401)
             or (response.status_code == 302 and response["Location"].startswith("/accounts/login/"))
         ), f"{url}: {response.status_code}"
         body = response.content.decode().lower()

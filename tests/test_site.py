@@ -43,7 +43,9 @@ def test_header_offers_sign_in_then_sign_out(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("chair", password="pw"))
     page = client.get("/groups/").content.decode()
     assert '<form class="account" method="post" action="/accounts/logout/">' in page
-    assert 'title="Signed in as chair">Sign out</button>' in page
+    assert "Signed in as <strong>chair</strong>" in page
+    assert '<a href="/my-groups/">My groups</a>' in page
+    assert '<button type="submit">Sign out</button>' in page
     assert ">Sign in</a>" not in page
 
     response = client.post("/accounts/logout/")

@@ -79,6 +79,11 @@ USERS = [
     "other_lead",  # chairs another group
     "lead",  # chairs the group whose records are written
     "liaison_emeritus",  # its liaison now, its chair once
+    "liaison",  # its liaison
+    "emeritus",  # its chair once
+    "committee_member",  # holds a member seat of the Steering committee
+    "organiser",  # named an organiser of the group's weekly meeting
+    "group_organiser",  # a member of another group, named an organiser of the weekly meeting
     "staff_bare",  # staff without any model permission
     "staff_view",  # staff who may view every model, change none
     "staff_permitted",  # staff holding every model permission of the apps
@@ -88,8 +93,20 @@ STAFF_WRITERS = frozenset({"staff_permitted", "superuser"})
 # Subscribing, and what the holder of a subscription's mailed link does with it.
 EVERYONE = frozenset(USERS)
 LEAD_WRITERS = STAFF_WRITERS | {"lead"}
+# Writes within the weekly meeting: its organisers make them too.
+MEETING_WRITERS = LEAD_WRITERS | {"organiser", "group_organiser"}
+COMMITTEE_WRITERS = STAFF_WRITERS | {"committee_member"}
 # API records that their group's leads write (governance.permissions), by router basename.
 LEADS_WRITE = {"meeting", "schedule", "occurrence"}
+# API writes that stay within one meeting, which its organisers make too, by route name.
+WITHIN_MEETING = {
+    "api:meeting-detail": ("put", "patch"),
+    "api:schedule-list": ("post",),
+    "api:schedule-detail": ("put", "patch", "delete"),
+    "api:occurrence-list": ("post",),
+    "api:occurrence-detail": ("put", "patch"),
+    "api:occurrence-agenda": ("put",),
+}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 # A Monday of the meeting's weekly schedule with a record and an agenda, and the next one.
 RECORDED = datetime.date(2026, 1, 12)
@@ -135,13 +152,18 @@ def _user(username: str, **fields):
 
 
 def _build() -> Community:
-    group = GroupFactory(slug="sig-a", name="SIG A")
+    group = GroupFactory(slug="sig-a", name="SIG A", leads_add_members=True)
     other = GroupFactory(slug="sig-b", name="SIG B")
     users = {
         "stranger": _user("stranger"),
         "other_lead": _user("other-lead"),
         "lead": _user("lead"),
-        "liaison_emeritus": _user("liaison"),
+        "liaison_emeritus": _user("liaison-emeritus"),
+        "liaison": _user("liaison"),
+        "emeritus": _user("emeritus"),
+        "committee_member": _user("committee-member"),
+        "organiser": _user("organiser"),
+        "group_organiser": _user("group-organiser"),
         "staff_bare": _user("staff-bare", is_staff=True),
         "staff_view": _user("staff-view", is_staff=True),
         "staff_permitted": staff_with_permissions("staff-permitted", apps=APPS),
@@ -152,18 +174,43 @@ def _build() -> Community:
     )
     RoleFactory(person=PersonFactory(handle="lead", user=users["lead"]), group=group)
     RoleFactory(person=PersonFactory(handle="other-lead", user=users["other_lead"]), group=other)
-    liaison = PersonFactory(handle="liaison", user=users["liaison_emeritus"])
-    RoleFactory(person=liaison, group=group, kind=RoleKind.LIAISON)
-    RoleFactory(
-        person=liaison,
-        group=group,
-        kind=RoleKind.CHAIR,
-        start=datetime.date(2020, 1, 1),
-        end=datetime.date(2022, 1, 1),
-    )
+    liaison_emeritus = PersonFactory(handle="liaison-emeritus", user=users["liaison_emeritus"])
+    liaison = PersonFactory(handle="liaison", user=users["liaison"])
+    emeritus = PersonFactory(handle="emeritus", user=users["emeritus"])
+    for person in (liaison_emeritus, liaison):
+        RoleFactory(person=person, group=group, kind=RoleKind.LIAISON)
+    for person in (liaison_emeritus, emeritus):
+        RoleFactory(
+            person=person,
+            group=group,
+            kind=RoleKind.CHAIR,
+            start=datetime.date(2020, 1, 1),
+            end=datetime.date(2022, 1, 1),
+        )
     member = PersonFactory(handle="member")
     committee_group = GroupFactory(slug="steering", name="Steering", kind=GroupKind.COMMITTEE)
+    RoleFactory(
+        person=PersonFactory(handle="committee-member", user=users["committee_member"]),
+        group=committee_group,
+        kind=RoleKind.MEMBER,
+    )
+    # The committee's liaison to SIG A holds no seat: it writes nothing of the committee's.
+    RoleFactory(person=liaison, group=committee_group, kind=RoleKind.LIAISON)
+    committee_meeting = MeetingFactory(
+        group=committee_group, slug="community-forum", title="Community forum"
+    )
+    committee_schedule = ScheduleFactory(
+        meeting=committee_meeting, first_date=datetime.date(2026, 1, 5)
+    )
     meeting = MeetingFactory(group=group, slug="sig-a-weekly", title="SIG A weekly")
+    meeting.organisers.set([PersonFactory(handle="organiser", user=users["organiser"])])
+    helpers = GroupFactory(slug="sig-helpers", name="SIG Helpers")
+    RoleFactory(
+        person=PersonFactory(handle="group-organiser", user=users["group_organiser"]),
+        group=helpers,
+        kind=RoleKind.MEMBER,
+    )
+    meeting.organising_groups.set([helpers])
     schedule = ScheduleFactory(meeting=meeting, first_date=datetime.date(2026, 1, 5))
     meeting_services.agenda_save(
         schedule=schedule,
@@ -231,6 +278,8 @@ def _build() -> Community:
             group=group, kind="slack", name="#sig-a", url="https://slack.example/sig-a"
         ),
         "committee_group": committee_group,
+        "committee_meeting": committee_meeting,
+        "committee_schedule": committee_schedule,
         "committee": Committee.objects.create(group=committee_group, purpose="steering"),
         "uncharted_committee": GroupFactory(
             slug="code-of-conduct", name="Code of Conduct", kind=GroupKind.COMMITTEE
@@ -433,6 +482,8 @@ def _api_write(route: Route, method: str) -> Write | None:
     route_name = route.name
     basename, _, kind = route_name.removeprefix("api:").rpartition("-")
     writers = LEAD_WRITERS if basename in LEADS_WRITE else STAFF_WRITERS
+    if method in WITHIN_MEETING.get(route_name, ()):
+        writers = MEETING_WRITERS
     if kind == "list":
         if basename not in CREATES:
             return None
@@ -571,19 +622,24 @@ def _changelist_write(model) -> Write | None:
     return Write(f"admin {model._meta.label} editable list", STAFF_WRITERS, send)
 
 
-def _agenda_form(c: Community, client: APIClient):
-    url = reverse("meetings:agenda-edit", args=[c.meeting.slug, RECORDED])
-    return client.post(
-        url,
-        {
-            "version": c.occurrence.version,
-            "minutes": "Decided.",
-            "recording_url": "",
-            "items-TOTAL_FORMS": "1",
-            "items-INITIAL_FORMS": "0",
-            "items-0-title": "Release planning",
-        },
-    )
+def _agenda_form(meeting: str, schedule: str):
+    def send(c: Community, client: APIClient):
+        url = reverse("meetings:agenda-edit", args=[getattr(c, meeting).slug, RECORDED])
+        record = Occurrence.objects.filter(schedule=getattr(c, schedule), original_date=RECORDED)
+        version = record.first().version if record else meeting_services.UNSAVED_VERSION
+        return client.post(
+            url,
+            {
+                "version": version,
+                "minutes": "Decided.",
+                "recording_url": "",
+                "items-TOTAL_FORMS": "1",
+                "items-INITIAL_FORMS": "0",
+                "items-0-title": "Release planning",
+            },
+        )
+
+    return send
 
 
 # The people of the community whose persons vote in its elections (a current role).
@@ -594,6 +650,46 @@ def _election_post(name: str, election: str, data: Callable[[Community], dict]):
     def send(c: Community, client: APIClient):
         url = reverse(f"governance:elections:{name}", args=[getattr(c, election).slug])
         return client.post(url, data(c))
+
+    return send
+
+
+def _meeting_form(meeting: str):
+    def send(c: Community, client: APIClient):
+        row = getattr(c, meeting)
+        return client.post(
+            reverse("meetings:meeting-edit", args=[row.slug]),
+            {
+                "version": row.version,
+                "title": "Renamed",
+                "description": "Now with a description.",
+                "join_url": "https://zoom.example.org/j/1",
+                "display_zones": ["Asia/Kolkata"],
+                "organiser_handles": " ".join(f"@{p.handle}" for p in row.organisers.all()),
+                "organising_groups": [group.pk for group in row.organising_groups.all()],
+            },
+        )
+
+    return send
+
+
+def _schedule_form(*, new: bool):
+    def send(c: Community, client: APIClient):
+        url = reverse("meetings:schedule-edit", args=[c.meeting.slug])
+        timing = {
+            "time_zone": "Europe/Berlin",
+            "first_date": "2026-02-05",
+            "start_time": "15:00",
+            "duration_minutes": 30,
+            "frequency": "once",
+            "interval": 1,
+        }
+        if not new:
+            url += f"?schedule={c.schedule.uid}"
+            timing = {**timing, "time_zone": "America/Los_Angeles", "first_date": "2026-01-05"}
+            timing.update(frequency="weekly", start_time="16:00")
+        data = {**timing, "version": c.meeting.version, "confirm_moves": "on", "save": "1"}
+        return client.post(url, data)
 
     return send
 
@@ -615,63 +711,157 @@ def _subscription_form(c: Community, client: APIClient):
     )
 
 
-# The site's forms that post, by template; None for one that writes no community record.
+def _occurrence_form(action: str, day: datetime.date, **data):
+    def send(c: Community, client: APIClient):
+        url = reverse("meetings:occurrence-change", args=[c.meeting.slug, day])
+        return client.post(url, {"action": action, **data})
+
+    return send
+
+
+def _group_form(group: str):
+    def send(c: Community, client: APIClient):
+        row = getattr(c, group)
+        channels = list(row.channels.filter(is_private=False))
+        data = {
+            "version": row.version,
+            "mission": "Covers other things.",
+            "charter_url": "https://example.org/charter",
+            "channels-TOTAL_FORMS": str(len(channels) + 1),
+            "channels-INITIAL_FORMS": str(len(channels)),
+            "subprojects-TOTAL_FORMS": "1",
+            "subprojects-INITIAL_FORMS": "0",
+            "subprojects-0-name": "new-subproject",
+        }
+        for index, channel in enumerate(channels):
+            data.update(
+                {
+                    f"channels-{index}-id": channel.pk,
+                    f"channels-{index}-kind": channel.kind,
+                    f"channels-{index}-name": channel.name,
+                    f"channels-{index}-url": channel.url,
+                }
+            )
+        return client.post(reverse("governance:group-edit", args=[row.slug]), data)
+
+    return send
+
+
+def _member_form(c: Community, client: APIClient):
+    url = reverse("governance:group-edit", args=[c.group.slug])
+    return client.post(url, {"add_member": "1", "handle": "newcomer"})
+
+
+# The site's forms that post, by template, each with the writes it makes; [] for one that
+# writes no community record.
 SITE_FORMS = {
-    "governance/elections/_nomination_form.html": Write(
-        "site election nomination",
-        VOTERS,
-        _election_post("nominate", "nominating", lambda c: {"statement": "I stand."}),
-    ),
-    # Everyone with a person votes already: nobody needs (or may ask for) an exception.
-    "governance/elections/_exception_form.html": Write(
-        "site election exception request",
-        frozenset(),
-        _election_post("ask-exception", "nominating", lambda c: {"reason": "I triage."}),
-    ),
-    "governance/elections/_decision_form.html": Write(
-        "site election exception decision",
-        STAFF_WRITERS,
-        _election_post(
-            "decide-exception",
-            "nominating",
-            lambda c: {"request": c.asking.pk, "decision": "grant", "reason": "Triage counts."},
+    "meetings/agenda_form.html": [
+        Write("site agenda form", MEETING_WRITERS, _agenda_form("meeting", "schedule")),
+        Write(
+            "site agenda form of a committee's meeting",
+            COMMITTEE_WRITERS,
+            _agenda_form("committee_meeting", "committee_schedule"),
         ),
-    ),
-    "governance/elections/vote.html": Write(
-        "site election ballot",
-        VOTERS,
-        _election_post("vote", "voting", lambda c: {f"rank-{c.voting_candidate.pk}": "1"}),
-    ),
-    "governance/elections/_certify_form.html": Write(
-        "site election certification",
-        STAFF_WRITERS,
-        _election_post("certify", "closed", lambda c: {}),
-    ),
+    ],
+    "meetings/meeting_form.html": [
+        Write("site meeting form", MEETING_WRITERS, _meeting_form("meeting")),
+        Write(
+            "site meeting form of a committee's meeting",
+            COMMITTEE_WRITERS,
+            _meeting_form("committee_meeting"),
+        ),
+    ],
+    "meetings/schedule_form.html": [
+        Write("site schedule form", MEETING_WRITERS, _schedule_form(new=False)),
+        Write("site schedule form: a one-off", MEETING_WRITERS, _schedule_form(new=True)),
+    ],
+    "meetings/occurrence_form.html": [
+        Write(
+            "site occurrence cancel",
+            MEETING_WRITERS,
+            _occurrence_form("cancel", NEXT_MONDAY, reason="Holiday"),
+        ),
+        Write(
+            "site occurrence move",
+            MEETING_WRITERS,
+            _occurrence_form("move", NEXT_MONDAY, date="2026-01-20", time="09:00"),
+        ),
+        Write("site occurrence restore", MEETING_WRITERS, _occurrence_form("restore", RECORDED)),
+    ],
+    "governance/group_form.html": [
+        Write("site group form", LEAD_WRITERS, _group_form("group")),
+        Write("site group form of a committee", COMMITTEE_WRITERS, _group_form("committee_group")),
+        Write("site group form: add a member", LEAD_WRITERS, _member_form),
+    ],
+    "registration/login.html": [],
+    "socialaccount/login.html": [],
+    "governance/elections/_nomination_form.html": [
+        Write(
+            "site election nomination",
+            VOTERS,
+            _election_post("nominate", "nominating", lambda c: {"statement": "I stand."}),
+        ),
+    ],
+    # Everyone with a person votes already: nobody needs (or may ask for) an exception.
+    "governance/elections/_exception_form.html": [
+        Write(
+            "site election exception request",
+            frozenset(),
+            _election_post("ask-exception", "nominating", lambda c: {"reason": "I triage."}),
+        ),
+    ],
+    "governance/elections/_decision_form.html": [
+        Write(
+            "site election exception decision",
+            STAFF_WRITERS,
+            _election_post(
+                "decide-exception",
+                "nominating",
+                lambda c: {"request": c.asking.pk, "decision": "grant", "reason": "Triage counts."},
+            ),
+        ),
+    ],
+    "governance/elections/vote.html": [
+        Write(
+            "site election ballot",
+            VOTERS,
+            _election_post("vote", "voting", lambda c: {f"rank-{c.voting_candidate.pk}": "1"}),
+        ),
+    ],
+    "governance/elections/_certify_form.html": [
+        Write(
+            "site election certification",
+            STAFF_WRITERS,
+            _election_post("certify", "closed", lambda c: {}),
+        ),
+    ],
     # Checking a receipt reads a ballot, writes nothing.
-    "governance/elections/check_receipt.html": None,
-    "meetings/agenda_form.html": Write("site agenda form", LEAD_WRITERS, _agenda_form),
-    "notifications/subscribe.html": Write("site subscribe form", EVERYONE, _subscribe_form),
-    "notifications/subscription.html": Write(
-        "site subscription choices", EVERYONE, _subscription_form
-    ),
-    "notifications/confirm.html": Write(
-        "site subscription confirm",
-        EVERYONE,
-        lambda c, client: client.post(_token_url("confirm", c.waiting_subscription)),
-    ),
-    "notifications/unsubscribe.html": Write(
-        "site unsubscribe (one click)",
-        EVERYONE,
-        lambda c, client: client.post(_token_url("unsubscribe", c.subscription)),
-    ),
+    "governance/elections/check_receipt.html": [],
+    "notifications/subscribe.html": [Write("site subscribe form", EVERYONE, _subscribe_form)],
+    "notifications/subscription.html": [
+        Write("site subscription choices", EVERYONE, _subscription_form),
+    ],
+    "notifications/confirm.html": [
+        Write(
+            "site subscription confirm",
+            EVERYONE,
+            lambda c, client: client.post(_token_url("confirm", c.waiting_subscription)),
+        ),
+    ],
+    "notifications/unsubscribe.html": [
+        Write(
+            "site unsubscribe (one click)",
+            EVERYONE,
+            lambda c, client: client.post(_token_url("unsubscribe", c.subscription)),
+        ),
+    ],
     # Its buttons post to the unsubscribe link, tried above.
-    "notifications/my_subscriptions.html": None,
-    "registration/login.html": None,
+    "notifications/my_subscriptions.html": [],
     # Signing out, in every page's header.
-    "base.html": None,
+    "base.html": [],
     # The admin actions' own forms, tried above.
-    "admin/meetings/cancel_occurrence.html": None,
-    "meetings/admin/confirm_first_date.html": None,
+    "admin/meetings/cancel_occurrence.html": [],
+    "meetings/admin/confirm_first_date.html": [],
 }
 
 # Writes the discovery does not give on its own: a lead moving a record into another group.
@@ -707,7 +897,7 @@ def writes() -> list[Write]:
         for model in admin_models()
         if admin.site._registry[model].list_editable
     ]
-    found += [write for write in SITE_FORMS.values() if write]
+    found += [write for site_writes in SITE_FORMS.values() for write in site_writes]
     return [write for write in found if write] + EXTRA_WRITES
 
 
@@ -807,3 +997,21 @@ def test_the_site_offers_the_agenda_editor_only_to_those_who_may_save_it(communi
     refused = community.clients["staff_view"].get(editor)
     assert refused.status_code == 403
     assert "if you are staff, ask for that permission" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user", "why"),
+    [
+        ("liaison", "You are signed in as @liaison, who holds no current chair, technical lead"),
+        ("emeritus", "You are signed in as @emeritus, who holds no current chair, technical lead"),
+        ("stranger", "You are signed in as stranger, who is not in Agora's roster."),
+    ],
+)
+def test_every_site_form_refuses_with_why_and_who_may(community, db, user, why):
+    for write in [write for site_writes in SITE_FORMS.values() for write in site_writes]:
+        response = write.send(community, community.clients[user])
+        page = response.content.decode()
+        assert response.status_code == 403, write
+        assert why in page, write
+        assert "edited by the current chairs, technical leads and leads of" in page, write
+        assert "A liaison or an emeritus lead edits nothing." in page, write

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "meetings",
     "projects",
     "notifications",
+    # After config: its templates (the sign-in pages) come before allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -139,6 +145,8 @@ MIDDLEWARE += [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # GitHub sign-in (django-allauth): the backend its logins are recorded under.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 # Failed sign-ins, counted per account and address: 5 lock that pair out for 15 minutes.
@@ -159,7 +167,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The sign-in form posts here and is sent on to GitHub's authorize page.
+        "form-action": ["'self'", os.environ.get("GITHUB_URL", "https://github.com")],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -185,7 +194,37 @@ STORAGES = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Signed in, a lead lands on the groups they run.
+LOGIN_REDIRECT_URL = "my-groups"
+
+# ---- GitHub sign-in (django-allauth, issue 7) ----
+# Admins keep the password sign-in (Django's, limited by django-axes); everyone else signs in
+# with GitHub. A first sign-in creates an account named after the GitHub login, without asking
+# anything, and links it to the Person of that handle (governance.accounts).
+SOCIALACCOUNT_ADAPTER = "governance.accounts.GitHubSignIn"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# The sign-in page's button posts; a GET to the provider's login URL shows a confirmation.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*"]
+# The OAuth app registered on GitHub (README, "Signing in with GitHub"); GITHUB_URL names a
+# GitHub Enterprise server (its API under /api/v3), else github.com.
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {
+        "APPS": [
+            {
+                "client_id": os.environ.get("GITHUB_CLIENT_ID", ""),
+                "secret": os.environ.get("GITHUB_CLIENT_SECRET", ""),
+            }
+        ],
+        "SCOPE": [],
+        **({"GITHUB_URL": os.environ["GITHUB_URL"]} if os.environ.get("GITHUB_URL") else {}),
+    }
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

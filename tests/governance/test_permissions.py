@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, Permission
 
 from governance import permissions as rules
-from governance.models import Role, RoleKind
+from governance.models import GroupKind, Role, RoleKind
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +57,39 @@ def test_past_leads_and_other_roles_lead_nothing(django_user_model):
     for user in (past, member):
         assert rules.groups_led_by(user) == frozenset()
         assert not rules.sees_private(user, group.pk)
+
+
+def test_a_committee_is_led_by_everyone_holding_one_of_its_seats(django_user_model):
+    committee = GroupFactory(kind=GroupKind.COMMITTEE)
+    sig = GroupFactory()
+    member = django_user_model.objects.create_user("member")
+    person = PersonFactory(user=member)
+    RoleFactory(person=person, group=committee, kind=RoleKind.MEMBER)
+    RoleFactory(person=person, group=sig, kind=RoleKind.MEMBER)
+    liaison = django_user_model.objects.create_user("liaison")
+    RoleFactory(person=PersonFactory(user=liaison), group=committee, kind=RoleKind.LIAISON)
+    assert rules.groups_led_by(member) == {committee.pk}, "a SIG's members lead nothing"
+    assert rules.groups_led_by(liaison) == frozenset()
+
+
+def test_organisers_write_their_meeting_only(django_user_model):
+    """Meetings live above governance: the rule reads organisers through their relations."""
+    from tests.meetings.factories import MeetingFactory
+
+    group, helpers = GroupFactory(), GroupFactory()
+    meeting, other = MeetingFactory(group=group), MeetingFactory(group=group)
+    named = django_user_model.objects.create_user("named")
+    meeting.organisers.add(PersonFactory(user=named))
+    helper = django_user_model.objects.create_user("helper")
+    RoleFactory(person=PersonFactory(user=helper), group=helpers, kind=RoleKind.MEMBER)
+    liaison = django_user_model.objects.create_user("liaison")
+    RoleFactory(person=PersonFactory(user=liaison), group=helpers, kind=RoleKind.LIAISON)
+    meeting.organising_groups.add(helpers)
+    for user in (named, helper):
+        assert rules.meetings_organised_by(user) == {meeting.pk}
+        assert rules.may_write(user, CHANGE_ROLE, groups=[group.pk], meeting=meeting.pk)
+        assert not rules.may_write(user, CHANGE_ROLE, groups=[group.pk], meeting=other.pk)
+        assert not rules.may_write(user, CHANGE_ROLE, groups=[group.pk]), "the group's page"
+        assert rules.groups_led_by(user) == frozenset()
+    assert rules.meetings_organised_by(liaison) == frozenset()
+    assert rules.meetings_organised_by(AnonymousUser()) == frozenset()

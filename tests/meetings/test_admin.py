@@ -234,6 +234,32 @@ class TestOccurrenceAdmin:
         record = Occurrence.objects.get()
         assert (record.original_date, record.status) == (datetime.date(2026, 11, 9), "cancelled")
 
+    def test_a_move_is_typed_in_the_home_zone(self, admin_client, schedule):
+        """Mondays 17:00 US Pacific: moved to the Tuesday at 09:00 Pacific, 17:00 UTC."""
+        data = form_data(admin_client.get("/admin/meetings/occurrence/add/"))
+        data.update(
+            {
+                "schedule": schedule.pk,
+                "original_date": "2026-11-09",
+                "status": "moved",
+                "moved_on": "2026-11-10",
+                "moved_at": "09:00",
+            }
+        )
+        response = admin_client.post("/admin/meetings/occurrence/add/", data)
+        assert response.status_code == 302, response.context["errors"]
+        record = Occurrence.objects.get()
+        assert record.moved_start == datetime.datetime(2026, 11, 10, 17, tzinfo=datetime.UTC)
+        page = admin_client.get(self.url(record)).content.decode()
+        assert 'name="moved_at" value="09:00:00"' in page and "In America/Los_Angeles." in page
+
+    def test_a_move_needs_both_date_and_time(self, admin_client, record):
+        data = form_data(admin_client.get(self.url(record)))
+        data.update({"status": "moved", "moved_on": "2026-11-10", "moved_at": ""})
+        response = admin_client.post(self.url(record), data)
+        assert response.status_code == 200
+        assert "Give the new date and the new time, or neither." in response.content.decode()
+
     def test_delete_raises_sequence(self, admin_client, record):
         url = f"/admin/meetings/occurrence/{record.pk}/delete/"
         assert admin_client.post(url, {"post": "yes"}).status_code == 302

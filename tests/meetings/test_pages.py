@@ -412,7 +412,9 @@ class TestAgendaEditor:
         assert client.get(self.url).status_code == 403
         response = self.post(client, services.UNSAVED_VERSION)
         assert response.status_code == 403
-        assert "edited by the current chairs and leads of SIG Node" in text(response)
+        assert "edited by the current chairs, technical leads and leads of SIG Node" in text(
+            response
+        )
         assert not Occurrence.objects.exists()
 
     def test_staff_may_edit(self, client, frozen, meeting, staff):
