@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0003_group_leads_add_members_version'),
+        ('governance', '0004_group_leads_add_members_version'),
         ('meetings', '0002_history'),
     ]
 

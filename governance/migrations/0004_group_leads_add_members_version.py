@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0002_role_kind_board_rep'),
+        ('governance', '0003_terms_and_elections'),
     ]
 
     operations = [
