@@ -83,6 +83,8 @@ class SchemaView(SpectacularAPIView):
         return HttpResponse(
             content, content_type=content_type, headers={"Content-Disposition": disposition}
         )
+
+
 class SignIn(auth_views.LoginView):
     """GitHub sign-in for leads, password sign-in for admins, on a page named after the site
     (Django's names it after the request's host)."""

@@ -226,6 +226,8 @@ class FindTimeForm(forms.Form):
         # Filled in, so that the selects show the values the ranking uses.
         data = {name: data.get(name) or value for name, value in defaults.items()}
         super().__init__(data, **kwargs)
+
+
 # ---- The leads' editing forms (issue 7): meeting, schedule, occurrence ----
 
 
