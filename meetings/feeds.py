@@ -182,11 +182,8 @@ def publish_all(*, base_url: str, domain: str) -> int:
             for m in Meeting.objects.all()
         ),
     ]
-    now = timezone.now()
     for path, spec in specs:
-        feed = ical.build_feed(
-            spec.schedules(), name=spec.name, base_url=base_url, domain=domain, now=now
-        )
+        feed = ical.build_feed(spec.schedules(), name=spec.name, base_url=base_url, domain=domain)
         body = feed.to_ical()
         publish(path, body, gzip.compress(body, mtime=0))
     return len(specs)
@@ -199,7 +196,7 @@ def _render(
     now = timezone.now()
     schedules = list(spec.schedules())
     feed = ical.build_feed(
-        schedules, name=spec.name, base_url=base_url, domain=domain, now=now, alarms=alarms
+        schedules, name=spec.name, base_url=base_url, domain=domain, alarms=alarms
     )
     body = feed.to_ical()
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
@@ -214,10 +211,9 @@ def _render(
     seen = cache.get(seen_key)
     since = seen[1] if seen and seen[0] == etag else now
     cache.set(seen_key, (etag, since), timeout=None)
-    stale = [moment for moment in (feed.stale_at, spec.stale_at) if moment]
     logger.info("Rendered feed %s in %.3f s", spec.key, time.perf_counter() - started)
     gzipped = gzip.compress(body, mtime=0)
-    return RenderedFeed(body, gzipped, etag, max([since, *changed]), min(stale, default=None))
+    return RenderedFeed(body, gzipped, etag, max([since, *changed]), spec.stale_at)
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
