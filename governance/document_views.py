@@ -1,7 +1,7 @@
 """Download pages of the generated documents (governance.exporters.documents): what a
 community that still works in git commits, from the public records only."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -48,11 +48,11 @@ def liaisons(request):
 
 @require_safe
 def group_readme(request, slug):
+    group = get_object_or_404(Group, slug=slug)
     data = documents.find(sigs_document(), slug)
-    if data is None:
-        raise Http404(f"No group {slug!r}.")
-    meetings = documents.meeting_lines(Group.objects.get(slug=slug))
-    return _text(documents.group_readme(data, meetings), "README.md")
+    if data is None:  # archived: sigs.yaml lists it no more
+        return _text(documents.archived_readme(group), "README.md")
+    return _text(documents.group_readme(data, documents.meeting_lines(group)), "README.md")
 
 
 @require_safe

@@ -123,6 +123,9 @@ def test_the_download_pages(client, small):
     readme = client.get(reverse("governance:group-readme", args=["sig-network"]))
     assert readme.content.decode().splitlines()[2] == "# Network"
     assert client.get(reverse("governance:group-readme", args=["nope"])).status_code == 404
+    services.group_archive(group=Group.objects.get(slug="wg-ai-gateway"), reason="Done.")
+    archived = client.get(reverse("governance:group-readme", args=["wg-ai-gateway"]))
+    assert "This group was archived on 12 January 2026: Done." in archived.content.decode()
     report = reverse("governance:group-annual-report", args=["sig-network"])
     assert "# 2024 annual report" in client.get(report + "?year=2024").content.decode()
     bad = client.get(report + "?year=soon")

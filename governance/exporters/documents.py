@@ -196,6 +196,13 @@ def group_readme(group: dict, meetings: list[str] | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def archived_readme(group: Group) -> str:
+    """The README left for a group sigs.yaml no longer lists."""
+    since = f" on {group.status_since:%d %B %Y}" if group.status_since else ""
+    reason = f": {group.status_reason}" if group.status_reason else "."
+    return f"{HEADER}\n# {group.name}\n\nThis group was archived{since}{reason}\n"
+
+
 def owners_aliases(document: dict) -> str:
     """OWNERS_ALIASES: "<dir>-leads", the chairs and technical leads of each group, sorted."""
     out = [
