@@ -262,8 +262,10 @@ def _build() -> Community:
     nominating = election("nominating", -1)
     voting = election("voting", -20)
     closed = election("closed", -30)
+    # Not `member`: a candidate's person is kept (PROTECT), and the admin deletes `member`.
+    candidate = PersonFactory(handle="candidate")
     for open_election in (voting, closed):
-        Candidate.objects.create(election=open_election, person=member)
+        Candidate.objects.create(election=open_election, person=candidate)
     asking = ExceptionRequest.objects.create(
         election=nominating, person=PersonFactory(handle="asker"), reason="I triage."
     )
@@ -1011,11 +1013,12 @@ def test_the_site_offers_the_agenda_editor_only_to_those_who_may_save_it(communi
     ],
 )
 def test_every_site_form_refuses_with_why_and_who_may(community, db, user, why):
-    """Every form of a group's leads (elections have their own rules: tested with them)."""
+    """Every form of a group's leads (elections and subscriptions have rules of their own,
+    tested with them)."""
     for write in [
         write
         for template, site_writes in SITE_FORMS.items()
-        if not template.startswith("governance/elections/")
+        if not template.startswith(("governance/elections/", "notifications/"))
         for write in site_writes
     ]:
         response = write.send(community, community.clients[user])
