@@ -106,7 +106,12 @@ def test_reminder_then_cancellation_once_with_two_senders(client, mailbox, sig_n
         assert Occurrence.objects.get(original_date="2026-12-08").status == "cancelled"
 
         mailbox.delay = 0.5  # the first sender is still talking when the second claims
-        outputs = _senders_at_once(2)
+        if connection.vendor == "postgresql":
+            outputs = _senders_at_once(2)
+        else:
+            # SQLite's shared in-memory test database refuses a second writer instead of
+            # waiting (as a database file would): there the two run one after the other.
+            outputs = [send_notifications(), send_notifications()]
         feed = client.get("/meetings/sig-node-weekly/calendar.ics").content
 
     assert len(outputs) == 2
