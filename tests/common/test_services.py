@@ -101,4 +101,3 @@ def test_a_field_error_and_a_constraint_are_reported_together():
 
     messages = " ".join(error.value.messages)
     assert "for part of this term" in messages and "already holds this role" in messages
-
