@@ -361,7 +361,8 @@ def occurrence_change(request, slug, day: datetime.date):
                     day = start.astimezone(slot.zone).date()
                     return _changed(request, meeting, day, "moved")
         except ValidationError as error:
-            (cancel if action == "cancel" else move).add_error(None, error)
+            # The record's messages name its own fields (moved_start): shown above the form.
+            (cancel if action == "cancel" else move).add_error(None, error.messages)
         if cancel.errors or move.errors or action not in ("cancel", "move", "preview"):
             status = 400
     context = {
