@@ -134,7 +134,8 @@ def test_the_chair_cancels_one_occurrence_and_moves_another_in_the_home_zone(cli
     client.logout()
     for path in feeds(meeting):
         feed = client.get(path).content.decode()
-        assert f"EXDATE;TZID=America/Los_Angeles:{first.original_date:%Y%m%d}T110000" in feed, path
+        cancelled = f"RECURRENCE-ID;TZID=America/Los_Angeles:{first.original_date:%Y%m%d}T110000"
+        assert cancelled in feed and "STATUS:CANCELLED" in feed, path
         assert (
             f"RECURRENCE-ID;TZID=America/Los_Angeles:{second.original_date:%Y%m%d}T110000" in feed
         )

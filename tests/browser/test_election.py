@@ -89,7 +89,7 @@ def test_the_bootstrap_steering_committee_hands_over_to_an_elected_one(
             page.goto(f"/accounts/login/?next={election.get_absolute_url()}")
             page.get_by_label("Username").fill(handle)
             page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("button", name="Sign in with a password").click()
             pages[handle] = page
         pages[handle].goto(election.get_absolute_url())
         return pages[handle]

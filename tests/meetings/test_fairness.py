@@ -439,6 +439,6 @@ def test_the_meeting_page_makes_the_same_queries_however_many_members(
 ):
     for _ in range(members):
         RoleFactory(group=three_regions, person=PersonFactory(time_zone="Asia/Kolkata"))
-    # The meeting with its schedules and records (3), the member zones (1).
-    with django_assert_num_queries(4):
+    # The meeting with its schedules and records (3), who changed it last (1), the member zones (1).
+    with django_assert_num_queries(5):
         client.get(reverse("meetings:meeting-detail", args=["regions-weekly"]))
