@@ -16,9 +16,7 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
     be a silent no-op); many-to-many fields are set by the caller after the save. When
     validation fails the instance keeps the values it had, as stored.
     """
-    unknown = [name for name in fields if not _is_settable(instance, name)]
-    if unknown:
-        raise TypeError(f"{type(instance).__name__} has no field {', '.join(map(repr, unknown))}")
+    check_fields(instance, fields)
     before = {name: getattr(instance, name) for name in fields}
     changed = [name for name, value in fields.items() if before[name] != value]
     for name in changed:
@@ -44,6 +42,19 @@ def validate_and_save(instance: Model) -> None:
     looked up again: the foreign key stands behind it. So a valid save costs its writes, not a
     query per rule.
     """
+    try:
+        validate_fields(instance)
+        with transaction.atomic():
+            instance.save()
+    except (ValidationError, IntegrityError):
+        instance.full_clean()
+        raise
+
+
+def validate_fields(instance: Model) -> None:
+    """The checks `validate_and_save` makes before writing: `full_clean()` without the unique
+    and check constraints, which the write leaves to the database, and without looking up
+    again a related row the instance holds (saved, not narrowed by `limit_choices_to`)."""
     held = [
         field.name
         for field in instance._meta.concrete_fields
@@ -53,13 +64,15 @@ def validate_and_save(instance: Model) -> None:
         and getattr(instance, field.name) is not None
         and getattr(instance, field.name).pk == getattr(instance, field.attname)
     ]
-    try:
-        instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
-        with transaction.atomic():
-            instance.save()
-    except (ValidationError, IntegrityError):
-        instance.full_clean()
-        raise
+    instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+
+
+def check_fields(instance: Model, fields: Iterable[str]) -> None:
+    """A TypeError unless each name is a concrete field of the instance's model (or a foreign
+    key's id): a misspelt field must never be a silent no-op."""
+    unknown = [name for name in fields if not _is_settable(instance, name)]
+    if unknown:
+        raise TypeError(f"{type(instance).__name__} has no field {', '.join(map(repr, unknown))}")
 
 
 def model_set_related(*, instance: Model, name: str, values: Iterable[Model] | None) -> list[str]:

@@ -1,0 +1,124 @@
+"""Writing many records of one model at once, as an import does.
+
+Each record is validated as `common.services.validate_and_save` validates one (its fields and
+`clean()`; the database checks the unique and check constraints), and all of them are written
+in a few statements, each with its django-simple-history entry. When the database refuses the
+batch, the records are written one by one in savepoints, so the ones it refuses are named (with
+the model's messages) and the others are written.
+
+Bulk writes send no post_save or post_delete: `bulk_written` is sent instead, once per write,
+for the caches that follow the data (a receiver connects in its AppConfig.ready()).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.dispatch import Signal
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from common.services import check_fields, validate_and_save, validate_fields
+
+# Sent with sender=<the model> after a BulkWrite wrote (inside the write's transaction), with:
+#   created - the records it inserted
+#   updated - the records it updated
+#   deleted - the primary keys of the records it deleted
+bulk_written = Signal()
+
+
+@dataclass
+class BulkWrite:
+    """The new and changed records of one model, collected, then written by `write()`."""
+
+    model: type[Model]
+    created: list[Model] = field(default_factory=list)
+    updated: dict[Any, Model] = field(default_factory=dict)
+    deleted: set[Any] = field(default_factory=set)
+    fields: set[str] = field(default_factory=set)
+
+    def create(self, instance: Model) -> Model:
+        """Validate a new record (ValidationError, naming the fields) and write it later."""
+        validate_fields(instance)
+        self.created.append(instance)
+        return instance
+
+    def update(self, instance: Model, fields: Mapping[str, Any]) -> list[str]:
+        """Set `fields` on a stored record as `model_update` does (an unknown name is a
+        TypeError; when validation fails the instance keeps its values) and write it later if
+        something changed; returns the names that changed."""
+        check_fields(instance, fields)
+        before = {name: getattr(instance, name) for name in fields}
+        changed = [name for name, value in fields.items() if before[name] != value]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(instance, name, fields[name])
+        try:
+            validate_fields(instance)
+        except ValidationError:
+            for name in changed:
+                setattr(instance, name, before[name])
+            raise
+        self.updated[instance.pk] = instance
+        self.fields.update(changed)
+        return changed
+
+    def delete(self, instances: Iterable[Model]) -> None:
+        self.deleted.update(instance.pk for instance in instances)
+
+    def write(self) -> list[tuple[Model, ValidationError]]:
+        """Write what was collected; the records the database refused, each with its error
+        (they are not written; the others are)."""
+        updated = list(self.updated.values())
+        self._stamp(updated)
+        refused = self._each(self.created, self._insert) + self._each(updated, self._update)
+        if self.deleted:
+            self.model._default_manager.filter(pk__in=self.deleted).delete()
+        refused_ids = {id(instance) for instance, _ in refused}
+        created = [instance for instance in self.created if id(instance) not in refused_ids]
+        updated = [instance for instance in updated if id(instance) not in refused_ids]
+        if created or updated or self.deleted:
+            bulk_written.send(
+                sender=self.model, created=created, updated=updated, deleted=set(self.deleted)
+            )
+        return refused
+
+    def _insert(self, instances: list[Model]) -> None:
+        bulk_create_with_history(instances, self.model, default_date=timezone.now())
+
+    def _update(self, instances: list[Model]) -> None:
+        bulk_update_with_history(
+            instances, self.model, sorted(self.fields), default_date=timezone.now()
+        )
+
+    def _stamp(self, instances: list[Model]) -> None:
+        """bulk_update does not set `auto_now` fields: set them, as save() would."""
+        now = timezone.now()
+        for model_field in self.model._meta.concrete_fields:
+            if getattr(model_field, "auto_now", False):
+                for instance in instances:
+                    setattr(instance, model_field.attname, now)
+                self.fields.add(model_field.name)
+
+    def _each(self, instances: list[Model], write) -> list[tuple[Model, ValidationError]]:
+        if not instances:
+            return []
+        try:
+            with transaction.atomic():
+                write(instances)
+            return []
+        except IntegrityError:
+            pass
+        refused = []
+        for instance in instances:
+            try:
+                validate_and_save(instance)
+            except ValidationError as error:
+                refused.append((instance, error))
+        return refused

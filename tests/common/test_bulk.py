@@ -1,0 +1,63 @@
+"""BulkWrite: many records validated one by one, written in a few statements, with history."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from common.bulk import BulkWrite, bulk_written
+from governance.models import Person
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_and_changed_records_are_written_with_history_in_a_few_statements(
+    django_assert_max_num_queries,
+):
+    stored = [PersonFactory(handle=f"old-{n}", name="Old") for n in range(20)]
+    before = {p.pk: p.updated_at for p in stored}
+    write = BulkWrite(Person)
+    for n in range(20):
+        write.create(Person(handle=f"new-{n}", name="New"))
+    for person in stored:
+        assert write.update(person, {"name": "Renamed"}) == ["name"]
+    with django_assert_max_num_queries(8):
+        assert write.write() == []
+    assert Person.objects.filter(name="New").count() == 20
+    renamed = Person.objects.filter(name="Renamed")
+    assert renamed.count() == 20
+    assert all(p.updated_at > before[p.pk] for p in renamed)
+    assert Person.history.filter(history_type="+", name="New").count() == 20
+    assert Person.history.filter(history_type="~", name="Renamed").count() == 20
+
+
+def test_an_invalid_field_is_refused_before_anything_is_written():
+    person = PersonFactory(handle="jane", time_zone="Europe/Berlin")
+    write = BulkWrite(Person)
+    with pytest.raises(ValidationError) as refused:
+        write.update(person, {"time_zone": "Mars/Olympus"})
+    assert "time_zone" in refused.value.message_dict
+    assert person.time_zone == "Europe/Berlin"
+    with pytest.raises(TypeError, match="'nmae'"):
+        write.update(person, {"nmae": "x"})
+    assert write.write() == []
+
+
+def test_a_record_the_database_refuses_is_named_and_the_others_are_written():
+    PersonFactory(handle="taken")
+    write = BulkWrite(Person)
+    duplicate = write.create(Person(handle="taken"))
+    write.create(Person(handle="fine"))
+    heard = []
+
+    def receiver(**kwargs):
+        heard.append(kwargs)
+
+    bulk_written.connect(receiver, sender=Person)
+    try:
+        refused = write.write()
+    finally:
+        bulk_written.disconnect(receiver, sender=Person)
+    assert [instance for instance, _ in refused] == [duplicate]
+    assert "handle" in " ".join(refused[0][1].messages).lower()
+    assert Person.objects.filter(handle="fine").exists()
+    assert [p.handle for p in heard[0]["created"]] == ["fine"]
