@@ -37,23 +37,24 @@ def test_a_close_at_2359_aoe_on_the_5th_ends_at_1159_utc_on_the_6th():
     assert instant(local, ANYWHERE_ON_EARTH) == CLOSE
 
 
+# An election as staff enter it in the admin, in its own zone (AoE), for a group.
+ADMIN_FORM = {
+    "slug": "steering-2026",
+    "title": "Steering 2026",
+    "seats": 3,
+    "term_months": 24,
+    "eligibility": Eligibility.MEMBERS,
+    "zone": ANYWHERE_ON_EARTH,
+    "nominations_open": "2026-10-01T00:00",
+    "nominations_close": "2026-10-15T23:59",
+    "voting_open": "2026-10-20T00:00",
+    "voting_close": "2026-11-05T23:59",
+}
+
+
 def test_the_admin_form_takes_the_timeline_in_the_elections_zone(db):
     committee = GroupFactory(kind=GroupKind.COMMITTEE, slug="steering")
-    form = ElectionAdminForm(
-        data={
-            "group": committee.pk,
-            "slug": "steering-2026",
-            "title": "Steering 2026",
-            "seats": 3,
-            "term_months": 24,
-            "eligibility": Eligibility.MEMBERS,
-            "zone": ANYWHERE_ON_EARTH,
-            "nominations_open": "2026-10-01T00:00",
-            "nominations_close": "2026-10-15T23:59",
-            "voting_open": "2026-10-20T00:00",
-            "voting_close": "2026-11-05T23:59",
-        }
-    )
+    form = ElectionAdminForm(data={"group": committee.pk, **ADMIN_FORM})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["voting_close"] == CLOSE
     election = form.save()
@@ -67,20 +68,7 @@ def test_staff_create_and_edit_an_election_in_the_admin(admin_client):
     officer = PersonFactory(handle="officer")
     response = admin_client.post(
         reverse("admin:governance_election_add"),
-        {
-            "group": committee.pk,
-            "slug": "steering-2026",
-            "title": "Steering 2026",
-            "seats": 3,
-            "term_months": 24,
-            "eligibility": Eligibility.MEMBERS,
-            "zone": ANYWHERE_ON_EARTH,
-            "officers": [officer.pk],
-            "nominations_open": "2026-10-01T00:00",
-            "nominations_close": "2026-10-15T23:59",
-            "voting_open": "2026-10-20T00:00",
-            "voting_close": "2026-11-05T23:59",
-        },
+        {"group": committee.pk, "officers": [officer.pk], **ADMIN_FORM},
     )
     assert response.status_code == 302, response.content.decode()[-2000:]
     election = committee.elections.get()
