@@ -3,7 +3,7 @@ and delete goes through governance.services, so the admin applies each rule wher
 the importer do."""
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import admin
@@ -82,8 +82,10 @@ class ServiceAdmin(HistoryAdmin):
     created, changed and deleted through the services `writes(model)` names, never by the
     form, so the admin applies each rule where the API and the importers do."""
 
+    model_writes: Mapping[type[Model], Writes] = {}  # the services of each model it writes
+
     def writes(self, model: type[Model]) -> Writes:
-        raise NotImplementedError
+        return self.model_writes[model]
 
     def form_fields(self, form) -> dict[str, Any]:
         """What a form sets: every field on a creation, else the fields it changed."""
@@ -134,8 +136,7 @@ class ServiceAdmin(HistoryAdmin):
 class GovernanceAdmin(ServiceAdmin):
     """A governance model's admin: its records and inline rows written as WRITES says."""
 
-    def writes(self, model: type[Model]) -> Writes:
-        return WRITES[model]
+    model_writes = WRITES
 
 
 class RoleInline(admin.TabularInline):

@@ -18,10 +18,11 @@ class ElectionAdmin(ServiceAdmin):
     autocomplete_fields = ["group", "officers"]
     prepopulated_fields = {"slug": ["title"]}
 
-    def writes(self, model):
-        return Writes(
+    model_writes = {
+        Election: Writes(
             "election",
             services.election_create,
             services.election_update,
             services.election_delete,
         )
+    }
