@@ -3,7 +3,7 @@ and delete goes through governance.services, so the admin applies each rule wher
 the importer do."""
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import admin
@@ -77,33 +77,39 @@ WRITES: dict[type[Model], Writes] = {
 }
 
 
-def _save_form(form) -> Model:
-    """Create the form's record, or change what the form changed, through the services."""
-    model = form._meta.model
-    writes = WRITES[model]
-    if form.instance.pk is None:
-        data = {
-            name: value for name, value in form.cleaned_data.items() if name not in ("id", "DELETE")
-        }
-        return writes.create(**data)
-    # The form has already put its values on form.instance: change the stored record.
-    stored = model.objects.get(pk=form.instance.pk)
-    writes.update(
-        **{writes.keyword: stored}, **{name: form.cleaned_data[name] for name in form.changed_data}
-    )
-    return stored
-
-
-def _delete(record: Model) -> None:
-    writes = WRITES[type(record)]
-    writes.delete(**{writes.keyword: record})
-
-
 class ServiceAdmin(HistoryAdmin):
-    """A governance model's admin: the record and its inlines saved through the services."""
+    """Every app's admin of a record written by services: the record and its inline rows are
+    created, changed and deleted through the services `writes(model)` names, never by the
+    form, so the admin applies each rule where the API and the importers do."""
+
+    model_writes: Mapping[type[Model], Writes] = {}  # the services of each model it writes
+
+    def writes(self, model: type[Model]) -> Writes:
+        return self.model_writes[model]
+
+    def form_fields(self, form) -> dict[str, Any]:
+        """What a form sets: every field on a creation, else the fields it changed."""
+        names = form.changed_data if form.instance.pk else form.cleaned_data
+        return {name: form.cleaned_data[name] for name in names if name not in ("id", "DELETE")}
+
+    def write_form(self, form) -> Model:
+        """Create the form's record (the page's or an inline row), or change what it changed."""
+        model = form._meta.model
+        writes = self.writes(model)
+        fields = self.form_fields(form)
+        if form.instance.pk is None:
+            return writes.create(**fields)
+        # The form has already put its values on form.instance: change the stored record.
+        stored = model._default_manager.get(pk=form.instance.pk)
+        writes.update(**{writes.keyword: stored}, **fields)
+        return stored
+
+    def delete_record(self, record: Model) -> None:
+        writes = self.writes(type(record))
+        writes.delete(**{writes.keyword: record})
 
     def save_model(self, request, obj, form, change):
-        obj.pk = _save_form(form).pk
+        obj.pk = self.write_form(form).pk
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
@@ -114,17 +120,23 @@ class ServiceAdmin(HistoryAdmin):
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)  # fills the lists the change message reads
         for record in formset.deleted_objects:
-            _delete(record)
+            self.delete_record(record)
         for inline in formset.forms:
             if inline.has_changed() and inline not in formset.deleted_forms:
-                _save_form(inline)
+                self.write_form(inline)
 
     def delete_model(self, request, obj):
-        _delete(obj)
+        self.delete_record(obj)
 
     def delete_queryset(self, request, queryset):
         for record in queryset:
-            _delete(record)
+            self.delete_record(record)
+
+
+class GovernanceAdmin(ServiceAdmin):
+    """A governance model's admin: its records and inline rows written as WRITES says."""
+
+    model_writes = WRITES
 
 
 class RoleInline(admin.TabularInline):
@@ -173,7 +185,7 @@ class PersonLinkInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceAdmin):
+class PersonAdmin(GovernanceAdmin):
     list_display = ["handle", "name", "affiliation", "time_zone"]
     list_filter = ["affiliation"]
     search_fields = ["handle", "name", "affiliation"]
@@ -187,7 +199,7 @@ class PersonAdmin(ServiceAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(ServiceAdmin):
+class GroupAdmin(GovernanceAdmin):
     list_display = ["name", "slug", "kind", "status"]
     list_filter = ["kind", "status"]
     search_fields = ["name", "slug", "label"]
@@ -203,7 +215,7 @@ class GroupAdmin(ServiceAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(ServiceAdmin):
+class RoleAdmin(GovernanceAdmin):
     list_display = ["person", "group", "kind", "start", "end"]
     list_filter = ["kind", "group__kind", "group", "person__affiliation"]
     search_fields = ["person__handle", "person__name", "group__name", "group__slug"]
@@ -213,7 +225,7 @@ class RoleAdmin(ServiceAdmin):
 
 
 @admin.register(Subproject)
-class SubprojectAdmin(ServiceAdmin):
+class SubprojectAdmin(GovernanceAdmin):
     list_display = ["name", "group"]
     list_filter = ["group__kind", "group"]
     search_fields = ["name", "group__name", "group__slug"]
@@ -222,7 +234,7 @@ class SubprojectAdmin(ServiceAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(ServiceAdmin):
+class ChannelAdmin(GovernanceAdmin):
     list_display = ["name", "kind", "group", "is_private"]
     list_filter = ["kind", "is_private"]
     search_fields = ["name", "group__name", "group__slug"]
@@ -231,7 +243,7 @@ class ChannelAdmin(ServiceAdmin):
 
 
 @admin.register(Committee)
-class CommitteeAdmin(ServiceAdmin):
+class CommitteeAdmin(GovernanceAdmin):
     list_display = ["group", "purpose", "seats", "term_months", "max_seats_per_affiliation"]
     list_filter = ["purpose"]
     search_fields = ["group__name"]

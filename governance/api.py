@@ -31,14 +31,14 @@ class GovernanceViewSet(ReadBackMixin, viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    def include_private(self) -> bool:
+        return privacy.sees_private_fields(self.request.user)
+
 
 class DeletableViewSet(GovernanceViewSet):
-    """DELETE answers 204 once `delete_record(record)`, the entity's delete service, has run."""
+    """DELETE answers 204 once perform_destroy has run the entity's delete service."""
 
     http_method_names = [*GovernanceViewSet.http_method_names, "delete"]
-
-    def perform_destroy(self, instance):
-        self.delete_record(instance)
 
 
 class PersonViewSet(GovernanceViewSet):
@@ -52,7 +52,7 @@ class PersonViewSet(GovernanceViewSet):
         return selectors.person_queryset()
 
     def get_serializer_class(self):
-        if privacy.sees_private_fields(self.request.user):
+        if self.include_private():
             return serializers.StaffPersonSerializer
         return serializers.PersonSerializer
 
@@ -65,9 +65,7 @@ class GroupViewSet(GovernanceViewSet):
     filterset_class = GroupFilter
 
     def get_queryset(self):
-        return selectors.group_queryset(
-            include_private=privacy.sees_private_fields(self.request.user)
-        )
+        return selectors.group_queryset(include_private=self.include_private())
 
 
 class RoleViewSet(GovernanceViewSet):
@@ -93,33 +91,27 @@ class RoleViewSet(GovernanceViewSet):
 class SubprojectViewSet(DeletableViewSet):
     """Subprojects of the groups, with their OWNERS files and leads."""
 
-    @staticmethod
-    def delete_record(subproject):
-        services.subproject_delete(subproject=subproject)
-
     serializer_class = serializers.SubprojectSerializer
     filterset_class = SubprojectFilter
 
     def get_queryset(self):
-        return selectors.subproject_queryset(
-            include_private=privacy.sees_private_fields(self.request.user)
-        )
+        return selectors.subproject_queryset(include_private=self.include_private())
+
+    def perform_destroy(self, subproject):
+        services.subproject_delete(subproject=subproject)
 
 
 class ChannelViewSet(DeletableViewSet):
     """Contact channels of groups and subprojects; private ones only for staff."""
 
-    @staticmethod
-    def delete_record(channel):
-        services.channel_delete(channel=channel)
-
     serializer_class = serializers.ChannelSerializer
     filterset_class = ChannelFilter
 
     def get_queryset(self):
-        return selectors.channel_queryset(
-            include_private=privacy.sees_private_fields(self.request.user)
-        )
+        return selectors.channel_queryset(include_private=self.include_private())
+
+    def perform_destroy(self, channel):
+        services.channel_delete(channel=channel)
 
 
 class CommitteeViewSet(GovernanceViewSet):

@@ -289,7 +289,7 @@ def group_page_save(
     changed = group_update(group=group, **fields)
     for entry in channels:
         changed += _page_row(
-            group.channels.filter(is_private=False),
+            group.channels.public(),
             entry,
             create=lambda values: channel_create(group=group, **values),
             update=lambda row, values: channel_update(channel=row, **values),

@@ -104,7 +104,7 @@ def group_edit(request, slug):
         return refuse(
             request, what=f"the page of {group.name}", group=group, back=group.get_absolute_url()
         )
-    channels = group.channels.filter(is_private=False, subproject__isnull=True)
+    channels = group.channels.public().filter(subproject__isnull=True)
     posted = request.POST if request.method == "POST" and "add_member" not in request.POST else None
     form = GroupPageForm(
         posted,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from governance import permissions as rules
-from governance.admin import HistoryAdmin
+from governance.admin import HistoryAdmin, ServiceAdmin, Writes
 from meetings import recurrence, selectors, services
 from meetings.importers.apply import schedule_confirm_first_date
 from meetings.importers.sigs_yaml import Reading, read_source_text
@@ -87,19 +87,15 @@ class ScheduleInline(admin.StackedInline):
     readonly_fields = [described, dst_notes, night_burden, "sequence", "uid"]
 
 
-def save_schedule_formset(formset) -> None:
-    """Apply an inline formset of schedules through the services (sequence rule)."""
-    formset.save(commit=False)  # fills new_objects, changed_objects, deleted_objects
-    for schedule in formset.deleted_objects:
-        services.schedule_delete(schedule=schedule)
-    for schedule, changed in formset.changed_objects:
-        services.schedule_update(
-            schedule=schedule, **{name: getattr(schedule, name) for name in changed}
-        )
-    for schedule in formset.new_objects:
-        services.schedule_create(
-            meeting=schedule.meeting, **{name: getattr(schedule, name) for name in SCHEDULE_FIELDS}
-        )
+# The admin of meetings and schedules writes through these services (the SEQUENCE rule).
+WRITES = {
+    Meeting: Writes(
+        "meeting", services.meeting_create, services.meeting_update, services.meeting_delete
+    ),
+    Schedule: Writes(
+        "schedule", services.schedule_create, services.schedule_update, services.schedule_delete
+    ),
+}
 
 
 class CancelOccurrenceForm(forms.Form):
@@ -118,7 +114,8 @@ class CancelOccurrenceForm(forms.Form):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(HistoryAdmin):
+class MeetingAdmin(ServiceAdmin):
+    model_writes = WRITES
     list_display = ["title", "group", "kind", "is_private"]
     list_filter = ["kind", "is_private", "group__kind", "group"]
     search_fields = ["title", "slug", "group__name", "group__slug"]
@@ -161,16 +158,8 @@ class MeetingAdmin(HistoryAdmin):
             rows,
         )
 
-    def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        if change:
-            services.meeting_update(meeting=obj, **fields)
-        else:
-            obj.pk = services.meeting_create(**form.cleaned_data).pk
-        obj.refresh_from_db()
-
     def save_formset(self, request, form, formset, change):
-        save_schedule_formset(formset)
+        super().save_formset(request, form, formset, change)
         notes = [
             note
             for schedule in form.instance.schedules.all()
@@ -346,7 +335,8 @@ def _confirm_all(readable: list[tuple[Schedule, ConfirmFirstDateForm]]) -> bool:
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(HistoryAdmin):
+class ScheduleAdmin(ServiceAdmin):
+    model_writes = WRITES
     list_display = ["meeting", "__str__", "time_zone", "is_confirmed", "sequence"]
     list_filter = ["frequency", "meeting__group"]
     actions = [confirm_first_date]
@@ -355,15 +345,6 @@ class ScheduleAdmin(HistoryAdmin):
     list_select_related = ["meeting"]
     fields = ["meeting", *SCHEDULE_FIELDS, dst_notes, night_burden, "sequence", "uid"]
     readonly_fields = [dst_notes, night_burden, "sequence", "uid"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            services.schedule_update(
-                schedule=obj, **{name: form.cleaned_data[name] for name in form.changed_data}
-            )
-        else:
-            obj.pk = services.schedule_create(**form.cleaned_data).pk
-        obj.refresh_from_db()
 
     @admin.display(boolean=True, description="Dates confirmed")
     def is_confirmed(self, schedule: Schedule) -> bool:

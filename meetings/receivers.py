@@ -153,7 +153,7 @@ def readme_meetings(sender, *, group: Group, lines: list, **kwargs):
     the home zone and in UTC."""
     now = timezone.now()
     schedules = (
-        Schedule.objects.filter(meeting__group=group, meeting__is_private=False)
+        Schedule.objects.filter(meeting__in=Meeting.objects.public().filter(group=group))
         .select_related("meeting")
         .order_by("meeting__title", "pk")
     )

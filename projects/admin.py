@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import ngettext
 
-from governance.admin import HistoryAdmin
+from governance.admin import ServiceAdmin, Writes
 from projects import services
 from projects.models import (
     APIVersion,
@@ -33,51 +33,29 @@ from projects.models import (
 )
 
 
-class ServicesAdmin(HistoryAdmin):
-    """Saves and deletes a record through the services named `<record>_create`,
-    `<record>_update` and `<record>_delete`; many-to-many fields are left to save_related."""
+def _record(name: str) -> Writes:
+    """A record written by services.<name>_create, <name>_update and <name>_delete."""
+    actions = ("create", "update", "delete")
+    return Writes(name, *(getattr(services, f"{name}_{action}") for action in actions))
+
+
+def _part(model: type[Model]) -> Writes:
+    """An inline row of a record, written by services.part_save and part_delete."""
+    return Writes(
+        "part",
+        create=lambda **fields: services.part_save(part=model(), fields=fields),
+        update=lambda *, part, **fields: services.part_save(part=part, fields=fields),
+        delete=services.part_delete,
+    )
+
+
+class ServicesAdmin(ServiceAdmin):
+    """A projects record's admin: the record through its own services, inline rows as parts."""
 
     record = ""  # the services' name for the record, and their argument holding it
 
-    def record_service(self, action: str):
-        return getattr(services, f"{self.record}_{action}")
-
-    def record_fields(self, form, change: bool) -> dict:
-        """What the form sets on the record itself: every field on a creation, else the changed."""
-        names = form.changed_data if change else form.cleaned_data
-        stored = {field.name for field in form.instance._meta.concrete_fields}
-        return {name: form.cleaned_data[name] for name in names if name in stored}
-
-    def save_model(self, request, obj, form, change):
-        fields = self.record_fields(form, change)
-        if change:
-            self.record_service("update")(**{self.record: obj}, **fields)
-        else:
-            obj.pk = self.record_service("create")(**fields).pk
-        obj.refresh_from_db()
-
-    def save_related(self, request, form, formsets, change):
-        # No form.save_m2m(): the record's services set its many-to-many fields.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def save_formset(self, request, form, formset, change):
-        """Each inline row created, changed or deleted through services.part_save/part_delete."""
-        formset.save(commit=False)  # fills new_objects, changed_objects, deleted_objects
-        for part in formset.deleted_objects:
-            services.part_delete(part=part)
-        for part, changed in formset.changed_objects:
-            stored = type(part)._default_manager.get(pk=part.pk)
-            services.part_save(part=stored, fields={name: getattr(part, name) for name in changed})
-        for part in formset.new_objects:
-            services.part_save(part=part, fields={})
-
-    def delete_model(self, request, obj: Model):
-        self.record_service("delete")(**{self.record: obj})
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+    def writes(self, model: type[Model]) -> Writes:
+        return _record(self.record) if model is self.model else _part(model)
 
 
 class RecommendationInline(admin.StackedInline):
@@ -281,11 +259,13 @@ class ProposalAdmin(ServicesAdmin):
         ("Import", {"fields": ["source_path", "flags"]}),
     ]
 
-    def record_fields(self, form, change: bool) -> dict:
+    def form_fields(self, form) -> dict:
         """The proposal's fields, with its groups and replaced proposals as its links."""
-        names = form.changed_data if change else form.cleaned_data
-        links = {name: form.cleaned_data[name] for name in LINK_FIELDS if name in names}
-        return {**super().record_fields(form, change), "links": services.ProposalLinks(**links)}
+        fields = super().form_fields(form)
+        if form._meta.model is not Proposal:
+            return fields
+        links = {name: fields.pop(name) for name in LINK_FIELDS if name in fields}
+        return {**fields, "links": services.ProposalLinks(**links)}
 
     @admin.action(
         description="Clear flags of the selected proposals (after review)", permissions=["change"]
@@ -337,12 +317,6 @@ class EvaluationAdmin(ServicesAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "evaluated_on"
     inlines = [EvaluationUpdateInline]
-
-    def record_fields(self, form, change: bool) -> dict:
-        """The evaluation's fields, with the projects a comparison compares."""
-        names = form.changed_data if change else form.cleaned_data
-        compared = {"compared": form.cleaned_data["compared"]} if "compared" in names else {}
-        return {**super().record_fields(form, change), **compared}
 
 
 @admin.register(EvaluationRequest)

@@ -16,7 +16,8 @@ from governance.exporters.sigs_yaml import sigs_document
 from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import parse
 from governance.models import Group, RoleKind
-from meetings.models import Occurrence, Schedule
+from meetings.models import Meeting, Occurrence, Schedule
+from meetings.services import meeting_update
 from tests.factories import PersonFactory
 from tests.governance.test_sigs_export import DATA
 from tests.projects.factories import ProposalFactory
@@ -57,6 +58,13 @@ def test_a_readme_has_meetings_in_the_home_zone_and_utc_and_owners_links(small):
     assert "* Steering committee liaison: Maciej Szulik (**@soltysh**)" in text
     assert "### external-dns" in text and "- **Owners:**\n  - [https://" in text
     assert "email" not in text and "@google.com" not in text
+
+
+def test_a_readme_leaves_out_a_private_meeting(small):
+    meeting = Meeting.objects.get(group__slug="sig-multicluster")
+    meeting_update(meeting=meeting, is_private=True)
+    with time_machine.travel(WINTER, tick=False):
+        assert documents.meeting_lines(Group.objects.get(slug="sig-multicluster")) == []
 
 
 def test_a_summer_meeting_moves_in_utc():

@@ -8,6 +8,17 @@ from django.core.management.base import BaseCommand, CommandError
 from projects.importers.documents import DocumentReport, read_document
 
 
+def write_report(stdout, report, *, dry_run: bool) -> None:
+    """How every projects import command reports: a dry run says nothing was written, then
+    each change, then the counts (`report.changed` and `report.lines()`)."""
+    if dry_run:
+        stdout.write("Dry run: nothing was written. The import would make these changes:")
+    for line in report.changed:
+        stdout.write(f"  {line}")
+    for line in report.lines():
+        stdout.write(line)
+
+
 class DocumentCommand(BaseCommand):
     """A command importing one Markdown document; subclasses say how to read and apply it."""
 
@@ -29,10 +40,5 @@ class DocumentCommand(BaseCommand):
         except (OSError, ValueError) as error:
             raise CommandError(f"Cannot read {path}: {error}") from error
         report = self.apply(lines, dry_run=dry_run, options=options)
-        if dry_run:
-            self.stdout.write("Dry run: nothing was written. The import would make these changes:")
-        for line in report.changed:
-            self.stdout.write(f"  {line}")
-        for line in report.lines():
-            self.stdout.write(line)
+        write_report(self.stdout, report, dry_run=dry_run)
         self.stdout.write(f"Read {path} in {time.monotonic() - started:.1f} s")

@@ -22,6 +22,7 @@ from governance.elections.models import (
     instant,
 )
 from governance.models import CommitteePurpose, GroupKind, Role, RoleKind
+from tests.admin_forms import form_data
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,29 +37,49 @@ def test_a_close_at_2359_aoe_on_the_5th_ends_at_1159_utc_on_the_6th():
     assert instant(local, ANYWHERE_ON_EARTH) == CLOSE
 
 
+# An election as staff enter it in the admin, in its own zone (AoE), for a group.
+ADMIN_FORM = {
+    "slug": "steering-2026",
+    "title": "Steering 2026",
+    "seats": 3,
+    "term_months": 24,
+    "eligibility": Eligibility.MEMBERS,
+    "zone": ANYWHERE_ON_EARTH,
+    "nominations_open": "2026-10-01T00:00",
+    "nominations_close": "2026-10-15T23:59",
+    "voting_open": "2026-10-20T00:00",
+    "voting_close": "2026-11-05T23:59",
+}
+
+
 def test_the_admin_form_takes_the_timeline_in_the_elections_zone(db):
     committee = GroupFactory(kind=GroupKind.COMMITTEE, slug="steering")
-    form = ElectionAdminForm(
-        data={
-            "group": committee.pk,
-            "slug": "steering-2026",
-            "title": "Steering 2026",
-            "seats": 3,
-            "term_months": 24,
-            "eligibility": Eligibility.MEMBERS,
-            "zone": ANYWHERE_ON_EARTH,
-            "nominations_open": "2026-10-01T00:00",
-            "nominations_close": "2026-10-15T23:59",
-            "voting_open": "2026-10-20T00:00",
-            "voting_close": "2026-11-05T23:59",
-        }
-    )
+    form = ElectionAdminForm(data={"group": committee.pk, **ADMIN_FORM})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["voting_close"] == CLOSE
     election = form.save()
     assert ElectionAdminForm(instance=election).initial["voting_close"] == datetime.datetime(
         2026, 11, 5, 23, 59
     )
+
+
+def test_staff_create_and_edit_an_election_in_the_admin(admin_client):
+    committee = GroupFactory(kind=GroupKind.COMMITTEE, slug="steering")
+    officer = PersonFactory(handle="officer")
+    response = admin_client.post(
+        reverse("admin:governance_election_add"),
+        {"group": committee.pk, "officers": [officer.pk], **ADMIN_FORM},
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    election = committee.elections.get()
+    assert list(election.officers.all()) == [officer]
+    url = reverse("admin:governance_election_change", args=[election.pk])
+    data = form_data(admin_client.get(url))
+    response = admin_client.post(url, {**data, "title": "Steering election 2026", "_save": "Save"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    election.refresh_from_db()
+    assert election.title == "Steering election 2026"
+    assert list(election.officers.all()) == [officer]
 
 
 @pytest.fixture

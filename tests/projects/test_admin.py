@@ -95,3 +95,23 @@ def test_inline_rows_are_saved_through_the_services(admin_client, demo_data, mon
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert saved == [("TieIn", {"status": "retired", "status_date": datetime.date(2023, 5, 1)})]
     assert TieIn.objects.get(project=project).status == "retired"
+
+
+def test_an_edit_of_a_record_is_saved_through_its_service(admin_client, demo_data, monkeypatch):
+    updated = []
+    project_update = services.project_update
+
+    def recording(*, project, **fields):
+        updated.append(fields)
+        return project_update(project=project, **fields)
+
+    monkeypatch.setattr(services, "project_update", recording)
+    project = Project.objects.get(slug="open-service-mesh")
+    url = f"/admin/projects/project/{project.pk}/change/"
+    data = form_data(admin_client.get(url))
+    response = admin_client.post(url, {**data, "goal": "Edited by an admin.", "_save": "Save"})
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert updated == [{"goal": "Edited by an admin."}]
+    project.refresh_from_db()
+    assert project.goal == "Edited by an admin."
+    assert project.history.first().goal == "Edited by an admin."
