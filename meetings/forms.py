@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
 
-from common.query import QueryFormField, parse_month
+from common.query import QueryFormField, parse_date, parse_month
 from governance.models import Person
 from governance.timezones import TIME_ZONE_CHOICES
 from meetings import fairness, recurrence, selectors, services
@@ -72,8 +72,9 @@ class CalendarBuilderForm(forms.Form):
 
 
 class MeetingFilterForm(forms.Form):
-    """The GET form of /meetings/: which group and kind, list or month view, how far ahead,
-    and the zone whose days the occurrences are listed on."""
+    """The GET form of /meetings/: which group and kind, list or month view, from which day
+    (today when not given) how many weeks ahead, and the zone whose days the occurrences are
+    listed on."""
 
     group = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="All groups"
@@ -85,6 +86,7 @@ class MeetingFilterForm(forms.Form):
         choices=[("list", "List"), ("month", "Month")], required=False, widget=forms.HiddenInput
     )
     month = QueryFormField(parse=parse_month, widget=forms.HiddenInput)
+    start = QueryFormField(parse=parse_date, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
         if data is not None and not data.get("weeks"):

@@ -81,15 +81,21 @@ def filter_groups() -> QuerySet[Group]:
 
 def upcoming_slots(
     *,
+    zone: ZoneInfo,
     group: Group | None = None,
     kind: str = "",
+    start: datetime.date | None = None,
     weeks: int = 2,
     now: datetime.datetime | None = None,
 ) -> list[Slot]:
-    """Occurrences from now (including one in progress) to `weeks` ahead, by start."""
+    """Occurrences of the `weeks` from day `start` (today) in `zone`, by start: from its first
+    midnight or from now (including one in progress), whichever is later."""
     now = now or timezone.now()
+    first = start or now.astimezone(zone).date()
+    begin = max(now, datetime.datetime.combine(first, datetime.time(), zone))
+    end = datetime.datetime.combine(first + datetime.timedelta(weeks=weeks), datetime.time(), zone)
     schedules = _schedules(filtered_meetings(group, kind))
-    return recurrence.slots_between(schedules, now, now + datetime.timedelta(weeks=weeks))
+    return recurrence.slots_between(schedules, begin, end)
 
 
 def slots_in_range(

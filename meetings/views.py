@@ -66,9 +66,31 @@ def meeting_list(request):
         context["grid"] = selectors.month_grid(month=month, zone=zone, **filters)
         return render(request, "meetings/meeting_month.html", context)
     weeks = form.cleaned_data["weeks"]
-    context["weeks"] = weeks
-    context["days"] = selectors.by_day(selectors.upcoming_slots(weeks=weeks, **filters), zone)
+    today = timezone.now().astimezone(zone).date()
+    start = max(form.cleaned_data["start"] or today, today)
+    slots = selectors.upcoming_slots(zone=zone, start=start, weeks=weeks, **filters)
+    window = datetime.timedelta(weeks=weeks)
+    earlier = start - window
+    context |= {
+        "weeks": weeks,
+        "start": start if start > today else None,
+        "days": selectors.by_day(slots, zone),
+        # The list is a window of weeks; these page through them.
+        "later_query": _window_query(request, start + window),
+        "earlier_query": _window_query(request, earlier if earlier > today else None)
+        if start > today
+        else None,
+    }
     return render(request, "meetings/meeting_list.html", context)
+
+
+def _window_query(request, start: datetime.date | None) -> str:
+    """The list's query string with its window starting on `start` (today when None)."""
+    query = request.GET.copy()
+    query.pop("start", None)
+    if start is not None:
+        query["start"] = start.isoformat()
+    return query.urlencode()
 
 
 @require_safe

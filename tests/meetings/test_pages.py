@@ -97,6 +97,19 @@ class TestMeetingList:
         assert "Monday 16 November" not in text(client.get("/meetings/"))
         assert "Monday 16 November" in text(client.get("/meetings/", {"weeks": "4"}))
 
+    def test_the_list_is_a_window_of_weeks_with_later_and_earlier_links(
+        self, client, frozen, meeting
+    ):
+        first = client.get("/meetings/", {"group": "sig-node"})
+        later = re.search(r'href="/meetings/\?([^"]+)" rel="next"', first.content.decode())[1]
+        assert 'rel="prev"' not in first.content.decode()
+        page = client.get(f"/meetings/?{unescape(later)}")
+        shown = text(page)
+        assert "Monday 9 November" in shown and "Monday 16 November" in shown
+        assert "Monday 2 November" not in shown and "Monday 23 November" not in shown
+        assert "SIG Node weekly" in shown and "the 2 weeks from 3 November" in shown
+        assert 'href="/meetings/?group=sig-node" rel="prev"' in page.content.decode()
+
     def test_dates_to_be_confirmed_are_in_no_list(self, client, frozen, meeting):
         ScheduleFactory(
             meeting=MeetingFactory(title="Unscheduled sync"),
@@ -144,7 +157,7 @@ class TestMeetingList:
         assert "by day in America/Los_Angeles time" in page
         assert "Monday 26 October" in page and LINES_OCT_26 in page
 
-        page = text(client.get("/meetings/", {"zone": "UTC"}))
+        page = text(client.get("/meetings/", {"zone": "UTC", "weeks": "4"}))
         assert "by day in UTC time. Each line starts with the time in UTC" in page
         # 17:00 on Monday in Los Angeles is Tuesday 00:00 in UTC: under Tuesday, UTC first.
         assert "Monday 26 October" not in page
