@@ -5,7 +5,8 @@ from common import freshness
 
 # The apps whose records the site shows: a change to any of their models (their history
 # included) replaces the data version that cached pages, API answers and feeds rest on.
-SHOWN_APPS = {"governance", "meetings", "projects", "notifications"}
+# notifications' subscriptions and notices are shown to nobody: sending mail changes no page.
+SHOWN_APPS = {"governance", "meetings", "projects"}
 
 
 def data_changed(sender, using=None, **kwargs) -> None:
