@@ -39,6 +39,12 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # a session (or any other cookie but the CSRF one) are served from it.
 VARIES_ON = {"accept", "accept-encoding", "cookie"}
 REFUSED_DIRECTIVES = {"private", "no-store", "no-cache"}
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 # Headers a 304 carries over from the stored response (RFC 9110, 15.4.5).
 NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "etag", "expires", "vary"}
 # This process's copies: at most this many bytes of bodies, the least recently served dropped.
@@ -188,14 +194,15 @@ def _keep(key: str, version: str, stored: Stored | None) -> None:
 
 
 def _answer(request: HttpRequest, stored: Stored) -> HttpResponse:
-    not_modified = get_conditional_response(
+    conditional = any(header in request.META for header in CONDITIONAL_HEADERS)
+    not_modified = conditional and get_conditional_response(
         request, etag=stored.etag, last_modified=stored.last_modified
     )
-    if not_modified is not None:
+    if not_modified:
         for name, value in stored.headers:
             if name.lower() in NOT_MODIFIED_HEADERS:
                 not_modified[name] = value
-        return not_modified
+        return not_modified  # 304, or 412 for a failed If-Match
     response = HttpResponse(stored.body)
     for name, value in stored.headers:
         response[name] = value
