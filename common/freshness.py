@@ -39,7 +39,8 @@ _read: list = ["", -math.inf]
 
 def current() -> str:
     """The data version; read it before reading the data a copy is made of. Empty while the
-    cache is unreachable: then nothing may be cached under it."""
+    cache is unreachable: then no change is seen by other app servers, and nothing is stored
+    under it for longer than AGORA_FEED_RECHECK_SECONDS."""
     if time.monotonic() - _read[1] < settings.AGORA_FEED_RECHECK_SECONDS:
         return _read[0]
     version = cache.get(KEY)
@@ -60,7 +61,7 @@ def known() -> str | None:
 
 def remember(version: str) -> None:
     """Note a version read from the cache along with something else (one round trip for both)."""
-    _read[:] = [version, time.monotonic() if version else -math.inf]
+    _read[:] = [version, time.monotonic()]
 
 
 def bump() -> None:

@@ -113,13 +113,7 @@ def _find(key: str) -> tuple[str, Stored | bool | None]:
     """The data version, and what is known of `key` under it: its Stored copy, NOT_STORED (this
     process saw lately that its answer is not to be stored), or False (nothing)."""
     version = freshness.known()
-    if version:
-        entry = _kept.get(key)
-        if entry is not None and entry[0] == version and entry[1] > time.time():
-            _kept.move_to_end(key)
-            return version, entry[2]
-        shared = cache.get(key)
-    else:
+    if version is None:
         found = cache.get_many([freshness.KEY, key])
         if freshness.KEY in found:
             version = found[freshness.KEY]
@@ -127,6 +121,15 @@ def _find(key: str) -> tuple[str, Stored | bool | None]:
         else:
             version = freshness.current()
         shared = found.get(key)
+    elif version:
+        entry = _kept.get(key)
+        if entry is not None and entry[0] == version and entry[1] > time.time():
+            _kept.move_to_end(key)
+            return version, entry[2]
+        shared = cache.get(key)
+    if not version:
+        # The cache is unreachable: no change made elsewhere would be seen.
+        return version, False
     if shared is None or shared[0] != version or shared[1].expires <= time.time():
         return version, False
     _keep(key, version, shared[1])

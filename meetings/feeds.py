@@ -279,13 +279,13 @@ def _kept(key: str) -> RenderedFeed | None:
     AGORA_FEED_RECHECK_SECONDS ago is current and the feed is not out of date: no cache trip."""
     version = freshness.known()
     entry = _kept_here.get(key)
-    if not version or entry is None or entry[0] != version or entry[1] <= time.monotonic():
+    if version is None or entry is None or entry[0] != version or entry[1] <= time.monotonic():
         return None
     return entry[2]
 
 
 def _keep(key: str, version: str, rendered: RenderedFeed) -> None:
-    if settings.AGORA_FEED_RECHECK_SECONDS <= 0 or not version:
+    if settings.AGORA_FEED_RECHECK_SECONDS <= 0:
         return
     now = time.monotonic()
     if len(_kept_here) >= FEEDS_KEPT or any(entry[0] != version for entry in _kept_here.values()):

@@ -15,6 +15,8 @@ from common import freshness
 from config import pagecache
 from tests.factories import GroupFactory, staff_with_permissions
 from tests.meetings.factories import MeetingFactory
+from tests.notifications.factories import SubscriptionFactory
+from tests.projects.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,20 @@ def test_an_anonymous_page_is_served_again_without_a_query_until_a_change(
         group.name = "SIG Nodes"
         group.save()
     assert b"SIG Nodes" in client.get("/groups/").content
+
+
+@pytest.mark.parametrize(
+    ("change", "replaced"),
+    [(ProposalFactory, True), (SubscriptionFactory, False)],
+    ids=["a proposal: shown", "a subscription: shown to nobody"],
+)
+def test_a_change_replaces_the_version_when_the_site_shows_it(
+    change, replaced, django_capture_on_commit_callbacks
+):
+    before = freshness.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        change()
+    assert (freshness.current() != before) is replaced
 
 
 def test_a_change_made_elsewhere_is_seen_within_the_recheck_interval(client, settings):
