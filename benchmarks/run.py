@@ -99,11 +99,12 @@ def manage(*args: str, quiet: bool = True) -> float:
 
 def populate(units: int, offset: int = 0) -> None:
     """Add `units` groups, each with three leads, a channel, a subproject, a weekly meeting with
-    a cancelled occurrence, and an enhancement proposal; in bulk, then feeds invalidated."""
+    a cancelled occurrence, and an enhancement proposal; in bulk, which sends no signals, so the
+    data version is bumped after."""
     from django.db.models import Max
 
+    from common.freshness import bump
     from governance.models import Channel, Group, Person, Role, Subproject
-    from meetings.feeds import invalidate_feeds
     from meetings.models import Meeting, Occurrence, Schedule
     from projects.models import Project, Proposal
 
@@ -165,7 +166,7 @@ def populate(units: int, offset: int = 0) -> None:
             )
             for n, g in enumerate(groups)
         )
-    invalidate_feeds()
+    bump()
 
 
 # -- servers ---------------------------------------------------------------------------------
@@ -379,13 +380,13 @@ def naive_feed() -> bytes:
 
 def cold_feed_ratio() -> float:
     """A full render of /calendar.ics after a change / the naive build, medians of 5."""
-    from meetings.feeds import invalidate_feeds
+    from common.freshness import bump
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.get("/calendar.ics")  # the process's zone data, as a running worker has it
     ours, naive = [], []
     for _ in range(5):
-        invalidate_feeds()
+        bump()
         started = time.perf_counter()
         assert client.get("/calendar.ics").status_code == 200
         ours.append(time.perf_counter() - started)
@@ -470,7 +471,7 @@ def main() -> int:
 
 
 def serve_figures(app: Gunicorn, proxy: Nginx | None) -> list[tuple[str, float, str, float]]:
-    from meetings.feeds import invalidate_feeds
+    from common.freshness import bump
 
     results = []
 
@@ -507,7 +508,7 @@ def serve_figures(app: Gunicorn, proxy: Nginx | None) -> list[tuple[str, float, 
     # shared cache (Redis) carries the change from this process to the workers.
     if os.environ.get("REDIS_URL"):
         before = app.renders()
-        invalidate_feeds()
+        bump()
         load(app.url + "/calendar.ics", seconds=1)
         # The render may still be under way when the burst ends: its log line comes after it.
         deadline = time.monotonic() + 30

@@ -1,11 +1,18 @@
 """The baselines each figure of `make bench` is divided by, served by the same Django, behind
-the same middleware, from the same database as Agora's own URLs."""
+the same middleware, from the same database as Agora's own URLs.
+
+Each is marked private, which the page cache (config.pagecache) never stores: a baseline is a
+view that runs on every request, what Agora's stored pages are measured against. The header is
+the one every page without its own gets (config.middleware.revalidate_by_default).
+"""
 
 import os
 from pathlib import Path
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from rest_framework import generics, serializers
 
 from governance.models import Group, Person
@@ -14,11 +21,16 @@ from governance.models import Group, Person
 CONSTANT = Path(os.environ.get("AGORA_BENCH_CONSTANT", os.devnull)).read_bytes()
 
 
+baseline = cache_control(private=True, no_cache=True)
+
+
+@baseline
 def constant(request):
     """A view that returns the feed's size in constant bytes: nothing to compute."""
     return HttpResponse(CONSTANT, content_type="text/calendar; charset=utf-8")
 
 
+@baseline
 def plain_json(request):
     """100 rows from the same database, as a plain JsonResponse."""
     rows = list(Person.objects.order_by("pk").values("handle", "name", "affiliation")[:100])
@@ -31,6 +43,7 @@ class GroupSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "status", "mission"]
 
 
+@method_decorator(baseline, name="dispatch")
 class BareList(generics.ListAPIView):
     """DRF's ListAPIView and a ModelSerializer, with the project's DRF settings."""
 

@@ -10,6 +10,7 @@ from django.views import defaults
 from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 
+from common import freshness
 from common.query import BadQuery, has_control_characters
 from config import search
 from governance import permissions as rules
@@ -31,13 +32,18 @@ def home(request):
             "results": [] if too_short else search.search(q, viewer=request.user),
             "limit": search.TOTAL,
         }
-    else:
-        context = {
-            "group_counts": governance.group_counts_by_kind(),
-            "people_count": governance.person_count(),
-            "next_meetings": meetings.next_meetings(),
-        }
-    return render(request, "home.html", context)
+        return render(request, "home.html", context)
+    next_meetings = meetings.next_meetings()
+    context = {
+        "group_counts": governance.group_counts_by_kind(),
+        "people_count": governance.person_count(),
+        "next_meetings": next_meetings,
+    }
+    response = render(request, "home.html", context)
+    # The list changes when its first occurrence ends.
+    if next_meetings:
+        freshness.stays_right_until(response, min(slot.end for slot in next_meetings))
+    return response
 
 
 def _is_api(request) -> bool:

@@ -23,10 +23,13 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         checks.register(check_night_rule)
 
+        from common import freshness
         from governance import signals
         from governance.models import Group, Subproject
-        from meetings import receivers
-        from meetings import signals as feed_signals  # noqa: F401  (feed cache invalidation)
+        from meetings import feeds, receivers
+
+        # A change removes the published feed files: nginx passes requests to the app again.
+        freshness.replaced.connect(feeds.unpublish, dispatch_uid="meetings.feeds.unpublish")
 
         # import_sigs and export_sigs carry each group's and subproject's meetings list.
         for signal, receiver, sender in (

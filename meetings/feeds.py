@@ -1,8 +1,8 @@
 """The iCal feeds over HTTP: conditional GET, a shared cache, and invalidation on every change.
 
-A rendered feed is cached under a data version that any change to meetings, schedules,
-occurrences, agendas, groups, roles or people replaces (meetings.signals). With REDIS_URL set
-every app server shares the cache, and so the version: a change seen by one is seen by all.
+A rendered feed is cached under the site's data version (common.freshness), which any change
+replaces. With REDIS_URL set every app server shares the cache, and so the version: a change
+seen by one is seen by all. A change also removes the published files (unpublish).
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ import functools
 import gzip
 import hashlib
 import logging
-import math
 import os
 import re
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from common import freshness
 from common.db import DATABASE_UNAVAILABLE
 from common.query import BadQuery, integer, read_all
 from governance.models import Group, Person
@@ -42,9 +41,7 @@ from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "meetings:feeds:version"
-# Longest a rendered feed stays cached: it also bounds staleness after bulk updates (no signals).
-CACHE_SECONDS = 60 * 60
+CACHE_SECONDS = freshness.CACHE_SECONDS
 # How long clients and proxies may reuse a response without asking again.
 MAX_AGE = 5 * 60
 # The last body served at a URL, kept across invalidations: what it serves while the database
@@ -56,24 +53,6 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 FEEDS_KEPT = 32
 # Longest one worker may hold the right to render a feed (a render takes well under a second).
 RENDER_LOCK_SECONDS = 30
-
-
-def data_version() -> str:
-    """The current version of everything feeds show; read it before reading the data."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY, "")
-    return version
-
-
-def invalidate_feeds() -> None:
-    """Make every cached feed unreachable, on every app server sharing the cache."""
-    # A random version, not a counter: a counter evicted from the cache could restart at a value
-    # that old bodies are still stored under.
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    _kept_here.feeds.clear()
-    unpublish()
 
 
 def _published_path(path: str) -> Path | None:
@@ -100,9 +79,9 @@ def publish(path: str, body: bytes, gzipped: bytes) -> None:
         os.replace(temporary.name, name)
 
 
-def unpublish() -> None:
-    """Remove every published feed: the static server passes each request to the app again,
-    which renders it once and publishes it anew."""
+def unpublish(**kwargs) -> None:
+    """Remove every published feed, on every change (freshness.replaced): the static server
+    passes each request to the app again, which renders it once and publishes it anew."""
     if not settings.AGORA_FEEDS_ROOT:
         return
     for published in Path(settings.AGORA_FEEDS_ROOT).rglob("*.ics*"):
@@ -247,8 +226,12 @@ def _cache_keys(request: HttpRequest, spec: FeedSpec) -> tuple[str, str]:
 
 def _cached(key: str) -> tuple[str, RenderedFeed | None]:
     """The current data version and the feed cached under `key` for it: one cache round trip."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or data_version()
+    found = cache.get_many([freshness.KEY, key])
+    version = found.get(freshness.KEY)
+    if version is None:
+        version = freshness.current()
+    else:
+        freshness.remember(version)
     stored = found.get(key)
     if stored is None or stored[0] != version:
         return version, None
@@ -286,27 +269,17 @@ def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
     return _response(request, rendered, spec.filename)
 
 
-@dataclass
-class _Kept:
-    """What this process remembers of the shared cache: the data version, when it last read it,
-    and the feeds it served under it (with the moment each goes out of date)."""
-
-    version: str = ""
-    read_at: float = -math.inf
-    feeds: dict[str, tuple[str, float, RenderedFeed]] = field(default_factory=dict)
-
-
-_kept_here = _Kept()
+# The feeds this process served, each with the data version it was rendered under and the moment
+# (time.monotonic()) it goes out of date.
+_kept_here: dict[str, tuple[str, float, RenderedFeed]] = {}
 
 
 def _kept(key: str) -> RenderedFeed | None:
     """The feed this process served at `key`, while the data version it read less than
     AGORA_FEED_RECHECK_SECONDS ago is current and the feed is not out of date: no cache trip."""
-    now = time.monotonic()
-    if now - _kept_here.read_at >= settings.AGORA_FEED_RECHECK_SECONDS:
-        return None
-    entry = _kept_here.feeds.get(key)
-    if entry is None or entry[0] != _kept_here.version or entry[1] <= now:
+    version = freshness.known()
+    entry = _kept_here.get(key)
+    if version is None or entry is None or entry[0] != version or entry[1] <= time.monotonic():
         return None
     return entry[2]
 
@@ -315,13 +288,12 @@ def _keep(key: str, version: str, rendered: RenderedFeed) -> None:
     if settings.AGORA_FEED_RECHECK_SECONDS <= 0:
         return
     now = time.monotonic()
-    if version != _kept_here.version or len(_kept_here.feeds) >= FEEDS_KEPT:
-        _kept_here.feeds.clear()
-    _kept_here.version, _kept_here.read_at = version, now
+    if len(_kept_here) >= FEEDS_KEPT or any(entry[0] != version for entry in _kept_here.values()):
+        _kept_here.clear()
     until = now + CACHE_SECONDS
     if rendered.stale_at is not None:
         until = min(until, now + (rendered.stale_at - timezone.now()).total_seconds())
-    _kept_here.feeds[key] = (version, until, rendered)
+    _kept_here[key] = (version, until, rendered)
 
 
 def _render_once(
@@ -358,7 +330,7 @@ def _render_once(
         cache.set(_last_copy_key(request), (rendered, spec.filename), timeout=None)
         # Not a body rendered from data a change committed meanwhile has replaced (and
         # unpublished): nginx would serve it until the next change.
-        if spec.stale_at is None and not request.GET and cache.get(VERSION_KEY) == version:
+        if spec.stale_at is None and not request.GET and cache.get(freshness.KEY) == version:
             publish(request.path, rendered.body, rendered.gzipped)
     finally:
         if taken:
@@ -377,6 +349,8 @@ def _headers(response: HttpResponse, rendered: RenderedFeed, filename: str) -> H
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     patch_vary_headers(response, ["Accept-Encoding"])
+    if rendered.stale_at is not None:
+        freshness.stays_right_until(response, rendered.stale_at)
     return response
 
 

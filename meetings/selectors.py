@@ -18,9 +18,9 @@ from django.http.request import split_domain_port, validate_host
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from common import freshness
 from governance.models import Group, Person, Role
 from meetings import fairness, privacy, recurrence, zones
-from meetings.feeds import CACHE_SECONDS, data_version
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
 from meetings.recurrence import Slot
 
@@ -350,13 +350,13 @@ def next_meetings(
     """The next `limit` occurrences of all meetings within `days`, for the home page; cancelled
     ones included so readers learn of the cancellation.
 
-    Cached under the feeds' data version until the first of them ends (when the list changes),
-    so the page costs the same however many schedules there are.
+    Cached under the data version (common.freshness) until the first of them ends (when the
+    list changes), so the page costs the same however many schedules there are.
     """
     if now is not None:
         return _next_meetings(limit, days, now)
     now = timezone.now()
-    key = NEXT_MEETINGS_KEY.format(version=data_version(), limit=limit, days=days)
+    key = NEXT_MEETINGS_KEY.format(version=freshness.current(), limit=limit, days=days)
     cached = cache.get(key)
     if cached is not None and cached[0] > now:
         return cached[1]
@@ -365,10 +365,9 @@ def next_meetings(
     # the window.
     until = min([slot.end for slot in slots] or [now + datetime.timedelta(days=days)])
     if len(slots) < limit:
-        until = min(until, now + datetime.timedelta(seconds=CACHE_SECONDS))
-    cache.set(
-        key, (until, slots), timeout=max(1, min(CACHE_SECONDS, int((until - now).total_seconds())))
-    )
+        until = min(until, now + datetime.timedelta(seconds=freshness.CACHE_SECONDS))
+    seconds = int((until - now).total_seconds())
+    cache.set(key, (until, slots), timeout=max(1, min(freshness.CACHE_SECONDS, seconds)))
     return slots
 
 

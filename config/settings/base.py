@@ -67,11 +67,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.reject_control_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache: it stores what the view said of caching, not this default.
+    "config.middleware.revalidate_by_default",
+    # Above all that only signed-in readers need (sessions, CSRF, authentication, messages): a
+    # stored anonymous page skips them. Above GZip: it stores the compressed body.
+    "config.pagecache.public_page_cache",
     # Below whitenoise (which serves precompressed static files itself), above everything that
     # writes a body; ETags are computed on the uncompressed body, then made weak by GZip.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "config.middleware.revalidate_by_default",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -315,9 +319,15 @@ AGORA_EVALUATION_STALE_MONTHS = int(os.environ.get("AGORA_EVALUATION_STALE_MONTH
 AGORA_SITE_NAME = os.environ.get("AGORA_SITE_NAME", "Agora")
 # Domain of the iCal UIDs ("<schedule uuid>@<domain>"); empty: the host the feed is fetched from.
 AGORA_ICAL_DOMAIN = os.environ.get("AGORA_ICAL_DOMAIN", "")
-# How long an app server serves a feed from its own memory before asking the shared cache
-# whether the data changed: a change reaches every app server within this many seconds.
+# How long an app server serves a page or feed from its own memory before asking the shared cache
+# whether the data changed (common.freshness): a change reaches every app server within this
+# many seconds.
 AGORA_FEED_RECHECK_SECONDS = float(os.environ.get("AGORA_FEED_RECHECK_SECONDS", "1"))
+# Anonymous pages and API answers are stored and served again (config.pagecache) until the data
+# changes, and for at most this many seconds: how long a page showing what is next or current
+# may lag the clock, unless its view says sooner.
+AGORA_PAGE_CACHE = env_bool("AGORA_PAGE_CACHE", True)
+AGORA_PAGE_CACHE_SECONDS = int(os.environ.get("AGORA_PAGE_CACHE_SECONDS", "60"))
 # A directory a static server (nginx) serves feeds from: each feed is written there when rendered
 # and removed on every change (README, production). Empty: feeds are served by the app alone.
 AGORA_FEEDS_ROOT = os.environ.get("AGORA_FEEDS_ROOT", "")

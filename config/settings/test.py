@@ -15,6 +15,10 @@ STORAGES = {
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 # Every feed request asks the cache for the data version: tests change data between requests.
 AGORA_FEED_RECHECK_SECONDS = 0.0
+# The version is replaced on commit, and most tests never commit: with the page cache on, a
+# test would be shown the page it saw before its change. Its own tests turn it on
+# (tests/test_page_cache.py).
+AGORA_PAGE_CACHE = False
 # GitHub sign-in goes to a stand-in on 127.0.0.1 inside the tests (tests/github_stand_in.py).
 SOCIALACCOUNT_PROVIDERS["github"]["APPS"] = [  # noqa: F405
     {"client_id": "agora-test-client", "secret": "agora-test-secret"}

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
+from common import freshness
 from meetings import feeds
 from tests.meetings import test_feeds
 
@@ -61,7 +62,7 @@ def test_while_another_worker_renders_a_changed_feed_its_last_copy_is_served(
     client, network, monkeypatch
 ):
     before = client.get("/calendar.ics")
-    feeds.invalidate_feeds()
+    freshness.bump()
     body_key, _ = feeds._cache_keys(before.wsgi_request, feeds.site_spec())
     cache.add(f"{body_key}:rendering", "another worker")
     renders = []
@@ -137,7 +138,7 @@ def test_a_feed_rendered_from_data_a_change_replaced_meanwhile_is_not_published(
 
     def render_then_change(*args, **kwargs):
         rendered = render(*args, **kwargs)
-        feeds.invalidate_feeds()  # committed by another request while this one rendered
+        freshness.bump()  # committed by another request while this one rendered
         return rendered
 
     monkeypatch.setattr(feeds, "_render", render_then_change)

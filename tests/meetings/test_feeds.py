@@ -13,8 +13,8 @@ from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.utils.http import http_date
 
+from common import freshness
 from governance.models import RoleKind
-from meetings.feeds import data_version, invalidate_feeds
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 from tests.meetings.factories import (
     AgendaItemFactory,
@@ -159,19 +159,19 @@ def test_a_change_is_served_at_once(client, network, django_capture_on_commit_ca
 def test_every_change_replaces_the_data_version(
     change, network, django_capture_on_commit_callbacks
 ):
-    before = data_version()
+    before = freshness.current()
     with django_capture_on_commit_callbacks(execute=True):
         change(network)
-    assert data_version() != before
+    assert freshness.current() != before
 
 
 def test_a_version_is_replaced_only_once_the_change_is_committed(
     network, django_capture_on_commit_callbacks
 ):
-    before = data_version()
+    before = freshness.current()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         network.save()
-        assert data_version() == before
+        assert freshness.current() == before
     assert callbacks
 
 
@@ -193,7 +193,7 @@ def shared_redis(settings, base_settings):
 def test_app_servers_sharing_redis_see_each_others_changes(client, network, shared_redis):
     """A change made through another process (another app server) invalidates this one's feed."""
     etag = client.get("/calendar.ics")["ETag"]
-    code = "import django; django.setup(); from meetings.feeds import invalidate_feeds as f; f()"
+    code = "import django; django.setup(); from common.freshness import bump; bump()"
     # Not an xdist worker: it uses the database of this worker's REDIS_URL as given.
     environ = {name: value for name, value in os.environ.items() if name != "PYTEST_XDIST_WORKER"}
     subprocess.run(
@@ -385,7 +385,7 @@ def test_while_the_database_is_unreachable_a_feed_serves_its_last_copy(
     client, network, storage, monkeypatch
 ):
     published = client.get("/groups/sig-network/calendar.ics")
-    invalidate_feeds()  # the last copy outlives the data version it was rendered under
+    freshness.bump()  # the last copy outlives the data version it was rendered under
 
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
