@@ -42,16 +42,20 @@ class BulkWrite:
     deleted: set[Any] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
 
-    def create(self, instance: Model) -> Model:
-        """Validate a new record (ValidationError, naming the fields) and write it later."""
-        validate_fields(instance)
+    def create(self, instance: Model, *, clean: bool = True) -> Model:
+        """Validate a new record (ValidationError, naming the fields) and write it later.
+        Without `clean`, its fields only: the caller has applied the model's clean() rules
+        (e.g. with what it holds in memory, where clean() would query)."""
+        validate_fields(instance, clean=clean)
         self.created.append(instance)
         return instance
 
-    def update(self, instance: Model, fields: Mapping[str, Any]) -> list[str]:
+    def update(
+        self, instance: Model, fields: Mapping[str, Any], *, clean: bool = True
+    ) -> list[str]:
         """Set `fields` on a stored record as `model_update` does (an unknown name is a
         TypeError; when validation fails the instance keeps its values) and write it later if
-        something changed; returns the names that changed."""
+        something changed; returns the names that changed. `clean` as for create()."""
         check_fields(instance, fields)
         before = {name: getattr(instance, name) for name in fields}
         changed = [name for name, value in fields.items() if before[name] != value]
@@ -60,7 +64,7 @@ class BulkWrite:
         for name in changed:
             setattr(instance, name, fields[name])
         try:
-            validate_fields(instance)
+            validate_fields(instance, clean=clean)
         except ValidationError:
             for name in changed:
                 setattr(instance, name, before[name])

@@ -51,10 +51,11 @@ def validate_and_save(instance: Model) -> None:
         raise
 
 
-def validate_fields(instance: Model) -> None:
+def validate_fields(instance: Model, *, clean: bool = True) -> None:
     """The checks `validate_and_save` makes before writing: `full_clean()` without the unique
     and check constraints, which the write leaves to the database, and without looking up
-    again a related row the instance holds (saved, not narrowed by `limit_choices_to`)."""
+    again a related row the instance holds (saved, not narrowed by `limit_choices_to`).
+    Without `clean`, the fields only: the caller applies the model's clean() rules itself."""
     held = [
         field.name
         for field in instance._meta.concrete_fields
@@ -64,7 +65,10 @@ def validate_fields(instance: Model) -> None:
         and getattr(instance, field.name) is not None
         and getattr(instance, field.name).pk == getattr(instance, field.attname)
     ]
-    instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+    if clean:
+        instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+    else:
+        instance.clean_fields(exclude=held)
 
 
 def check_fields(instance: Model, fields: Iterable[str]) -> None:

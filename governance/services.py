@@ -119,14 +119,19 @@ def role_update(*, role: Role, **fields: Any) -> list[str]:
     return model_update(instance=role, fields=fields)
 
 
-@transaction.atomic
-def channel_create(
+def channel_new(
     *, group: Group, kind: str, name: str, is_private: bool | None = None, **fields: Any
 ) -> Channel:
-    """A new channel; unless told otherwise, private exactly when it is a private mailing list."""
+    """A new channel, not saved yet; unless told otherwise, private exactly when it is a
+    private mailing list."""
     if is_private is None:
         is_private = kind == ChannelKind.PRIVATE_MAILING_LIST
-    channel = Channel(group=group, kind=kind, name=name, is_private=is_private)
+    return Channel(group=group, kind=kind, name=name, is_private=is_private, **fields)
+
+
+@transaction.atomic
+def channel_create(*, group: Group, kind: str, name: str, **fields: Any) -> Channel:
+    channel = channel_new(group=group, kind=kind, name=name)
     model_update(instance=channel, fields=fields)
     return channel
 
