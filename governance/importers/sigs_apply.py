@@ -56,7 +56,7 @@ from governance.services import (
     group_update,
     subproject_update,
 )
-from governance.signals import sigs_group_imported, sigs_subproject_imported
+from governance.signals import ImportedRecord, sigs_imported
 
 SIGS_COMMITTEE_PURPOSES = {
     "committee-steering": CommitteePurpose.STEERING,
@@ -164,26 +164,23 @@ class _SigsImport:
         self.archive_missing()
         self.board_rep()
         refused = self.write()
-        for group, record, subprojects in imported:
-            sigs_group_imported.send(
-                sender=Group,
-                group=group,
-                data=record.data,
-                place=record.place,
-                report=self.report,
-                on=self.on,
-            )
-            for subproject, subrecord in subprojects:
-                if id(subproject) in refused:
-                    continue
-                sigs_subproject_imported.send(
-                    sender=Subproject,
-                    subproject=subproject,
-                    data=subrecord.data,
-                    place=subrecord.place,
-                    report=self.report,
-                    on=self.on,
-                )
+        sigs_imported.send(
+            sender=Group,
+            imported=[
+                entry
+                for group, record, subprojects in imported
+                for entry in [
+                    ImportedRecord(group, None, record.data, record.place),
+                    *(
+                        ImportedRecord(group, subproject, subrecord.data, subrecord.place)
+                        for subproject, subrecord in subprojects
+                        if id(subproject) not in refused
+                    ),
+                ]
+            ],
+            report=self.report,
+            on=self.on,
+        )
         return self.report
 
     # Reading what exists

@@ -3,11 +3,15 @@ brought up to date or retired, and a first date confirmed against the imported t
 meetings.services: every write goes through them.
 """
 
+import dataclasses
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from governance.models import Group, Subproject
 from meetings import services
@@ -75,6 +79,54 @@ def _imported_timing(schedule: Schedule, text: ScheduleReading) -> dict[str, Any
     }
 
 
+@dataclasses.dataclass
+class StoredMeetings:
+    """What an import of meetings lists reads at once: the meetings it may change, and their
+    imported schedules (those with a source text) in order. It keeps them as it changes them."""
+
+    meetings: dict[str, Meeting]  # by slug
+    imported: dict[int, list[Schedule]]  # meeting pk -> its imported schedules
+    with_records: set[int]  # the pks of those with an occurrence record
+
+    @classmethod
+    def read(cls, *, slugs: Iterable[str], groups: Iterable[Group]) -> "StoredMeetings":
+        """The meetings of these slugs, and every imported meeting of these groups."""
+        imported_schedules = Schedule.objects.exclude(source_text="")
+        meetings = Meeting.objects.filter(
+            Q(slug__in=list(slugs))
+            | Q(
+                pk__in=imported_schedules.filter(meeting__group__in=list(groups)).values(
+                    "meeting_id"
+                )
+            )
+        )
+        stored = cls(
+            meetings={meeting.slug: meeting for meeting in meetings},
+            imported={},
+            with_records=set(
+                Occurrence.objects.filter(schedule__meeting__in=meetings).values_list(
+                    "schedule__meeting_id", flat=True
+                )
+            ),
+        )
+        by_meeting = defaultdict(list)
+        for schedule in imported_schedules.filter(meeting__in=stored.meetings.values()).order_by(
+            "pk"
+        ):
+            by_meeting[schedule.meeting_id].append(schedule)
+        stored.imported = dict(by_meeting)
+        return stored
+
+    def owned(self, group: Group, subproject: Subproject | None) -> list[Meeting]:
+        """The imported meetings of `group` (or `subproject`)."""
+        owner = (group.pk, subproject.pk if subproject else None)
+        return [
+            meeting
+            for meeting in self.meetings.values()
+            if (meeting.group_id, meeting.subproject_id) == owner and self.imported.get(meeting.pk)
+        ]
+
+
 @transaction.atomic
 def meeting_import(
     *,
@@ -83,6 +135,7 @@ def meeting_import(
     slug: str,
     reading: MeetingReading,
     on: datetime.date,
+    stored: StoredMeetings | None = None,
 ) -> tuple[Meeting, list[Schedule], str]:
     """Create or bring up to date the meeting `slug` and its imported schedules from a reading.
 
@@ -90,10 +143,12 @@ def meeting_import(
     no longer gives ends before `on` (or goes, when nothing is stored about its occurrences).
     Returns the meeting, its imported schedules and "created", "updated" or "unchanged". A
     meeting made by hand (no imported schedule) or owned by another group is refused, never
-    taken over.
+    taken over. An import of many meetings passes what it read of them (`stored`).
     """
-    meeting = Meeting.objects.filter(slug=slug).first()
-    imported = list(meeting.schedules.exclude(source_text="").order_by("pk")) if meeting else []
+    if stored is None:
+        stored = StoredMeetings.read(slugs=[slug], groups=[])
+    meeting = stored.meetings.get(slug)
+    imported = stored.imported.get(meeting.pk, []) if meeting else []
     if meeting and (not imported or meeting.group_id != group.pk):
         raise ValidationError(
             {"slug": f"The meeting {slug} exists and was not imported for {group.slug}."}
@@ -121,6 +176,8 @@ def meeting_import(
         schedules.append(schedule)
     for schedule in imported[len(reading.schedules) :]:
         changed.append(_retire_schedule(schedule, on=on))
+    stored.meetings[slug] = meeting
+    stored.imported[meeting.pk] = [schedule for schedule in schedules if schedule.source_text]
     return (
         meeting,
         schedules,
@@ -141,7 +198,12 @@ def _retire_schedule(schedule: Schedule, *, on: datetime.date) -> str:
 
 @transaction.atomic
 def meetings_retire_imported(
-    *, group: Group, subproject: Subproject | None, keep: set[str], on: datetime.date
+    *,
+    group: Group,
+    subproject: Subproject | None,
+    keep: set[str],
+    on: datetime.date,
+    stored: StoredMeetings,
 ) -> list[tuple[Meeting, str]]:
     """Retire the imported meetings of `group` (or `subproject`) whose slug is not in `keep`.
 
@@ -149,21 +211,17 @@ def meetings_retire_imported(
     recordings or cancellations is kept for them and its imported schedules end before `on`
     ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
     """
-    imported = Schedule.objects.exclude(source_text="")
-    missing = (
-        Meeting.objects.filter(group=group, subproject=subproject, schedules__in=imported)
-        .exclude(slug__in=keep)
-        .distinct()
-    )
+    missing = [meeting for meeting in stored.owned(group, subproject) if meeting.slug not in keep]
     outcomes = []
     for meeting in missing:
-        if not Occurrence.objects.filter(schedule__meeting=meeting).exists():
+        if meeting.pk not in stored.with_records:
+            del stored.meetings[meeting.slug]
             services.meeting_delete(meeting=meeting)
             outcomes.append((meeting, "removed"))
             continue
         changed = [
             services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
-            for schedule in imported.filter(meeting=meeting)
+            for schedule in stored.imported[meeting.pk]
             if schedule.is_confirmed
         ]
         outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
