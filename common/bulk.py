@@ -23,7 +23,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from common.services import check_fields, validate_and_save, validate_fields
+from common.services import changed_fields, validate_and_save, validate_fields
 
 # Sent with sender=<the model> after a BulkWrite wrote (inside the write's transaction), with:
 #   created - the records it inserted
@@ -56,9 +56,8 @@ class BulkWrite:
         """Set `fields` on a stored record as `model_update` does (an unknown name is a
         TypeError; when validation fails the instance keeps its values) and write it later if
         something changed; returns the names that changed. `clean` as for create()."""
-        check_fields(instance, fields)
-        before = {name: getattr(instance, name) for name in fields}
-        changed = [name for name, value in fields.items() if before[name] != value]
+        changed = changed_fields(instance, fields)
+        before = {name: getattr(instance, name) for name in changed}
         if not changed:
             return []
         for name in changed:

@@ -16,9 +16,8 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
     be a silent no-op); many-to-many fields are set by the caller after the save. When
     validation fails the instance keeps the values it had, as stored.
     """
-    check_fields(instance, fields)
-    before = {name: getattr(instance, name) for name in fields}
-    changed = [name for name, value in fields.items() if before[name] != value]
+    changed = changed_fields(instance, fields)
+    before = {name: getattr(instance, name) for name in changed}
     for name in changed:
         setattr(instance, name, fields[name])
     if changed or instance.pk is None:
@@ -29,6 +28,13 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
                 setattr(instance, name, before[name])
             raise
     return changed
+
+
+def changed_fields(instance: Model, fields: Mapping[str, Any]) -> list[str]:
+    """The names in `fields` whose values are not the instance's (an unknown name is a
+    TypeError, as in model_update)."""
+    check_fields(instance, fields)
+    return [name for name, value in fields.items() if getattr(instance, name) != value]
 
 
 def validate_and_save(instance: Model) -> None:

@@ -48,8 +48,13 @@ def import_meetings(sender, *, imported: list[ImportedRecord], report, on, **kwa
         for slug in _slug_candidates(record, reading, len(readings))
     }
     stored = StoredMeetings.read(slugs=slugs, groups={record.group for record in imported})
+    created: dict[int, tuple[str, str]] = {}
     for record, readings in lists:
-        _import_meetings(record, readings, report=report, on=on, stored=stored)
+        _import_meetings(record, readings, report=report, on=on, stored=stored, created=created)
+    for meeting, error in stored.write():
+        where, state = created[id(meeting)]
+        report.problem(where, f"{' '.join(error.messages)} Skipped.")
+        report.uncount(state, "created")
 
 
 def export_group_meetings(sender, *, group: Group, data: dict, include_private: bool, **kwargs):
@@ -102,7 +107,10 @@ def _import_meetings(
     report,
     on: datetime.date,
     stored: StoredMeetings,
+    created: dict[int, tuple[str, str]],
 ) -> None:
+    """Import one list; `created` gets, for each new meeting (by id), its place and how far it
+    was read, for the report when the database refuses it."""
     group, subproject, place = record.group, record.subproject, record.place
     if readings is None:
         report.problem(f"{place}.meetings", "not a list: the meetings are left as they are.")
@@ -119,19 +127,23 @@ def _import_meetings(
             report.problem(where, f"agora.slug {slug} is another meeting's in this list. Skipped.")
             continue
         try:
-            _, schedules, outcome = meeting_import(
+            meeting, schedules, outcome = meeting_import(
                 group=group,
                 subproject=subproject,
                 slug=slug,
                 reading=reading,
                 on=on,
                 stored=stored,
+                bulk=True,
             )
         except ValidationError as error:
             report.problem(where, f"{' '.join(error.messages)} Skipped.")
             continue
         kept.add(slug)
-        report.count(_state(reading.schedule, schedules[0]), outcome)
+        state = _state(reading.schedule, schedules[0])
+        report.count(state, outcome)
+        if outcome == "created":
+            created[id(meeting)] = (where, state)
         for note in reading.notes:
             report.problem(where, note)
         for text, schedule in zip(reading.schedules, schedules, strict=True):

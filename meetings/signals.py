@@ -1,5 +1,6 @@
-"""Cached feeds are invalidated once any change to what they show is committed; other apps
-hear of an occurrence's changes through the signals below.
+"""Cached feeds are invalidated once any change to what they show is committed (saved, deleted
+or written in bulk by common.bulk.BulkWrite); other apps hear of an occurrence's changes through
+the signals below.
 
 meetings.services sends them inside the change's transaction, after the change is written: a
 receiver's writes commit or roll back with it, and an exception in a receiver undoes the change.
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
+from common.bulk import bulk_written
 from governance.models import Group, Person, Role
 from meetings.feeds import invalidate_feeds
 from meetings.models import AgendaItem, Meeting, Occurrence, Schedule
@@ -24,7 +26,7 @@ def data_changed(sender, using=None, **kwargs) -> None:
 
 
 for model in FEED_MODELS:
-    for signal in (post_save, post_delete):
+    for signal in (post_save, post_delete, bulk_written):
         signal.connect(data_changed, sender=model, dispatch_uid=f"feeds:{model._meta.label}")
 
 

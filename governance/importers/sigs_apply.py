@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from common.bulk import BulkWrite
+from common.services import changed_fields
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
     GROUP_LISTS,
@@ -261,19 +262,26 @@ class _SigsImport:
     def read_stored(self) -> None:
         """What the groups hold: their roles, channels, subprojects with their leads,
         committee charters and stakeholder SIGs."""
-        groups = [group for group in self.groups.values() if group.pk]
+        groups = {group.pk: group for group in self.groups.values() if group.pk}
+        # Each record holds the instances this import works on (and validation looks none up).
         self.group_roles: dict[int, list[Role]] = defaultdict(list)
         for role in Role.objects.filter(group__in=groups).select_related("person"):
             # The person as this import leaves them (their affiliation counts for seats).
             role.person = self.people.get(role.person.handle.casefold(), role.person)
+            role.group = groups[role.group_id]
             self.group_roles[role.group_id].append(role)
+        self.stored_subprojects: dict[int, list[Subproject]] = defaultdict(list)
+        subprojects = {}
+        for subproject in Subproject.objects.filter(group__in=groups).order_by("pk"):
+            subproject.group = groups[subproject.group_id]
+            subprojects[subproject.pk] = subproject
+            self.stored_subprojects[subproject.group_id].append(subproject)
         self.stored_channels: dict[tuple, dict[tuple[str, str], Channel]] = defaultdict(dict)
         for channel in Channel.objects.filter(group__in=groups, kind__in=CHANNEL_KINDS.values()):
+            channel.group = groups[channel.group_id]
+            channel.subproject = subprojects.get(channel.subproject_id)
             owner = (channel.group_id, channel.subproject_id)
             self.stored_channels[owner][channel.kind, channel.name] = channel
-        self.stored_subprojects: dict[int, list[Subproject]] = defaultdict(list)
-        for subproject in Subproject.objects.filter(group__in=groups).order_by("pk"):
-            self.stored_subprojects[subproject.group_id].append(subproject)
         self.leads: dict[int, set[int]] = defaultdict(set)
         for subproject_id, person_id in Subproject.leads.through.objects.filter(
             subproject__group__in=groups
@@ -328,7 +336,7 @@ class _SigsImport:
             if reporting.url
             else {"reporting_email": reporting.name}
         )
-        changed = _attempt(
+        changed = changed_fields(committee, address) and _attempt(
             self.report, reporting.place, committee_update, committee=committee, **address
         )
         if changed is not None:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from common.bulk import BulkWrite
+from common.services import changed_fields, check_fields
 from governance.models import Group, Subproject
 from meetings import services
 from meetings.importers.sigs_yaml import (
@@ -87,6 +89,9 @@ class StoredMeetings:
     meetings: dict[str, Meeting]  # by slug
     imported: dict[int, list[Schedule]]  # meeting pk -> its imported schedules
     with_records: set[int]  # the pks of those with an occurrence record
+    # New meetings and their schedules, validated, written together by write().
+    new_meetings: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Meeting))
+    new_schedules: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Schedule))
 
     @classmethod
     def read(cls, *, slugs: Iterable[str], groups: Iterable[Group]) -> "StoredMeetings":
@@ -117,6 +122,16 @@ class StoredMeetings:
         stored.imported = dict(by_meeting)
         return stored
 
+    def write(self) -> list[tuple[Meeting, ValidationError]]:
+        """Write the new meetings, then their schedules; the meetings the database refused
+        (their schedules are not written either)."""
+        refused = self.new_meetings.write()
+        self.new_schedules.created = [
+            schedule for schedule in self.new_schedules.created if schedule.meeting.pk
+        ]
+        refused += self.new_schedules.write()
+        return refused
+
     def owned(self, group: Group, subproject: Subproject | None) -> list[Meeting]:
         """The imported meetings of `group` (or `subproject`)."""
         owner = (group.pk, subproject.pk if subproject else None)
@@ -127,7 +142,6 @@ class StoredMeetings:
         ]
 
 
-@transaction.atomic
 def meeting_import(
     *,
     group: Group,
@@ -136,6 +150,7 @@ def meeting_import(
     reading: MeetingReading,
     on: datetime.date,
     stored: StoredMeetings | None = None,
+    bulk: bool = False,
 ) -> tuple[Meeting, list[Schedule], str]:
     """Create or bring up to date the meeting `slug` and its imported schedules from a reading.
 
@@ -143,7 +158,9 @@ def meeting_import(
     no longer gives ends before `on` (or goes, when nothing is stored about its occurrences).
     Returns the meeting, its imported schedules and "created", "updated" or "unchanged". A
     meeting made by hand (no imported schedule) or owned by another group is refused, never
-    taken over. An import of many meetings passes what it read of them (`stored`).
+    taken over. An import of many meetings passes what it read of them (`stored`); a meeting
+    the file leaves as it is costs no statement. With `bulk`, a new meeting is validated and
+    left to `stored.write()`.
     """
     if stored is None:
         stored = StoredMeetings.read(slugs=[slug], groups=[])
@@ -166,23 +183,48 @@ def meeting_import(
         # A meeting marked private stays private, whatever the file says.
         "is_private": meeting.is_private or reading.is_private,
     }
-    changed = services.meeting_save(meeting=meeting, fields=fields)
-    schedules = []
-    for index, text in enumerate(reading.schedules):
-        schedule = imported[index] if index < len(imported) else Schedule(meeting=meeting)
-        changed += services.schedule_save(
-            schedule=schedule, fields=_imported_timing(schedule, text)
-        )
-        schedules.append(schedule)
-    for schedule in imported[len(reading.schedules) :]:
-        changed.append(_retire_schedule(schedule, on=on))
+    timings = [
+        (imported[index] if index < len(imported) else Schedule(meeting=meeting), text)
+        for index, text in enumerate(reading.schedules)
+    ]
+    timings = [(schedule, _imported_timing(schedule, text)) for schedule, text in timings]
+    schedules = [schedule for schedule, _ in timings]
+    changes = (
+        created
+        or len(imported) > len(schedules)
+        or any(schedule.pk is None or timing for schedule, timing in timings)
+        or changed_fields(meeting, fields)
+    )
+    changed = []
+    if created and bulk:
+        # Written with the others by stored.write().
+        meeting.subproject = subproject  # held, not looked up by validation
+        stored.new_meetings.create(_set(meeting, fields))
+        for schedule, timing in timings:
+            stored.new_schedules.create(_set(schedule, timing))
+    elif changes:
+        with transaction.atomic():
+            changed = services.meeting_save(meeting=meeting, fields=fields)
+            for schedule, timing in timings:
+                schedule.meeting = meeting  # saved now
+                changed += services.schedule_save(schedule=schedule, fields=timing)
+            for schedule in imported[len(reading.schedules) :]:
+                changed.append(_retire_schedule(schedule, on=on))
     stored.meetings[slug] = meeting
-    stored.imported[meeting.pk] = [schedule for schedule in schedules if schedule.source_text]
+    if meeting.pk:  # (a new one is written later; another list naming it is refused)
+        stored.imported[meeting.pk] = [s for s in schedules if s.source_text]
     return (
         meeting,
         schedules,
         "created" if created else ("updated" if any(changed) else "unchanged"),
     )
+
+
+def _set(instance: Meeting | Schedule, fields: dict[str, Any]) -> Any:
+    check_fields(instance, fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return instance
 
 
 def _retire_schedule(schedule: Schedule, *, on: datetime.date) -> str:
@@ -196,7 +238,6 @@ def _retire_schedule(schedule: Schedule, *, on: datetime.date) -> str:
     return "ended" if ended else ""
 
 
-@transaction.atomic
 def meetings_retire_imported(
     *,
     group: Group,
@@ -212,17 +253,20 @@ def meetings_retire_imported(
     ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
     """
     missing = [meeting for meeting in stored.owned(group, subproject) if meeting.slug not in keep]
-    outcomes = []
-    for meeting in missing:
-        if meeting.pk not in stored.with_records:
-            del stored.meetings[meeting.slug]
-            services.meeting_delete(meeting=meeting)
-            outcomes.append((meeting, "removed"))
-            continue
-        changed = [
-            services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
-            for schedule in stored.imported[meeting.pk]
-            if schedule.is_confirmed
-        ]
-        outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
+    outcomes: list[tuple[Meeting, str]] = []
+    if not missing:
+        return outcomes
+    with transaction.atomic():
+        for meeting in missing:
+            if meeting.pk not in stored.with_records:
+                del stored.meetings[meeting.slug]
+                services.meeting_delete(meeting=meeting)
+                outcomes.append((meeting, "removed"))
+                continue
+            changed = [
+                services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
+                for schedule in stored.imported[meeting.pk]
+                if schedule.is_confirmed
+            ]
+            outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
     return outcomes
