@@ -41,6 +41,8 @@ class BulkWrite:
     updated: dict[Any, Model] = field(default_factory=dict)
     deleted: set[Any] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
+    # Many-to-many field name -> [(record, the primary keys it is to hold)].
+    related: dict[str, list[tuple[Model, set[Any]]]] = field(default_factory=dict)
 
     def create(self, instance: Model, *, clean: bool = True) -> Model:
         """Validate a new record (ValidationError, naming the fields) and write it later.
@@ -72,6 +74,14 @@ class BulkWrite:
         self.fields.update(changed)
         return changed
 
+    def set_related(self, instance: Model, name: str, values: Iterable[Model]) -> None:
+        """Make the many-to-many field `name` of a record (created here, or stored) hold
+        exactly `values` once written, with the history entry model_set_related gives it; for
+        a list the caller knows changed."""
+        if not self.model._meta.get_field(name).many_to_many:
+            raise TypeError(f"{self.model.__name__}.{name} is not a many-to-many field")
+        self.related.setdefault(name, []).append((instance, {value.pk for value in values}))
+
     def delete(self, instances: Iterable[Model]) -> None:
         self.deleted.update(instance.pk for instance in instances)
 
@@ -84,6 +94,8 @@ class BulkWrite:
         if self.deleted:
             self.model._default_manager.filter(pk__in=self.deleted).delete()
         refused_ids = {id(instance) for instance, _ in refused}
+        for name, lists in self.related.items():
+            self._set_related(name, [entry for entry in lists if id(entry[0]) not in refused_ids])
         created = [instance for instance in self.created if id(instance) not in refused_ids]
         updated = [instance for instance in updated if id(instance) not in refused_ids]
         if created or updated or self.deleted:
@@ -98,6 +110,53 @@ class BulkWrite:
     def _update(self, instances: list[Model]) -> None:
         bulk_update_with_history(
             instances, self.model, sorted(self.fields), default_date=timezone.now()
+        )
+
+    def _set_related(self, name: str, lists: list[tuple[Model, set[Any]]]) -> None:
+        """Replace the rows of many-to-many `name` of each record; each record gets a history
+        entry ("~") holding its new rows, as simple_history's m2m tracking writes one."""
+        if not lists:
+            return
+        relation = self.model._meta.get_field(name)
+        through = relation.remote_field.through
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        records = [record for record, _ in lists]
+        through._default_manager.filter(**{f"{source}__in": records}).delete()
+        rows = through._default_manager.bulk_create(
+            [
+                through(**{f"{source}_id": record.pk, f"{target}_id": pk})
+                for record, pks in lists
+                for pk in sorted(pks)
+            ]
+        )
+        history = getattr(self.model._meta, "simple_history_manager_attribute", None)
+        historical = getattr(self.model, history).model if history else None
+        if historical is None or relation not in historical._history_m2m_fields:
+            return
+        entries = getattr(self.model, history).bulk_history_create(
+            records, update=True, default_date=timezone.now()
+        )
+        rows_of: dict[Any, list[Model]] = {}
+        for row in rows:
+            rows_of.setdefault(getattr(row, f"{source}_id"), []).append(row)
+        m2m_history = next(
+            rel.related_model
+            for rel in historical._meta.related_objects
+            if rel.related_model.__name__ == f"Historical{through.__name__}"
+        )
+        m2m_history._default_manager.bulk_create(
+            [
+                m2m_history(
+                    history=entry,
+                    **{
+                        "id": row.pk,
+                        f"{source}_id": getattr(row, f"{source}_id"),
+                        f"{target}_id": getattr(row, f"{target}_id"),
+                    },
+                )
+                for entry, record in zip(entries, records, strict=True)
+                for row in rows_of.get(record.pk, [])
+            ]
         )
 
     def _stamp(self, instances: list[Model]) -> None:

@@ -5,8 +5,8 @@ line with the `SigsDocument` it gives and reports what it changed. It works in p
 its statements do not grow with the file: it reads what exists in a fixed number of queries,
 decides in memory what to create, change, end and remove (validating each record, with the
 models' own rules: `Role.check_term`, `Role.check_seat`), and writes each model at once
-(`common.bulk.BulkWrite`). Many-to-many lists (subproject leads, stakeholder SIGs) and new
-committee charters, which change seldom, are written through the services when they change.
+(`common.bulk.BulkWrite`), many-to-many lists (subproject leads, stakeholder SIGs) included.
+New committee charters and reporting addresses, a few per file, go through the services.
 """
 
 import datetime
@@ -54,8 +54,6 @@ from governance.services import (
     channel_new,
     committee_set,
     committee_update,
-    group_update,
-    subproject_update,
 )
 from governance.signals import ImportedRecord, sigs_imported
 
@@ -133,10 +131,7 @@ class _SigsImport:
         self.roles = BulkWrite(Role)
         self.channels_written = BulkWrite(Channel)
         self.subprojects_written = BulkWrite(Subproject)
-        self.archived = BulkWrite(Group)
-        # Many-to-many lists to set, through the services, once their records are written.
-        self.stakeholder_lists: list[tuple[Group, list[Group]]] = []
-        self.lead_lists: list[tuple[Subproject, list[Person]]] = []
+        self.groups_written = BulkWrite(Group)
 
     def run(self) -> ImportReport:
         self.report.existing.update(
@@ -509,7 +504,7 @@ class _SigsImport:
                 self.report.problem(subrecord.place, _skipped(error))
                 continue
             if "leads" in changed:
-                self.lead_lists.append((subproject, leads))
+                self.subprojects_written.set_related(subproject, "leads", leads)
             label = f"{group.slug}/{subrecord.name}"
             self.counted(subproject, subrecord.place, "subprojects", outcome, label)
             self.sync_channels(
@@ -532,7 +527,7 @@ class _SigsImport:
             else:
                 wanted.append(sig)
         if {sig.pk for sig in wanted} != self.stakeholder_ids[group.pk]:
-            self.stakeholder_lists.append((group, wanted))
+            self.groups_written.set_related(group, "stakeholder_groups", wanted)
             self.report.count("stakeholder lists", "updated", label=group.slug)
 
     def board_rep(self) -> None:
@@ -583,7 +578,7 @@ class _SigsImport:
                 "status_reason": ARCHIVED_REASON,
             }
             try:
-                self.archived.update(group, fields)
+                self.groups_written.update(group, fields)
             except ValidationError as error:
                 self.report.problem(group.slug, _skipped(error))
                 continue
@@ -619,12 +614,7 @@ class _SigsImport:
                 self.report.uncount(*self.pending[id(channel)][1])
         refused |= self.written(self.channels_written)
         refused |= self.written(self.roles)
-        refused |= self.written(self.archived)
-        for group, sigs in self.stakeholder_lists:
-            group_update(group=group, stakeholder_groups=sigs)
-        for subproject, leads in self.lead_lists:
-            if id(subproject) not in refused:
-                subproject_update(subproject=subproject, leads=leads)
+        refused |= self.written(self.groups_written)
         return refused
 
 
