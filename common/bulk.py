@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,20 +31,22 @@ from common.services import changed_fields, validate_and_save, validate_fields
 #   deleted - the primary keys of the records it deleted
 bulk_written = Signal()
 
+M = TypeVar("M", bound=Model)
+
 
 @dataclass
-class BulkWrite:
+class BulkWrite(Generic[M]):
     """The new and changed records of one model, collected, then written by `write()`."""
 
-    model: type[Model]
-    created: list[Model] = field(default_factory=list)
-    updated: dict[Any, Model] = field(default_factory=dict)
+    model: type[M]
+    created: list[M] = field(default_factory=list)
+    updated: dict[Any, M] = field(default_factory=dict)
     deleted: set[Any] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
     # Many-to-many field name -> [(record, the primary keys it is to hold)].
-    related: dict[str, list[tuple[Model, set[Any]]]] = field(default_factory=dict)
+    related: dict[str, list[tuple[M, set[Any]]]] = field(default_factory=dict)
 
-    def create(self, instance: Model, *, clean: bool = True) -> Model:
+    def create(self, instance: M, *, clean: bool = True) -> M:
         """Validate a new record (ValidationError, naming the fields) and write it later.
         Without `clean`, its fields only: the caller has applied the model's clean() rules
         (e.g. with what it holds in memory, where clean() would query)."""
@@ -52,9 +54,7 @@ class BulkWrite:
         self.created.append(instance)
         return instance
 
-    def update(
-        self, instance: Model, fields: Mapping[str, Any], *, clean: bool = True
-    ) -> list[str]:
+    def update(self, instance: M, fields: Mapping[str, Any], *, clean: bool = True) -> list[str]:
         """Set `fields` on a stored record as `model_update` does (an unknown name is a
         TypeError; when validation fails the instance keeps its values) and write it later if
         something changed; returns the names that changed. `clean` as for create()."""
@@ -74,7 +74,7 @@ class BulkWrite:
         self.fields.update(changed)
         return changed
 
-    def set_related(self, instance: Model, name: str, values: Iterable[Model]) -> None:
+    def set_related(self, instance: M, name: str, values: Iterable[Model]) -> None:
         """Make the many-to-many field `name` of a record (created here, or stored) hold
         exactly `values` once written, with the history entry model_set_related gives it; for
         a list the caller knows changed."""
@@ -82,10 +82,10 @@ class BulkWrite:
             raise TypeError(f"{self.model.__name__}.{name} is not a many-to-many field")
         self.related.setdefault(name, []).append((instance, {value.pk for value in values}))
 
-    def delete(self, instances: Iterable[Model]) -> None:
+    def delete(self, instances: Iterable[M]) -> None:
         self.deleted.update(instance.pk for instance in instances)
 
-    def write(self) -> list[tuple[Model, ValidationError]]:
+    def write(self) -> list[tuple[M, ValidationError]]:
         """Write what was collected; the records the database refused, each with its error
         (they are not written; the others are)."""
         updated = list(self.updated.values())
@@ -104,20 +104,20 @@ class BulkWrite:
             )
         return refused
 
-    def _insert(self, instances: list[Model]) -> None:
+    def _insert(self, instances: list[M]) -> None:
         bulk_create_with_history(instances, self.model, default_date=timezone.now())
 
-    def _update(self, instances: list[Model]) -> None:
+    def _update(self, instances: list[M]) -> None:
         bulk_update_with_history(
             instances, self.model, sorted(self.fields), default_date=timezone.now()
         )
 
-    def _set_related(self, name: str, lists: list[tuple[Model, set[Any]]]) -> None:
+    def _set_related(self, name: str, lists: list[tuple[M, set[Any]]]) -> None:
         """Replace the rows of many-to-many `name` of each record; each record gets a history
         entry ("~") holding its new rows, as simple_history's m2m tracking writes one."""
         if not lists:
             return
-        relation = self.model._meta.get_field(name)
+        relation: Any = self.model._meta.get_field(name)
         through = relation.remote_field.through
         source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
         records = [record for record, _ in lists]
@@ -129,9 +129,11 @@ class BulkWrite:
                 for pk in sorted(pks)
             ]
         )
-        history = getattr(self.model._meta, "simple_history_manager_attribute", None)
-        historical = getattr(self.model, history).model if history else None
-        if historical is None or relation not in historical._history_m2m_fields:
+        history: str | None = getattr(self.model._meta, "simple_history_manager_attribute", None)
+        if history is None:
+            return
+        historical = getattr(self.model, history).model
+        if relation not in historical._history_m2m_fields:
             return
         entries = getattr(self.model, history).bulk_history_create(
             records, update=True, default_date=timezone.now()
@@ -159,7 +161,7 @@ class BulkWrite:
             ]
         )
 
-    def _stamp(self, instances: list[Model]) -> None:
+    def _stamp(self, instances: list[M]) -> None:
         """bulk_update does not set `auto_now` fields: set them, as save() would."""
         now = timezone.now()
         for model_field in self.model._meta.concrete_fields:
@@ -168,7 +170,7 @@ class BulkWrite:
                     setattr(instance, model_field.attname, now)
                 self.fields.add(model_field.name)
 
-    def _each(self, instances: list[Model], write) -> list[tuple[Model, ValidationError]]:
+    def _each(self, instances: list[M], write) -> list[tuple[M, ValidationError]]:
         if not instances:
             return []
         try:

@@ -128,13 +128,7 @@ def _import_meetings(
             continue
         try:
             meeting, schedules, outcome = meeting_import(
-                group=group,
-                subproject=subproject,
-                slug=slug,
-                reading=reading,
-                on=on,
-                stored=stored,
-                bulk=True,
+                group=group, subproject=subproject, slug=slug, reading=reading, on=on, stored=stored
             )
         except ValidationError as error:
             report.problem(where, f"{' '.join(error.messages)} Skipped.")

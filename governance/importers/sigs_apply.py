@@ -182,7 +182,7 @@ class _SigsImport:
     # Reading what exists
 
     def import_people(self) -> None:
-        stored = {
+        stored: dict[str, Person] = {
             person.handle.casefold(): person
             for person in Person.objects.alias(key=Lower("handle")).filter(
                 key__in=list(self.document.people)
@@ -450,7 +450,6 @@ class _SigsImport:
             else {}
         )
         for record in records:
-            fields = {"url": record.url, "description": record.description}
             channel = stored.get((record.kind, record.name))
             try:
                 if channel is None:
@@ -460,12 +459,15 @@ class _SigsImport:
                             subproject=subproject,
                             kind=record.kind,
                             name=record.name,
-                            **fields,
+                            url=record.url,
+                            description=record.description,
                         )
                     )
                     outcome = "created"
                 else:
-                    changed = self.channels_written.update(channel, fields)
+                    changed = self.channels_written.update(
+                        channel, {"url": record.url, "description": record.description}
+                    )
                     outcome = "updated" if changed else "unchanged"
             except ValidationError as error:
                 self.report.problem(record.place, _skipped(error))

@@ -92,6 +92,8 @@ class StoredMeetings:
     # New meetings and their schedules, validated, written together by write().
     new_meetings: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Meeting))
     new_schedules: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Schedule))
+    # The stored meetings by (group, subproject) pks, once owned() was asked.
+    _owners: dict[tuple, list[Meeting]] | None = None
 
     @classmethod
     def read(cls, *, slugs: Iterable[str], groups: Iterable[Group]) -> "StoredMeetings":
@@ -135,10 +137,16 @@ class StoredMeetings:
     def owned(self, group: Group, subproject: Subproject | None) -> list[Meeting]:
         """The imported meetings of `group` (or `subproject`)."""
         owner = (group.pk, subproject.pk if subproject else None)
+        if self._owners is None:
+            self._owners = defaultdict(list)
+            for meeting in self.meetings.values():
+                self._owners[meeting.group_id, meeting.subproject_id].append(meeting)
         return [
             meeting
-            for meeting in self.meetings.values()
-            if (meeting.group_id, meeting.subproject_id) == owner and self.imported.get(meeting.pk)
+            for meeting in self._owners[owner]
+            if self.meetings.get(meeting.slug) is meeting
+            and (meeting.group_id, meeting.subproject_id) == owner
+            and self.imported.get(meeting.pk)
         ]
 
 
@@ -150,7 +158,6 @@ def meeting_import(
     reading: MeetingReading,
     on: datetime.date,
     stored: StoredMeetings | None = None,
-    bulk: bool = False,
 ) -> tuple[Meeting, list[Schedule], str]:
     """Create or bring up to date the meeting `slug` and its imported schedules from a reading.
 
@@ -158,10 +165,11 @@ def meeting_import(
     no longer gives ends before `on` (or goes, when nothing is stored about its occurrences).
     Returns the meeting, its imported schedules and "created", "updated" or "unchanged". A
     meeting made by hand (no imported schedule) or owned by another group is refused, never
-    taken over. An import of many meetings passes what it read of them (`stored`); a meeting
-    the file leaves as it is costs no statement. With `bulk`, a new meeting is validated and
-    left to `stored.write()`.
+    taken over. An import of many meetings passes what it read of them (`stored`): a meeting
+    the file leaves as it is costs no statement, and a new one is validated and left to
+    `stored.write()`.
     """
+    bulk = stored is not None
     if stored is None:
         stored = StoredMeetings.read(slugs=[slug], groups=[])
     meeting = stored.meetings.get(slug)
@@ -183,11 +191,11 @@ def meeting_import(
         # A meeting marked private stays private, whatever the file says.
         "is_private": meeting.is_private or reading.is_private,
     }
-    timings = [
+    texts = [
         (imported[index] if index < len(imported) else Schedule(meeting=meeting), text)
         for index, text in enumerate(reading.schedules)
     ]
-    timings = [(schedule, _imported_timing(schedule, text)) for schedule, text in timings]
+    timings = [(schedule, _imported_timing(schedule, text)) for schedule, text in texts]
     schedules = [schedule for schedule, _ in timings]
     changes = (
         created
