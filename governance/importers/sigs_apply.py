@@ -179,7 +179,7 @@ class _SigsImport:
         )
         return self.report
 
-    # Reading what exists
+    # People and groups, written first: the rest refers to them
 
     def import_people(self) -> None:
         stored: dict[str, Person] = {
