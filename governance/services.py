@@ -193,11 +193,13 @@ def group_archive(*, group: Group, reason: str, on: datetime.date | None = None)
     roles = list(group.roles.current(on).select_related("person", "group"))
     for role in roles:
         role_end(role=role, on=on)
-    model_update(
-        instance=group,
-        fields={"status": GroupStatus.ARCHIVED, "status_since": on, "status_reason": reason},
-    )
+    model_update(instance=group, fields=archived_fields(reason=reason, on=on))
     return len(roles)
+
+
+def archived_fields(*, reason: str, on: datetime.date) -> dict[str, Any]:
+    """What archiving a group sets (group_archive; an import archives many at once)."""
+    return {"status": GroupStatus.ARCHIVED, "status_since": on, "status_reason": reason}
 
 
 @transaction.atomic

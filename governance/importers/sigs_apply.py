@@ -51,6 +51,7 @@ from governance.models import (
     Subproject,
 )
 from governance.services import (
+    archived_fields,
     channel_new,
     committee_set,
     committee_update,
@@ -570,20 +571,18 @@ class _SigsImport:
                 )
             return
         for group in missing:
-            # As group_archive does: its current roles end, it is archived.
-            for role in self.current_roles(group, tuple(RoleKind)):
-                self.roles.update(role, {"end": self.on}, clean=False)
-                self.counted(role, group.slug, "roles", "ended", _role_label(role, group))
-            fields = {
-                "status": GroupStatus.ARCHIVED,
-                "status_since": self.on,
-                "status_reason": ARCHIVED_REASON,
-            }
+            # As group_archive does: it is archived, its current roles end.
+            current = self.current_roles(group, tuple(RoleKind))
             try:
-                self.groups_written.update(group, fields)
+                self.groups_written.update(
+                    group, archived_fields(reason=ARCHIVED_REASON, on=self.on)
+                )
             except ValidationError as error:
                 self.report.problem(group.slug, _skipped(error))
                 continue
+            for role in current:
+                self.roles.update(role, {"end": self.on}, clean=False)
+                self.counted(role, group.slug, "roles", "ended", _role_label(role, group))
             self.counted(group, group.slug, "groups", "archived", group.slug)
 
     # Writing
