@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from common.services import check_fields, validate_and_save, validate_fields
+from common.services import changed_fields, validate_and_save, validate_fields
 
 # Sent with sender=<the model> after a BulkWrite wrote (inside the write's transaction), with:
 #   created - the records it inserted
@@ -31,36 +31,41 @@ from common.services import check_fields, validate_and_save, validate_fields
 #   deleted - the primary keys of the records it deleted
 bulk_written = Signal()
 
+M = TypeVar("M", bound=Model)
+
 
 @dataclass
-class BulkWrite:
+class BulkWrite(Generic[M]):
     """The new and changed records of one model, collected, then written by `write()`."""
 
-    model: type[Model]
-    created: list[Model] = field(default_factory=list)
-    updated: dict[Any, Model] = field(default_factory=dict)
+    model: type[M]
+    created: list[M] = field(default_factory=list)
+    updated: dict[Any, M] = field(default_factory=dict)
     deleted: set[Any] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
+    # Many-to-many field name -> [(record, the primary keys it is to hold)].
+    related: dict[str, list[tuple[M, set[Any]]]] = field(default_factory=dict)
 
-    def create(self, instance: Model) -> Model:
-        """Validate a new record (ValidationError, naming the fields) and write it later."""
-        validate_fields(instance)
+    def create(self, instance: M, *, clean: bool = True) -> M:
+        """Validate a new record (ValidationError, naming the fields) and write it later.
+        Without `clean`, its fields only: the caller has applied the model's clean() rules
+        (e.g. with what it holds in memory, where clean() would query)."""
+        validate_fields(instance, clean=clean)
         self.created.append(instance)
         return instance
 
-    def update(self, instance: Model, fields: Mapping[str, Any]) -> list[str]:
+    def update(self, instance: M, fields: Mapping[str, Any], *, clean: bool = True) -> list[str]:
         """Set `fields` on a stored record as `model_update` does (an unknown name is a
         TypeError; when validation fails the instance keeps its values) and write it later if
-        something changed; returns the names that changed."""
-        check_fields(instance, fields)
-        before = {name: getattr(instance, name) for name in fields}
-        changed = [name for name, value in fields.items() if before[name] != value]
+        something changed; returns the names that changed. `clean` as for create()."""
+        changed = changed_fields(instance, fields)
+        before = {name: getattr(instance, name) for name in changed}
         if not changed:
             return []
         for name in changed:
             setattr(instance, name, fields[name])
         try:
-            validate_fields(instance)
+            validate_fields(instance, clean=clean)
         except ValidationError:
             for name in changed:
                 setattr(instance, name, before[name])
@@ -69,10 +74,18 @@ class BulkWrite:
         self.fields.update(changed)
         return changed
 
-    def delete(self, instances: Iterable[Model]) -> None:
+    def set_related(self, instance: M, name: str, values: Iterable[Model]) -> None:
+        """Make the many-to-many field `name` of a record (created here, or stored) hold
+        exactly `values` once written, with the history entry model_set_related gives it; for
+        a list the caller knows changed."""
+        if not self.model._meta.get_field(name).many_to_many:
+            raise TypeError(f"{self.model.__name__}.{name} is not a many-to-many field")
+        self.related.setdefault(name, []).append((instance, {value.pk for value in values}))
+
+    def delete(self, instances: Iterable[M]) -> None:
         self.deleted.update(instance.pk for instance in instances)
 
-    def write(self) -> list[tuple[Model, ValidationError]]:
+    def write(self) -> list[tuple[M, ValidationError]]:
         """Write what was collected; the records the database refused, each with its error
         (they are not written; the others are)."""
         updated = list(self.updated.values())
@@ -81,6 +94,8 @@ class BulkWrite:
         if self.deleted:
             self.model._default_manager.filter(pk__in=self.deleted).delete()
         refused_ids = {id(instance) for instance, _ in refused}
+        for name, lists in self.related.items():
+            self._set_related(name, [entry for entry in lists if id(entry[0]) not in refused_ids])
         created = [instance for instance in self.created if id(instance) not in refused_ids]
         updated = [instance for instance in updated if id(instance) not in refused_ids]
         if created or updated or self.deleted:
@@ -89,15 +104,64 @@ class BulkWrite:
             )
         return refused
 
-    def _insert(self, instances: list[Model]) -> None:
+    def _insert(self, instances: list[M]) -> None:
         bulk_create_with_history(instances, self.model, default_date=timezone.now())
 
-    def _update(self, instances: list[Model]) -> None:
+    def _update(self, instances: list[M]) -> None:
         bulk_update_with_history(
             instances, self.model, sorted(self.fields), default_date=timezone.now()
         )
 
-    def _stamp(self, instances: list[Model]) -> None:
+    def _set_related(self, name: str, lists: list[tuple[M, set[Any]]]) -> None:
+        """Replace the rows of many-to-many `name` of each record; each record gets a history
+        entry ("~") holding its new rows, as simple_history's m2m tracking writes one."""
+        if not lists:
+            return
+        relation: Any = self.model._meta.get_field(name)
+        through = relation.remote_field.through
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        records = [record for record, _ in lists]
+        through._default_manager.filter(**{f"{source}__in": records}).delete()
+        rows = through._default_manager.bulk_create(
+            [
+                through(**{f"{source}_id": record.pk, f"{target}_id": pk})
+                for record, pks in lists
+                for pk in sorted(pks)
+            ]
+        )
+        history: str | None = getattr(self.model._meta, "simple_history_manager_attribute", None)
+        if history is None:
+            return
+        historical = getattr(self.model, history).model
+        if relation not in historical._history_m2m_fields:
+            return
+        entries = getattr(self.model, history).bulk_history_create(
+            records, update=True, default_date=timezone.now()
+        )
+        rows_of: dict[Any, list[Model]] = {}
+        for row in rows:
+            rows_of.setdefault(getattr(row, f"{source}_id"), []).append(row)
+        m2m_history = next(
+            rel.related_model
+            for rel in historical._meta.related_objects
+            if rel.related_model.__name__ == f"Historical{through.__name__}"
+        )
+        m2m_history._default_manager.bulk_create(
+            [
+                m2m_history(
+                    history=entry,
+                    **{
+                        "id": row.pk,
+                        f"{source}_id": getattr(row, f"{source}_id"),
+                        f"{target}_id": getattr(row, f"{target}_id"),
+                    },
+                )
+                for entry, record in zip(entries, records, strict=True)
+                for row in rows_of.get(record.pk, [])
+            ]
+        )
+
+    def _stamp(self, instances: list[M]) -> None:
         """bulk_update does not set `auto_now` fields: set them, as save() would."""
         now = timezone.now()
         for model_field in self.model._meta.concrete_fields:
@@ -106,7 +170,7 @@ class BulkWrite:
                     setattr(instance, model_field.attname, now)
                 self.fields.add(model_field.name)
 
-    def _each(self, instances: list[Model], write) -> list[tuple[Model, ValidationError]]:
+    def _each(self, instances: list[M], write) -> list[tuple[M, ValidationError]]:
         if not instances:
             return []
         try:

@@ -16,9 +16,8 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
     be a silent no-op); many-to-many fields are set by the caller after the save. When
     validation fails the instance keeps the values it had, as stored.
     """
-    check_fields(instance, fields)
-    before = {name: getattr(instance, name) for name in fields}
-    changed = [name for name, value in fields.items() if before[name] != value]
+    changed = changed_fields(instance, fields)
+    before = {name: getattr(instance, name) for name in changed}
     for name in changed:
         setattr(instance, name, fields[name])
     if changed or instance.pk is None:
@@ -29,6 +28,13 @@ def model_update(*, instance: Model, fields: Mapping[str, Any]) -> list[str]:
                 setattr(instance, name, before[name])
             raise
     return changed
+
+
+def changed_fields(instance: Model, fields: Mapping[str, Any]) -> list[str]:
+    """The names in `fields` whose values are not the instance's (an unknown name is a
+    TypeError, as in model_update)."""
+    check_fields(instance, fields)
+    return [name for name, value in fields.items() if getattr(instance, name) != value]
 
 
 def validate_and_save(instance: Model) -> None:
@@ -51,10 +57,11 @@ def validate_and_save(instance: Model) -> None:
         raise
 
 
-def validate_fields(instance: Model) -> None:
+def validate_fields(instance: Model, *, clean: bool = True) -> None:
     """The checks `validate_and_save` makes before writing: `full_clean()` without the unique
     and check constraints, which the write leaves to the database, and without looking up
-    again a related row the instance holds (saved, not narrowed by `limit_choices_to`)."""
+    again a related row the instance holds (saved, not narrowed by `limit_choices_to`).
+    Without `clean`, the fields only: the caller applies the model's clean() rules itself."""
     held = [
         field.name
         for field in instance._meta.concrete_fields
@@ -64,7 +71,10 @@ def validate_fields(instance: Model) -> None:
         and getattr(instance, field.name) is not None
         and getattr(instance, field.name).pk == getattr(instance, field.attname)
     ]
-    instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+    if clean:
+        instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
+    else:
+        instance.clean_fields(exclude=held)
 
 
 def check_fields(instance: Model, fields: Iterable[str]) -> None:

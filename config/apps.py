@@ -2,9 +2,10 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from common import freshness
+from common.bulk import bulk_written
 
 # The apps whose records the site shows: a change to any of their models (their history
-# included) replaces the data version that cached pages, API answers and feeds rest on.
+# included; saved, deleted or written by common.bulk.BulkWrite) replaces the data version that cached pages, API answers and feeds rest on.
 # notifications' subscriptions and notices are shown to nobody: sending mail changes no page.
 SHOWN_APPS = {"governance", "meetings", "projects"}
 
@@ -25,5 +26,6 @@ class ConfigConfig(AppConfig):
             ("post_save", post_save),
             ("post_delete", post_delete),
             ("m2m_changed", m2m_changed),
+            ("bulk_written", bulk_written),
         ):
             signal.connect(data_changed, dispatch_uid=f"config.data_changed.{name}")

@@ -1,6 +1,7 @@
 """People, groups and who holds which role in them, with the invariants that keep them sound."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,11 +269,14 @@ class Role(TimeStamped):
 
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
+        return self.is_current_on(timezone.localdate())
+
+    def is_current_on(self, day: datetime.date) -> bool:
+        """Whether the person holds the role on `day` (RoleQuerySet.current, in memory)."""
         return (
             not self.end_unknown
-            and (self.start is None or self.start <= today)
-            and (self.end is None or self.end > today)
+            and (self.start is None or self.start <= day)
+            and (self.end is None or self.end > day)
         )
 
     @property
@@ -285,28 +289,50 @@ class Role(TimeStamped):
 
     def clean(self):
         super().clean()
-        if not (self.person_id and self.group_id and self.kind) or self.end_unknown:
+        if not self.has_term_rules:
             return
-        # A term that ended on an unknown day overlaps nothing anyone can tell.
-        overlapping = Role.objects.filter(
-            person_id=self.person_id, group_id=self.group_id, kind=self.kind, end_unknown=False
+        self.check_term(
+            Role.objects.filter(
+                person_id=self.person_id, group_id=self.group_id, kind=self.kind, end_unknown=False
+            ).exclude(pk=self.pk)
         )
-        if self.end:
-            overlapping = overlapping.filter(Q(start__isnull=True) | Q(start__lt=self.end))
-        if self.start:
-            overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gt=self.start))
-        if overlapping.exclude(pk=self.pk).exists():
+        if self.holds_seat:
+            committee = Committee.objects.filter(group_id=self.group_id).first()
+            if committee:
+                self.check_seat(committee, committee.seat_holders(person=self.person, role=self))
+
+    @property
+    def has_term_rules(self) -> bool:
+        """Whether check_term applies: a term that ended on an unknown day overlaps nothing
+        anyone can tell."""
+        return bool(self.person_id and self.group_id and self.kind) and not self.end_unknown
+
+    @property
+    def holds_seat(self) -> bool:
+        """Whether check_seat applies: the role holds one of a committee's seats today."""
+        return self.kind in SEAT_KINDS and self.is_current
+
+    def check_term(self, others: Iterable["Role"]) -> None:
+        """ValidationError if this term overlaps one of `others`, the other terms of this
+        person in this role and group (clean() reads them; an import passes what it holds)."""
+        for other in others:
+            if other.end_unknown:
+                continue
+            if self.end and not (other.start is None or other.start < self.end):
+                continue
+            if self.start and not (other.end is None or other.end > self.start):
+                continue
             raise ValidationError(
                 f"@{self.person.handle} already is {self.get_kind_display().lower()} of "
                 f"{self.group} for part of this term."
             )
-        if self.kind in SEAT_KINDS and self.is_current:
-            committee = Committee.objects.filter(group_id=self.group_id).first()
-            error = committee and committee.seat_error(
-                person=self.person, affiliation=self.person.affiliation, role=self
-            )
-            if error:
-                raise ValidationError({"person": error})
+
+    def check_seat(self, committee: "Committee", others: set[Person]) -> None:
+        """ValidationError if the person cannot take a seat of `committee` whose other seats
+        `others` hold (Committee.seat_holders)."""
+        error = committee.seat_problem(affiliation=self.person.affiliation, others=others)
+        if error:
+            raise ValidationError({"person": error})
 
 
 class CommitteePurpose(models.TextChoices):
@@ -363,6 +389,12 @@ class Committee(TimeStamped):
 
     def seat_error(self, *, person: Person, affiliation: str, role: Role | None = None) -> str:
         """Why `person` (with `affiliation`) cannot hold a seat, or "" when they can."""
+        return self.seat_problem(
+            affiliation=affiliation, others=self.seat_holders(person=person, role=role)
+        )
+
+    def seat_holders(self, *, person: Person, role: Role | None = None) -> set[Person]:
+        """The people holding the committee's seats today, but `person` (and `role`)."""
         holders = (
             Role.objects.current()
             .filter(group_id=self.group_id, kind__in=SEAT_KINDS)
@@ -371,7 +403,11 @@ class Committee(TimeStamped):
         )
         if role is not None and role.pk:
             holders = holders.exclude(pk=role.pk)
-        others = {holder.person for holder in holders}
+        return {holder.person for holder in holders}
+
+    def seat_problem(self, *, affiliation: str, others: set[Person]) -> str:
+        """Why someone with `affiliation` cannot hold a seat that `others` hold the others of,
+        or "" when they can."""
         if self.seats is not None and len(others) + 1 > self.seats:
             return f"All {self.seats} seats of {self.group} are held."
         if self.max_seats_per_affiliation is None or not affiliation:

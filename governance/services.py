@@ -119,14 +119,19 @@ def role_update(*, role: Role, **fields: Any) -> list[str]:
     return model_update(instance=role, fields=fields)
 
 
-@transaction.atomic
-def channel_create(
+def channel_new(
     *, group: Group, kind: str, name: str, is_private: bool | None = None, **fields: Any
 ) -> Channel:
-    """A new channel; unless told otherwise, private exactly when it is a private mailing list."""
+    """A new channel, not saved yet; unless told otherwise, private exactly when it is a
+    private mailing list."""
     if is_private is None:
         is_private = kind == ChannelKind.PRIVATE_MAILING_LIST
-    channel = Channel(group=group, kind=kind, name=name, is_private=is_private)
+    return Channel(group=group, kind=kind, name=name, is_private=is_private, **fields)
+
+
+@transaction.atomic
+def channel_create(*, group: Group, kind: str, name: str, **fields: Any) -> Channel:
+    channel = channel_new(group=group, kind=kind, name=name)
     model_update(instance=channel, fields=fields)
     return channel
 
@@ -188,11 +193,13 @@ def group_archive(*, group: Group, reason: str, on: datetime.date | None = None)
     roles = list(group.roles.current(on).select_related("person", "group"))
     for role in roles:
         role_end(role=role, on=on)
-    model_update(
-        instance=group,
-        fields={"status": GroupStatus.ARCHIVED, "status_since": on, "status_reason": reason},
-    )
+    model_update(instance=group, fields=archived_fields(reason=reason, on=on))
     return len(roles)
+
+
+def archived_fields(*, reason: str, on: datetime.date) -> dict[str, Any]:
+    """What archiving a group sets (group_archive; an import archives many at once)."""
+    return {"status": GroupStatus.ARCHIVED, "status_since": on, "status_reason": reason}
 
 
 @transaction.atomic

@@ -5,33 +5,47 @@ subprojects, which belong to the meetings app; governance never imports that app
 connects in its AppConfig.ready(), e.g.::
 
     from governance.models import Group
-    from governance.signals import sigs_group_imported
+    from governance.signals import sigs_imported
 
-    @receiver(sigs_group_imported, sender=Group)
-    def import_meetings(sender, *, group, data, place, report, on, **kwargs):
-        for index, meeting in enumerate(data.get("meetings") or []):
-            # report.problem(f"{place}.meetings[{index}]", "why it was skipped")
-            report.count("meetings", "created")
+    @receiver(sigs_imported, sender=Group)
+    def import_meetings(sender, *, imported, report, on, **kwargs):
+        for record in imported:
+            for index, meeting in enumerate(record.data.get("meetings") or []):
+                # report.problem(f"{record.place}.meetings[{index}]", "why it was skipped")
+                report.count("meetings", "created")
 
-Import signals are sent inside the import's transaction, once the whole file is written (so
-every group, person and subproject exists), only for records that were imported (a skipped
-group sends nothing). An exception in a receiver rolls the whole import back: a receiver
-reports bad data with `report.problem()` and skips it instead.
+The import signal is sent once, inside the import's transaction, once the whole file is written
+(so every group, person and subproject exists), with the records that were imported (a skipped
+group is not among them): a receiver reads what it stores about all of them at once. An
+exception in a receiver rolls the whole import back: a receiver reports bad data with
+`report.problem()` and skips it instead.
 """
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
 
 from django.dispatch import Signal
 
-# Sent with sender=Group and:
-#   group  - the imported governance.models.Group
-#   data   - the group's mapping as read from the file (its "meetings" list included)
-#   place  - where the group is in the file, e.g. "sigs[14] (sig-network)"
-#   report - the ImportReport: report.problem(place, message), report.count(entity, outcome)
-#   on     - the import's date (roles ended by the import end on it)
-sigs_group_imported = Signal()
+from governance.models import Group, Subproject
 
-# Sent with sender=Subproject and subproject, data, place (e.g.
-# "sigs[14] (sig-network).subprojects[2] (gateway-api)"), report and on, as above.
-sigs_subproject_imported = Signal()
+
+@dataclasses.dataclass(frozen=True)
+class ImportedRecord:
+    """An imported group, or one of its subprojects, with its mapping as read from the file."""
+
+    group: Group
+    subproject: Subproject | None
+    data: Mapping[str, Any]  # its "meetings" list included
+    place: str  # where it is in the file, e.g. "sigs[14] (sig-network).subprojects[2] (api)"
+
+
+# Sent with sender=Group and:
+#   imported - the ImportedRecord of each imported group followed by its subprojects, in the
+#              file's order
+#   report   - the ImportReport: report.problem(place, message), report.count(entity, outcome)
+#   on       - the import's date (roles ended by the import end on it)
+sigs_imported = Signal()
 
 # Sent by the exporter with sender=Group and:
 #   group            - the exported Group

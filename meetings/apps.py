@@ -33,8 +33,7 @@ class MeetingsConfig(AppConfig):
 
         # import_sigs and export_sigs carry each group's and subproject's meetings list.
         for signal, receiver, sender in (
-            (signals.sigs_group_imported, receivers.import_group_meetings, Group),
-            (signals.sigs_subproject_imported, receivers.import_subproject_meetings, Subproject),
+            (signals.sigs_imported, receivers.import_meetings, Group),
             (signals.sigs_group_exporting, receivers.export_group_meetings, Group),
             (signals.sigs_subproject_exporting, receivers.export_subproject_meetings, Subproject),
             # The annual report draft lists the meetings held with minutes.

@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from governance.models import Group, Subproject
+from governance.signals import ImportedRecord
 from meetings.exporters.sigs_yaml import meeting_entries
-from meetings.importers.apply import meeting_import, meetings_retire_imported
+from meetings.importers.apply import StoredMeetings, meeting_import, meetings_retire_imported
 from meetings.importers.sigs_yaml import (
+    MeetingReading,
     Reading,
     ScheduleReading,
     meeting_slug,
@@ -34,14 +36,25 @@ NOT_READ = "meetings it could not read"
 NO_LONGER_LISTED = "meetings no longer in the file"
 
 
-def import_group_meetings(sender, *, group: Group, data: Mapping, place: str, report, on, **kwargs):
-    _import_meetings(group, None, data, place=place, report=report, on=on)
-
-
-def import_subproject_meetings(
-    sender, *, subproject: Subproject, data: Mapping, place: str, report, on, **kwargs
-):
-    _import_meetings(subproject.group, subproject, data, place=place, report=report, on=on)
+def import_meetings(sender, *, imported: list[ImportedRecord], report, on, **kwargs) -> None:
+    """The meetings lists of every imported group and subproject, what is stored about them
+    read at once (meetings.importers.apply.StoredMeetings)."""
+    lists = [(record, _read_list(record.data, on=on)) for record in imported]
+    slugs = {
+        slug
+        for record, readings in lists
+        for reading in readings or []
+        if reading
+        for slug in _slug_candidates(record, reading, len(readings))
+    }
+    stored = StoredMeetings.read(slugs=slugs, groups={record.group for record in imported})
+    created: dict[int, tuple[str, str]] = {}
+    for record, readings in lists:
+        _import_meetings(record, readings, report=report, on=on, stored=stored, created=created)
+    for meeting, error in stored.write():
+        where, state = created[id(meeting)]
+        report.problem(where, f"{' '.join(error.messages)} Skipped.")
+        report.uncount(state, "created")
 
 
 def export_group_meetings(sender, *, group: Group, data: dict, include_private: bool, **kwargs):
@@ -65,43 +78,73 @@ def _entries(group, subproject: Subproject | None, *, include_private: bool) -> 
     return meeting_entries(schedules, include_private=include_private, today=timezone.localdate())
 
 
-def _import_meetings(
-    group: Group, subproject: Subproject | None, data: Mapping, *, place: str, report, on
-) -> None:
+def _read_list(data: Mapping, *, on: datetime.date) -> list[MeetingReading | None] | None:
+    """The readings of a meetings list (None for an entry that is not a mapping), or None
+    when it is not a list."""
     entries: Any = data.get("meetings") or []
     if not isinstance(entries, list):
+        return None
+    return [read_meeting(raw, on=on) if isinstance(raw, Mapping) else None for raw in entries]
+
+
+def _base_slug(record: ImportedRecord, reading: MeetingReading) -> str:
+    subproject = record.subproject.name if record.subproject else ""
+    return meeting_slug(record.group.slug, subproject, reading.title)
+
+
+def _slug_candidates(record: ImportedRecord, reading: MeetingReading, entries: int) -> list[str]:
+    """The slugs `_import_meetings` may give the meeting (`_unused` adds at most `entries`)."""
+    if reading.slug:
+        return [reading.slug]
+    slug = _base_slug(record, reading)
+    return [slug] + [_numbered(slug, number) for number in range(2, entries + 1)]
+
+
+def _import_meetings(
+    record: ImportedRecord,
+    readings: list[MeetingReading | None] | None,
+    *,
+    report,
+    on: datetime.date,
+    stored: StoredMeetings,
+    created: dict[int, tuple[str, str]],
+) -> None:
+    """Import one list; `created` gets, for each new meeting (by id), its place and how far it
+    was read, for the report when the database refuses it."""
+    group, subproject, place = record.group, record.subproject, record.place
+    if readings is None:
         report.problem(f"{place}.meetings", "not a list: the meetings are left as they are.")
         return
     kept: set[str] = set()
-    for index, raw in enumerate(entries):
+    for index, reading in enumerate(readings):
         where = f"{place}.meetings[{index}]"
-        if not isinstance(raw, Mapping):
+        if reading is None:
             report.problem(where, "not a mapping: skipped.")
             continue
-        reading = read_meeting(raw, on=on)
         where = f"{where} ({reading.title})"
-        slug = reading.slug or _unused(
-            meeting_slug(group.slug, subproject.name if subproject else "", reading.title), kept
-        )
+        slug = reading.slug or _unused(_base_slug(record, reading), kept)
         if slug in kept:
             report.problem(where, f"agora.slug {slug} is another meeting's in this list. Skipped.")
             continue
         try:
-            _, schedules, outcome = meeting_import(
-                group=group, subproject=subproject, slug=slug, reading=reading, on=on
+            meeting, schedules, outcome = meeting_import(
+                group=group, subproject=subproject, slug=slug, reading=reading, on=on, stored=stored
             )
         except ValidationError as error:
             report.problem(where, f"{' '.join(error.messages)} Skipped.")
             continue
         kept.add(slug)
-        report.count(_state(reading.schedule, schedules[0]), outcome)
+        state = _state(reading.schedule, schedules[0])
+        report.count(state, outcome)
+        if outcome == "created":
+            created[id(meeting)] = (where, state)
         for note in reading.notes:
             report.problem(where, note)
         for text, schedule in zip(reading.schedules, schedules, strict=True):
             if not schedule.is_confirmed:
                 report.problem(where, _unconfirmed(text))
     for _, outcome in meetings_retire_imported(
-        group=group, subproject=subproject, keep=kept, on=on
+        group=group, subproject=subproject, keep=kept, on=on, stored=stored
     ):
         report.count(NO_LONGER_LISTED, outcome)
 
@@ -111,8 +154,12 @@ def _unused(slug: str, taken: set[str]) -> str:
     candidate, number = slug, 1
     while candidate in taken:
         number += 1
-        candidate = f"{slug[: 120 - len(str(number)) - 1]}-{number}"
+        candidate = _numbered(slug, number)
     return candidate
+
+
+def _numbered(slug: str, number: int) -> str:
+    return f"{slug[: 120 - len(str(number)) - 1]}-{number}"
 
 
 def _state(text: ScheduleReading, schedule: Schedule) -> str:

@@ -1,18 +1,28 @@
 """Applying a parsed sigs.yaml: the import's orchestration, above governance.services.
 
 `governance.importers.sigs_yaml` parses without writing; `sigs_import` brings the database in
-line with the `SigsDocument` it gives, through the services, and reports what it changed.
+line with the `SigsDocument` it gives and reports what it changed. It works in phases, so that
+its statements do not grow with the file: it reads what exists in a fixed number of queries,
+decides in memory what to create, change, end and remove (validating each record, with the
+models' own rules: `Role.check_term`, `Role.check_seat`), and writes each model at once
+(`common.bulk.BulkWrite`), many-to-many lists (subproject leads, stakeholder SIGs) included.
+New committee charters and reporting addresses, a few per file, go through the services.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common.bulk import BulkWrite
+from common.services import changed_fields
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
     GROUP_LISTS,
@@ -27,6 +37,7 @@ from governance.importers.sigs_yaml import (
     emeritus_role_kinds,
 )
 from governance.models import (
+    SEAT_KINDS,
     Channel,
     ChannelKind,
     Committee,
@@ -40,25 +51,19 @@ from governance.models import (
     Subproject,
 )
 from governance.services import (
-    channel_delete,
-    channel_upsert,
+    archived_fields,
+    channel_new,
     committee_set,
-    group_archive,
-    group_update,
-    group_upsert,
-    person_upsert,
-    role_create,
-    role_end,
-    subproject_delete,
-    subproject_upsert,
+    committee_update,
 )
-from governance.signals import sigs_group_imported, sigs_subproject_imported
+from governance.signals import ImportedRecord, sigs_imported
 
 SIGS_COMMITTEE_PURPOSES = {
     "committee-steering": CommitteePurpose.STEERING,
     "committee-code-of-conduct": CommitteePurpose.CODE_OF_CONDUCT,
     "committee-security-response": CommitteePurpose.SECURITY_RESPONSE,
 }
+ARCHIVED_REASON = "No longer listed in sigs.yaml."
 
 
 def sigs_import(
@@ -103,8 +108,17 @@ def _attempt(report: ImportReport, place: str, service: Callable, **kwargs: Any)
     try:
         return service(**kwargs)
     except ValidationError as error:
-        report.problem(place, f"{' '.join(error.messages)} Skipped.")
+        report.problem(place, _skipped(error))
         return None
+
+
+def _skipped(error: ValidationError) -> str:
+    return f"{' '.join(error.messages)} Skipped."
+
+
+# What the report says of a record waiting to be written: its place, and its count (entity,
+# outcome, label) to take back if the database refuses it.
+Pending = tuple[str, tuple[str, str, str] | None]
 
 
 class _SigsImport:
@@ -113,6 +127,12 @@ class _SigsImport:
         self.on = on
         self.report = ImportReport(problems=list(document.problems))
         self.people: dict[str, Person] = {}
+        self.groups: dict[str, Group] = {}
+        self.pending: dict[int, Pending] = {}
+        self.roles = BulkWrite(Role)
+        self.channels_written = BulkWrite(Channel)
+        self.subprojects_written = BulkWrite(Subproject)
+        self.groups_written = BulkWrite(Group)
 
     def run(self) -> ImportReport:
         self.report.existing.update(
@@ -123,89 +143,176 @@ class _SigsImport:
                 "channels": Channel.objects.filter(kind__in=CHANNEL_KINDS.values()).count(),
             }
         )
-        for key, person in self.document.people.items():
-            fields: dict[str, Any] = {"name": person.name} if person.name else {}
-            if person.affiliation is not None:
-                fields["affiliation"] = person.affiliation
-            if person.email is not None:
-                fields["private_email"] = person.email
-            if person.time_zone is not None:
-                fields["time_zone"] = person.time_zone
-            result = _attempt(
-                self.report, person.place, person_upsert, handle=person.handle, **fields
-            )
-            if result:
-                self.people[key] = result[0]
-                self.report.count("people", result[1], label=f"@{person.handle}")
-        imported = [
-            (group, record, self.subprojects(group, record))
-            for record in self.document.groups
-            if (group := self.group(record))
-        ]
-        sigs = {sig.name.casefold(): sig for sig in Group.objects.active().of_kind(GroupKind.SIG)}
+        self.import_people()
+        accepted = self.import_groups()
+        self.read_stored()
+        imported = []
+        for record, group, outcome in accepted:
+            self.report.count("groups", outcome, label=group.slug)
+            self.group(group, record)
+            imported.append((group, record, self.subprojects(group, record)))
+        sigs = {
+            group.name.casefold(): group
+            for group in sorted(self.groups.values(), key=lambda group: group.name)
+            if group.kind == GroupKind.SIG and group.status != GroupStatus.ARCHIVED
+        }
         for group, record, _ in imported:
             self.stakeholders(group, record, sigs)
         self.archive_missing()
         self.board_rep()
-        for group, record, subprojects in imported:
-            sigs_group_imported.send(
-                sender=Group,
-                group=group,
-                data=record.data,
-                place=record.place,
-                report=self.report,
-                on=self.on,
-            )
-            for subproject, subrecord in subprojects:
-                sigs_subproject_imported.send(
-                    sender=Subproject,
-                    subproject=subproject,
-                    data=subrecord.data,
-                    place=subrecord.place,
-                    report=self.report,
-                    on=self.on,
-                )
+        refused = self.write()
+        sigs_imported.send(
+            sender=Group,
+            imported=[
+                entry
+                for group, record, subprojects in imported
+                for entry in [
+                    ImportedRecord(group, None, record.data, record.place),
+                    *(
+                        ImportedRecord(group, subproject, subrecord.data, subrecord.place)
+                        for subproject, subrecord in subprojects
+                        if id(subproject) not in refused
+                    ),
+                ]
+            ],
+            report=self.report,
+            on=self.on,
+        )
         return self.report
 
-    def group(self, record: GroupRecord) -> Group | None:
-        fields = {
-            "kind": record.kind,
-            "name": record.name,
-            "mission": record.mission,
-            "label": record.label,
-        }
-        if record.charter_url is not None:
-            fields["charter_url"] = record.charter_url
-        result = _attempt(self.report, record.place, group_upsert, slug=record.slug, **fields)
-        if result is None:
-            return None
-        group, outcome = result
-        if group.status == GroupStatus.ARCHIVED:
-            group_update(
-                group=group, status=GroupStatus.ACTIVE, status_since=self.on, status_reason=""
+    # People and groups, written first: the rest refers to them
+
+    def import_people(self) -> None:
+        stored: dict[str, Person] = {
+            person.handle.casefold(): person
+            for person in Person.objects.alias(key=Lower("handle")).filter(
+                key__in=list(self.document.people)
             )
-            outcome = "updated"
-        self.report.count("groups", outcome, label=group.slug)
+        }
+        written = BulkWrite(Person)
+        for key, record in self.document.people.items():
+            fields: dict[str, Any] = {"name": record.name} if record.name else {}
+            if record.affiliation is not None:
+                fields["affiliation"] = record.affiliation
+            if record.email is not None:
+                fields["private_email"] = record.email
+            if record.time_zone is not None:
+                fields["time_zone"] = record.time_zone
+            person = stored.get(key)
+            try:
+                if person is None:
+                    person = written.create(Person(handle=record.handle, **fields))
+                    outcome = "created"
+                else:
+                    changed = written.update(person, {"handle": record.handle, **fields})
+                    outcome = "updated" if changed else "unchanged"
+            except ValidationError as error:
+                self.report.problem(record.place, _skipped(error))
+                continue
+            self.people[key] = person
+            self.counted(person, record.place, "people", outcome, f"@{record.handle}")
+        refused = self.written(written)
+        self.people = {key: p for key, p in self.people.items() if id(p) not in refused}
+
+    def import_groups(self) -> list[tuple[GroupRecord, Group, str]]:
+        """Create and update the file's groups (archived ones come back); each accepted
+        record with its group and outcome, counted later in the file's order."""
+        self.groups = {
+            group.slug: group
+            for group in Group.objects.filter(
+                Q(slug__in=[record.slug for record in self.document.groups])
+                | Q(kind__in=GROUP_LISTS.values())
+            )
+        }
+        written = BulkWrite(Group)
+        accepted = []
+        for record in self.document.groups:
+            fields: dict[str, Any] = {
+                "kind": record.kind,
+                "name": record.name,
+                "mission": record.mission,
+                "label": record.label,
+            }
+            if record.charter_url is not None:
+                fields["charter_url"] = record.charter_url
+            group = self.groups.get(record.slug)
+            try:
+                if group is None:
+                    group = written.create(Group(slug=record.slug, **fields))
+                    outcome = "created"
+                else:
+                    if group.status == GroupStatus.ARCHIVED:
+                        fields.update(
+                            status=GroupStatus.ACTIVE, status_since=self.on, status_reason=""
+                        )
+                    outcome = "updated" if written.update(group, fields) else "unchanged"
+            except ValidationError as error:
+                self.report.problem(record.place, _skipped(error))
+                continue
+            self.groups[record.slug] = group
+            self.pending[id(group)] = (record.place, None)
+            accepted.append((record, group, outcome))
+        refused = self.written(written)
+        return [entry for entry in accepted if id(entry[1]) not in refused]
+
+    def read_stored(self) -> None:
+        """What the groups hold: their roles, channels, subprojects with their leads,
+        committee charters and stakeholder SIGs."""
+        groups = {group.pk: group for group in self.groups.values() if group.pk}
+        # Each record holds the instances this import works on (and validation looks none up).
+        self.group_roles: dict[int, list[Role]] = defaultdict(list)
+        for role in Role.objects.filter(group__in=groups).select_related("person"):
+            # The person as this import leaves them (their affiliation counts for seats).
+            role.person = self.people.get(role.person.handle.casefold(), role.person)
+            role.group = groups[role.group_id]
+            self.group_roles[role.group_id].append(role)
+        self.stored_subprojects: dict[int, list[Subproject]] = defaultdict(list)
+        subprojects = {}
+        for subproject in Subproject.objects.filter(group__in=groups).order_by("pk"):
+            subproject.group = groups[subproject.group_id]
+            subprojects[subproject.pk] = subproject
+            self.stored_subprojects[subproject.group_id].append(subproject)
+        self.stored_channels: dict[tuple, dict[tuple[str, str], Channel]] = defaultdict(dict)
+        for channel in Channel.objects.filter(group__in=groups, kind__in=CHANNEL_KINDS.values()):
+            channel.group = groups[channel.group_id]
+            channel.subproject = subprojects.get(channel.subproject_id)
+            owner = (channel.group_id, channel.subproject_id)
+            self.stored_channels[owner][channel.kind, channel.name] = channel
+        self.leads: dict[int, set[int]] = defaultdict(set)
+        for subproject_id, person_id in Subproject.leads.through.objects.filter(
+            subproject__group__in=groups
+        ).values_list("subproject_id", "person_id"):
+            self.leads[subproject_id].add(person_id)
+        self.committees = {
+            committee.group_id: committee
+            for committee in Committee.objects.filter(group__in=groups)
+        }
+        self.stakeholder_ids: dict[int, set[int]] = defaultdict(set)
+        for from_id, to_id in Group.stakeholder_groups.through.objects.filter(
+            from_group__in=groups
+        ).values_list("from_group_id", "to_group_id"):
+            self.stakeholder_ids[from_id].add(to_id)
+
+    # Deciding, in memory
+
+    def group(self, group: Group, record: GroupRecord) -> None:
         channels = record.channels
         if group.kind == GroupKind.COMMITTEE:
             channels = self.committee(group, record)
         chair_kind = chairs_role_kind(group.kind)
-        current = group.roles.current(self.on).filter(
-            kind__in=(chair_kind, RoleKind.TECH_LEAD, RoleKind.LIAISON)
-        )
+        current = self.current_roles(group, (chair_kind, RoleKind.TECH_LEAD, RoleKind.LIAISON))
         wanted = [(mention, chair_kind) for mention in record.chairs]
         wanted += [(mention, RoleKind.TECH_LEAD) for mention in record.tech_leads]
         if record.liaison:
             wanted.append((record.liaison, RoleKind.LIAISON))
-        self.roles(group, current, wanted)
+        self.set_roles(group, current, wanted)
         self.emeritus(group, record.emeritus_leads)
-        self.channels(group, None, channels, record.unread_channel_kinds)
-        return group
+        self.sync_channels(group, None, channels, record.unread_channel_kinds)
 
     def committee(self, group: Group, record: GroupRecord) -> list[ChannelRecord]:
         """Give a committee its charter; the private list of a committee people report to
         is its public reporting address. Returns the channels left to store as channels."""
-        committee = Committee.objects.filter(group=group).first()
+        committee = self.committees.get(group.pk)
         if committee is None:
             purpose = SIGS_COMMITTEE_PURPOSES.get(group.slug, CommitteePurpose.OTHER)
             committee = _attempt(
@@ -213,6 +320,7 @@ class _SigsImport:
             )
             if committee is None:
                 return record.channels
+            self.committees[group.pk] = committee
             self.report.count("committee charters", "created", label=group.slug)
         reporting = next(
             (c for c in record.channels if c.kind == ChannelKind.PRIVATE_MAILING_LIST), None
@@ -224,27 +332,30 @@ class _SigsImport:
             if reporting.url
             else {"reporting_email": reporting.name}
         )
-        before = (committee.reporting_email, committee.reporting_url)
-        if _attempt(self.report, reporting.place, committee_set, group=group, **address):
-            committee.refresh_from_db()
-            changed = before != (committee.reporting_email, committee.reporting_url)
+        changed = changed_fields(committee, address) and _attempt(
+            self.report, reporting.place, committee_update, committee=committee, **address
+        )
+        if changed is not None:
             outcome = "updated" if changed else "unchanged"
             self.report.count("reporting addresses", outcome, label=group.slug)
         return [channel for channel in record.channels if channel is not reporting]
 
-    def roles(self, group: Group, current, wanted: list[tuple[Mention, str]]) -> None:
+    def current_roles(self, group: Group, kinds: tuple[str, ...]) -> list[Role]:
+        return [
+            role
+            for role in self.group_roles[group.pk]
+            if role.kind in kinds and role.is_current_on(self.on)
+        ]
+
+    def set_roles(self, group: Group, current: list[Role], wanted: list[tuple[Mention, str]]):
         """End the current roles no longer wanted, then start the wanted ones not held yet
         (in this order, so that seat limits count the roster the file gives)."""
-        held = {
-            (role.person.handle.casefold(), role.kind): role
-            for role in current.select_related("person")
-        }
+        held = {(role.person.handle.casefold(), role.kind): role for role in current}
         wanted_keys = {(mention.key, kind) for mention, kind in wanted}
         for key, role in held.items():
-            if key not in wanted_keys and _attempt(
-                self.report, f"{group.slug}: @{role.person.handle}", role_end, role=role, on=self.on
-            ):
-                self.report.count("roles", "ended", label=_role_label(role, group))
+            place = f"{group.slug}: @{role.person.handle}"
+            if key not in wanted_keys and self.end_role(role, place):
+                self.counted(role, place, "roles", "ended", _role_label(role, group))
         for mention, kind in wanted:
             person = self.people.get(mention.key)
             if (mention.key, kind) in held:
@@ -253,44 +364,78 @@ class _SigsImport:
             if person is None:
                 continue
             # A person back in a role they held before starts a new term today.
-            returning = group.roles.filter(person=person, kind=kind, end__lte=self.on).exists()
-            started = _attempt(
-                self.report,
-                mention.place,
-                role_create,
-                person=person,
-                group=group,
-                kind=kind,
-                start=self.on if returning else None,
+            returning = any(
+                role.person_id == person.pk
+                and role.kind == kind
+                and role.end
+                and role.end <= self.on
+                for role in self.group_roles[group.pk]
             )
-            if started:
-                self.report.count("roles", "started", label=_role_label(started, group))
+            role = Role(person=person, group=group, kind=kind, start=self.on if returning else None)
+            if self.start_role(role, mention.place):
+                self.counted(role, mention.place, "roles", "started", _role_label(role, group))
+
+    def end_role(self, role: Role, place: str) -> bool:
+        """End a current role on the import's day. A shorter term breaks none of Role's rules
+        (the database checks that it ends after it starts)."""
+        try:
+            self.roles.update(role, {"end": self.on}, clean=False)
+        except ValidationError as error:
+            self.report.problem(place, _skipped(error))
+            return False
+        return True
+
+    def start_role(self, role: Role, place: str) -> bool:
+        """Validate a new role with Role's rules, against the roles in memory."""
+        try:
+            self.check_role(role)
+            self.roles.create(role, clean=False)
+        except ValidationError as error:
+            self.report.problem(place, _skipped(error))
+            return False
+        self.group_roles[role.group.pk].append(role)
+        return True
+
+    def check_role(self, role: Role) -> None:
+        """Role.clean(), with the group's roles as this import leaves them."""
+        others = [other for other in self.group_roles[role.group.pk] if other is not role]
+        if role.has_term_rules:
+            role.check_term(
+                other
+                for other in others
+                if (other.person_id, other.kind) == (role.person.pk, role.kind)
+            )
+        committee = self.committees.get(role.group.pk)
+        if committee and role.holds_seat:
+            holders = {
+                other.person
+                for other in others
+                if other.kind in SEAT_KINDS
+                and other.is_current
+                and other.person_id != role.person.pk
+            }
+            role.check_seat(committee, holders)
 
     def emeritus(self, group: Group, mentions: list[Mention]) -> None:
         """An emeritus lead without a past leadership role gets one, ended on a day the file
         does not tell (never the import's day)."""
+        kinds = emeritus_role_kinds(group.kind)
         past = {
             role.person.handle.casefold()
-            for role in group.roles.past(self.on)
-            .filter(kind__in=emeritus_role_kinds(group.kind))
-            .select_related("person")
+            for role in self.group_roles[group.pk]
+            if role.kind in kinds
+            and (role.end_unknown or (role.end is not None and role.end <= self.on))
         }
         for mention in mentions:
             person = self.people.get(mention.key)
             if mention.key in past or person is None:
                 continue
-            if _attempt(
-                self.report,
-                mention.place,
-                role_create,
-                person=person,
-                group=group,
-                kind=RoleKind.LEAD,
-                end_unknown=True,
-            ):
-                self.report.count("emeritus roles", "created", label=f"@{person.handle} of {group}")
+            role = Role(person=person, group=group, kind=RoleKind.LEAD, end_unknown=True)
+            if self.start_role(role, mention.place):
+                label = f"@{person.handle} of {group}"
+                self.counted(role, mention.place, "emeritus roles", "created", label)
 
-    def channels(
+    def sync_channels(
         self,
         group: Group,
         subproject: Subproject | None,
@@ -299,54 +444,81 @@ class _SigsImport:
     ) -> None:
         """Sync the kinds of channel sigs.yaml holds; other kinds (a forum) are the admins'."""
         synced = {str(kind) for kind in CHANNEL_KINDS.values()} - unread_kinds
-        existing = Channel.objects.filter(group=group, subproject=subproject, kind__in=synced)
+        # A subproject new in this import has no channels yet.
+        stored = (
+            self.stored_channels[group.pk, subproject.pk if subproject else None]
+            if subproject is None or subproject.pk
+            else {}
+        )
         for record in records:
-            result = _attempt(
-                self.report,
-                record.place,
-                channel_upsert,
-                group=group,
-                subproject=subproject,
-                kind=record.kind,
-                name=record.name,
-                url=record.url,
-                description=record.description,
-            )
-            if result:
-                self.report.count(
-                    "channels", result[1], label=_channel_label(result[0], group, subproject)
-                )
+            channel = stored.get((record.kind, record.name))
+            try:
+                if channel is None:
+                    channel = self.channels_written.create(
+                        channel_new(
+                            group=group,
+                            subproject=subproject,
+                            kind=record.kind,
+                            name=record.name,
+                            url=record.url,
+                            description=record.description,
+                        )
+                    )
+                    outcome = "created"
+                else:
+                    changed = self.channels_written.update(
+                        channel, {"url": record.url, "description": record.description}
+                    )
+                    outcome = "updated" if changed else "unchanged"
+            except ValidationError as error:
+                self.report.problem(record.place, _skipped(error))
+                continue
+            label = _channel_label(channel, group, subproject)
+            self.counted(channel, record.place, "channels", outcome, label)
         listed = {(record.kind, record.name) for record in records}
-        for channel in existing:
-            if (channel.kind, channel.name) not in listed:
-                label = _channel_label(channel, group, subproject)
-                channel_delete(channel=channel)
-                self.report.count("channels", "removed", label=label)
+        for key, channel in stored.items():
+            if channel.kind in synced and key not in listed:
+                self.channels_written.delete([channel])
+                self.report.count(
+                    "channels", "removed", label=_channel_label(channel, group, subproject)
+                )
 
     def subprojects(
         self, group: Group, record: GroupRecord
     ) -> list[tuple[Subproject, SubprojectRecord]]:
+        stored = {subproject.name: subproject for subproject in self.stored_subprojects[group.pk]}
         imported = []
         for subrecord in record.subprojects:
-            result = _attempt(
-                self.report,
-                subrecord.place,
-                subproject_upsert,
-                group=group,
-                name=subrecord.name,
-                description=subrecord.description,
-                owners_files=subrecord.owners_files,
-                leads=[self.people[m.key] for m in subrecord.leads if m.key in self.people],
+            fields = {"description": subrecord.description, "owners_files": subrecord.owners_files}
+            leads = [self.people[m.key] for m in subrecord.leads if m.key in self.people]
+            subproject = stored.get(subrecord.name)
+            try:
+                if subproject is None:
+                    subproject = self.subprojects_written.create(
+                        Subproject(group=group, name=subrecord.name, **fields)
+                    )
+                    outcome, changed = "created", ["leads"] if leads else []
+                else:
+                    changed = self.subprojects_written.update(subproject, fields)
+                    if {lead.pk for lead in leads} != self.leads[subproject.pk]:
+                        changed.append("leads")
+                    outcome = "updated" if changed else "unchanged"
+            except ValidationError as error:
+                self.report.problem(subrecord.place, _skipped(error))
+                continue
+            if "leads" in changed:
+                self.subprojects_written.set_related(subproject, "leads", leads)
+            label = f"{group.slug}/{subrecord.name}"
+            self.counted(subproject, subrecord.place, "subprojects", outcome, label)
+            self.sync_channels(
+                group, subproject, subrecord.channels, subrecord.unread_channel_kinds
             )
-            if result:
-                self.report.count("subprojects", result[1], label=f"{group.slug}/{subrecord.name}")
-                self.channels(group, result[0], subrecord.channels, subrecord.unread_channel_kinds)
-                imported.append((result[0], subrecord))
+            imported.append((subproject, subrecord))
         listed = {subrecord.name for subrecord in record.subprojects}
-        for subproject in group.subprojects.exclude(name__in=listed):
-            label = f"{group.slug}/{subproject.name}"
-            subproject_delete(subproject=subproject)
-            self.report.count("subprojects", "removed", label=label)
+        for name, subproject in stored.items():
+            if name not in listed:
+                self.subprojects_written.delete([subproject])
+                self.report.count("subprojects", "removed", label=f"{group.slug}/{name}")
         return imported
 
     def stakeholders(self, group: Group, record: GroupRecord, sigs: dict[str, Group]) -> None:
@@ -357,40 +529,94 @@ class _SigsImport:
                 self.report.problem(place, f"there is no SIG named {name!r}: skipped")
             else:
                 wanted.append(sig)
-        if group_update(group=group, stakeholder_groups=wanted):
+        if {sig.pk for sig in wanted} != self.stakeholder_ids[group.pk]:
+            self.groups_written.set_related(group, "stakeholder_groups", wanted)
             self.report.count("stakeholder lists", "updated", label=group.slug)
 
     def board_rep(self) -> None:
         """gb_rep: the steering committee's representative on the governing board."""
-        steering = (
-            Group.objects.active().filter(committee__purpose=CommitteePurpose.STEERING).first()
+        by_pk = {group.pk: group for group in self.groups.values()}
+        steering = next(
+            (
+                by_pk[committee.group_id]
+                for committee in self.committees.values()
+                if committee.purpose == CommitteePurpose.STEERING
+                and by_pk[committee.group_id].status != GroupStatus.ARCHIVED
+            ),
+            None,
         )
         if steering is None:
             if self.document.board_rep:
                 self.report.problem("gb_rep", "there is no steering committee: skipped")
             return
         rep = self.document.board_rep
-        current = steering.roles.current(self.on).filter(kind=RoleKind.BOARD_REP)
-        self.roles(steering, current, [(rep, RoleKind.BOARD_REP)] if rep else [])
+        current = self.current_roles(steering, (RoleKind.BOARD_REP,))
+        self.set_roles(steering, current, [(rep, RoleKind.BOARD_REP)] if rep else [])
 
     def archive_missing(self) -> None:
         """Groups of the file's kinds that it no longer lists are archived, never deleted."""
-        missing = (
-            Group.objects.active()
-            .filter(kind__in=GROUP_LISTS.values())
-            .exclude(slug__in=self.document.listed_slugs)
-        )
+        missing = [
+            group
+            for slug, group in sorted(
+                self.groups.items(), key=lambda item: (item[1].kind, item[1].name)
+            )
+            if group.kind in GROUP_LISTS.values()
+            and group.status != GroupStatus.ARCHIVED
+            and slug not in self.document.listed_slugs
+        ]
         if not self.document.every_group_identified:
-            if missing.exists():
+            if missing:
                 self.report.problem(
                     "sigs.yaml", "a group has no dir: groups missing from the file stay active"
                 )
             return
         for group in missing:
-            for role in group.roles.current(self.on).select_related("person", "group"):
-                self.report.count("roles", "ended", label=_role_label(role, group))
-            group_archive(group=group, reason="No longer listed in sigs.yaml.", on=self.on)
-            self.report.count("groups", "archived", label=group.slug)
+            # As group_archive does: it is archived, its current roles end.
+            current = self.current_roles(group, tuple(RoleKind))
+            try:
+                self.groups_written.update(
+                    group, archived_fields(reason=ARCHIVED_REASON, on=self.on)
+                )
+            except ValidationError as error:
+                self.report.problem(group.slug, _skipped(error))
+                continue
+            for role in current:
+                self.roles.update(role, {"end": self.on}, clean=False)
+                self.counted(role, group.slug, "roles", "ended", _role_label(role, group))
+            self.counted(group, group.slug, "groups", "archived", group.slug)
+
+    # Writing
+
+    def counted(self, record: Any, place: str, entity: str, outcome: str, label: str) -> None:
+        """Count a record's outcome, to take back if the database refuses it."""
+        self.report.count(entity, outcome, label=label)
+        if outcome != "unchanged":
+            self.pending[id(record)] = (place, (entity, outcome, label))
+
+    def written(self, bulk: BulkWrite) -> set[int]:
+        """Write what `bulk` holds; the records the database refused are reported at their
+        place and not counted (their ids)."""
+        refused = set()
+        for record, error in bulk.write():
+            place, counted = self.pending[id(record)]
+            self.report.problem(place, _skipped(error))
+            if counted:
+                self.report.uncount(*counted)
+            refused.add(id(record))
+        return refused
+
+    def write(self) -> set[int]:
+        """Write the decided changes, each model at once; the ids of the refused records."""
+        refused = self.written(self.subprojects_written)
+        # The channels of a subproject the database refused are not written either.
+        for channel in list(self.channels_written.created):
+            if id(channel.subproject) in refused:
+                self.channels_written.created.remove(channel)
+                self.report.uncount(*self.pending[id(channel)][1])
+        refused |= self.written(self.channels_written)
+        refused |= self.written(self.roles)
+        refused |= self.written(self.groups_written)
+        return refused
 
 
 def _role_label(role: Role, group: Group) -> str:

@@ -142,6 +142,16 @@ class ImportReport:
             if outcome in REMOVALS:
                 self.removals.setdefault(entity, []).append(label)
 
+    def uncount(self, entity: str, outcome: str, label: str = "") -> None:
+        """Take back a count: the record was refused by the database after all."""
+        self.counts[entity, outcome] -= 1
+        if not self.counts[entity, outcome]:
+            del self.counts[entity, outcome]
+        if label and outcome != "unchanged":
+            self.changed.remove(f"{entity} {outcome}: {label}")
+            if outcome in REMOVALS:
+                self.removals[entity].remove(label)
+
     def removals_over(self, share: float) -> dict[str, tuple[int, int]]:
         """Entities losing more than `share` of what existed: entity -> (removed, existing)."""
         return {

@@ -3,12 +3,18 @@ brought up to date or retired, and a first date confirmed against the imported t
 meetings.services: every write goes through them.
 """
 
+import dataclasses
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
+from common.bulk import BulkWrite
+from common.services import changed_fields, check_fields
 from governance.models import Group, Subproject
 from meetings import services
 from meetings.importers.sigs_yaml import (
@@ -75,7 +81,75 @@ def _imported_timing(schedule: Schedule, text: ScheduleReading) -> dict[str, Any
     }
 
 
-@transaction.atomic
+@dataclasses.dataclass
+class StoredMeetings:
+    """What an import of meetings lists reads at once: the meetings it may change, and their
+    imported schedules (those with a source text) in order. It keeps them as it changes them."""
+
+    meetings: dict[str, Meeting]  # by slug
+    imported: dict[int, list[Schedule]]  # meeting pk -> its imported schedules
+    with_records: set[int]  # the pks of those with an occurrence record
+    # New meetings and their schedules, validated, written together by write().
+    new_meetings: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Meeting))
+    new_schedules: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Schedule))
+    # The stored meetings by (group, subproject) pks, once owned() was asked.
+    _owners: dict[tuple, list[Meeting]] | None = None
+
+    @classmethod
+    def read(cls, *, slugs: Iterable[str], groups: Iterable[Group]) -> "StoredMeetings":
+        """The meetings of these slugs, and every imported meeting of these groups."""
+        imported_schedules = Schedule.objects.exclude(source_text="")
+        meetings = Meeting.objects.filter(
+            Q(slug__in=list(slugs))
+            | Q(
+                pk__in=imported_schedules.filter(meeting__group__in=list(groups)).values(
+                    "meeting_id"
+                )
+            )
+        )
+        stored = cls(
+            meetings={meeting.slug: meeting for meeting in meetings},
+            imported={},
+            with_records=set(
+                Occurrence.objects.filter(schedule__meeting__in=meetings).values_list(
+                    "schedule__meeting_id", flat=True
+                )
+            ),
+        )
+        by_meeting = defaultdict(list)
+        for schedule in imported_schedules.filter(meeting__in=stored.meetings.values()).order_by(
+            "pk"
+        ):
+            by_meeting[schedule.meeting_id].append(schedule)
+        stored.imported = dict(by_meeting)
+        return stored
+
+    def write(self) -> list[tuple[Meeting, ValidationError]]:
+        """Write the new meetings, then their schedules; the meetings the database refused
+        (their schedules are not written either)."""
+        refused = self.new_meetings.write()
+        self.new_schedules.created = [
+            schedule for schedule in self.new_schedules.created if schedule.meeting.pk
+        ]
+        refused += self.new_schedules.write()
+        return refused
+
+    def owned(self, group: Group, subproject: Subproject | None) -> list[Meeting]:
+        """The imported meetings of `group` (or `subproject`)."""
+        owner = (group.pk, subproject.pk if subproject else None)
+        if self._owners is None:
+            self._owners = defaultdict(list)
+            for meeting in self.meetings.values():
+                self._owners[meeting.group_id, meeting.subproject_id].append(meeting)
+        return [
+            meeting
+            for meeting in self._owners[owner]
+            if self.meetings.get(meeting.slug) is meeting
+            and (meeting.group_id, meeting.subproject_id) == owner
+            and self.imported.get(meeting.pk)
+        ]
+
+
 def meeting_import(
     *,
     group: Group,
@@ -83,6 +157,7 @@ def meeting_import(
     slug: str,
     reading: MeetingReading,
     on: datetime.date,
+    stored: StoredMeetings | None = None,
 ) -> tuple[Meeting, list[Schedule], str]:
     """Create or bring up to date the meeting `slug` and its imported schedules from a reading.
 
@@ -90,10 +165,15 @@ def meeting_import(
     no longer gives ends before `on` (or goes, when nothing is stored about its occurrences).
     Returns the meeting, its imported schedules and "created", "updated" or "unchanged". A
     meeting made by hand (no imported schedule) or owned by another group is refused, never
-    taken over.
+    taken over. An import of many meetings passes what it read of them (`stored`): a meeting
+    the file leaves as it is costs no statement, and a new one is validated and left to
+    `stored.write()`.
     """
-    meeting = Meeting.objects.filter(slug=slug).first()
-    imported = list(meeting.schedules.exclude(source_text="").order_by("pk")) if meeting else []
+    bulk = stored is not None
+    if stored is None:
+        stored = StoredMeetings.read(slugs=[slug], groups=[])
+    meeting = stored.meetings.get(slug)
+    imported = stored.imported.get(meeting.pk, []) if meeting else []
     if meeting and (not imported or meeting.group_id != group.pk):
         raise ValidationError(
             {"slug": f"The meeting {slug} exists and was not imported for {group.slug}."}
@@ -111,21 +191,48 @@ def meeting_import(
         # A meeting marked private stays private, whatever the file says.
         "is_private": meeting.is_private or reading.is_private,
     }
-    changed = services.meeting_save(meeting=meeting, fields=fields)
-    schedules = []
-    for index, text in enumerate(reading.schedules):
-        schedule = imported[index] if index < len(imported) else Schedule(meeting=meeting)
-        changed += services.schedule_save(
-            schedule=schedule, fields=_imported_timing(schedule, text)
-        )
-        schedules.append(schedule)
-    for schedule in imported[len(reading.schedules) :]:
-        changed.append(_retire_schedule(schedule, on=on))
+    texts = [
+        (imported[index] if index < len(imported) else Schedule(meeting=meeting), text)
+        for index, text in enumerate(reading.schedules)
+    ]
+    timings = [(schedule, _imported_timing(schedule, text)) for schedule, text in texts]
+    schedules = [schedule for schedule, _ in timings]
+    changes = (
+        created
+        or len(imported) > len(schedules)
+        or any(schedule.pk is None or timing for schedule, timing in timings)
+        or changed_fields(meeting, fields)
+    )
+    changed = []
+    if created and bulk:
+        # Written with the others by stored.write().
+        meeting.subproject = subproject  # held, not looked up by validation
+        stored.new_meetings.create(_set(meeting, fields))
+        for schedule, timing in timings:
+            stored.new_schedules.create(_set(schedule, timing))
+    elif changes:
+        with transaction.atomic():
+            changed = services.meeting_save(meeting=meeting, fields=fields)
+            for schedule, timing in timings:
+                schedule.meeting = meeting  # saved now
+                changed += services.schedule_save(schedule=schedule, fields=timing)
+            for schedule in imported[len(reading.schedules) :]:
+                changed.append(_retire_schedule(schedule, on=on))
+    stored.meetings[slug] = meeting
+    if meeting.pk:  # (a new one is written later; another list naming it is refused)
+        stored.imported[meeting.pk] = [s for s in schedules if s.source_text]
     return (
         meeting,
         schedules,
         "created" if created else ("updated" if any(changed) else "unchanged"),
     )
+
+
+def _set(instance: Meeting | Schedule, fields: dict[str, Any]) -> Any:
+    check_fields(instance, fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    return instance
 
 
 def _retire_schedule(schedule: Schedule, *, on: datetime.date) -> str:
@@ -139,9 +246,13 @@ def _retire_schedule(schedule: Schedule, *, on: datetime.date) -> str:
     return "ended" if ended else ""
 
 
-@transaction.atomic
 def meetings_retire_imported(
-    *, group: Group, subproject: Subproject | None, keep: set[str], on: datetime.date
+    *,
+    group: Group,
+    subproject: Subproject | None,
+    keep: set[str],
+    on: datetime.date,
+    stored: StoredMeetings,
 ) -> list[tuple[Meeting, str]]:
     """Retire the imported meetings of `group` (or `subproject`) whose slug is not in `keep`.
 
@@ -149,22 +260,21 @@ def meetings_retire_imported(
     recordings or cancellations is kept for them and its imported schedules end before `on`
     ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
     """
-    imported = Schedule.objects.exclude(source_text="")
-    missing = (
-        Meeting.objects.filter(group=group, subproject=subproject, schedules__in=imported)
-        .exclude(slug__in=keep)
-        .distinct()
-    )
-    outcomes = []
-    for meeting in missing:
-        if not Occurrence.objects.filter(schedule__meeting=meeting).exists():
-            services.meeting_delete(meeting=meeting)
-            outcomes.append((meeting, "removed"))
-            continue
-        changed = [
-            services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
-            for schedule in imported.filter(meeting=meeting)
-            if schedule.is_confirmed
-        ]
-        outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
+    missing = [meeting for meeting in stored.owned(group, subproject) if meeting.slug not in keep]
+    outcomes: list[tuple[Meeting, str]] = []
+    if not missing:
+        return outcomes
+    with transaction.atomic():
+        for meeting in missing:
+            if meeting.pk not in stored.with_records:
+                del stored.meetings[meeting.slug]
+                services.meeting_delete(meeting=meeting)
+                outcomes.append((meeting, "removed"))
+                continue
+            changed = [
+                services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
+                for schedule in stored.imported[meeting.pk]
+                if schedule.is_confirmed
+            ]
+            outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
     return outcomes

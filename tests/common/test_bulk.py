@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.bulk import BulkWrite, bulk_written
-from governance.models import Person
-from tests.factories import PersonFactory
+from governance.models import Person, Subproject
+from tests.factories import GroupFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,29 @@ def test_a_record_the_database_refuses_is_named_and_the_others_are_written():
     assert "handle" in " ".join(refused[0][1].messages).lower()
     assert Person.objects.filter(handle="fine").exists()
     assert [p.handle for p in heard[0]["created"]] == ["fine"]
+
+
+def test_many_to_many_lists_are_written_at_once_with_the_history_model_set_related_gives(
+    django_assert_max_num_queries,
+):
+    group = GroupFactory()
+    leads = [PersonFactory(handle=f"lead-{n}") for n in range(3)]
+    stored = Subproject.objects.create(group=group, name="stored")
+    stored.leads.set(leads[:1])
+    write = BulkWrite(Subproject)
+    new = [write.create(Subproject(group=group, name=f"new-{n}")) for n in range(10)]
+    for subproject in new:
+        write.set_related(subproject, "leads", leads[1:])
+    write.set_related(stored, "leads", leads[2:])
+    with django_assert_max_num_queries(8):
+        assert write.write() == []
+    assert all(list(s.leads.all()) == leads[1:] for s in new)
+    assert list(stored.leads.all()) == leads[2:]
+    latest = stored.history.latest()
+    assert (latest.history_type, [row.person_id for row in latest.leads.all()]) == (
+        "~",
+        [leads[2].pk],
+    )
+    assert [row.person_id for row in new[0].history.latest().leads.all()] == [
+        lead.pk for lead in leads[1:]
+    ]

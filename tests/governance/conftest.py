@@ -56,8 +56,7 @@ def only_governance_receivers(monkeypatch):
 def disconnect_other_apps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Leave only governance's own receivers of the sigs.yaml signals."""
     for signal in (
-        signals.sigs_group_imported,
-        signals.sigs_subproject_imported,
+        signals.sigs_imported,
         signals.sigs_group_exporting,
         signals.sigs_subproject_exporting,
     ):

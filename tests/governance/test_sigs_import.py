@@ -23,7 +23,7 @@ from governance.models import (
     Subproject,
 )
 from governance.services import committee_set, group_create
-from governance.signals import sigs_group_imported, sigs_subproject_imported
+from governance.signals import sigs_imported
 from tests.governance.snapshot import governance_snapshot, row_counts
 
 DATA = Path(__file__).parent / "data"
@@ -379,23 +379,22 @@ def test_groups_missing_from_a_file_with_an_unidentified_group_stay_active(tmp_p
 def test_receivers_import_the_meetings_of_groups_and_subprojects(import_file):
     calls = []
 
-    def on_group(sender, *, group, data, place, report, on, **kwargs):
-        calls.append((place, group.slug, len(data["meetings"]), on))
-        if data["meetings"]:
-            report.count("meetings", "created", len(data["meetings"]))
+    def on_import(sender, *, imported, report, on, **kwargs):
+        for record in imported:
+            meetings = record.data.get("meetings") or []
+            if record.subproject is None:
+                calls.append((record.place, record.group.slug, len(meetings), on))
+                if meetings:
+                    report.count("meetings", "created", len(meetings))
+            elif meetings:
+                calls.append((record.place, record.subproject.name, len(meetings), on))
+                report.problem(f"{record.place}.meetings[0]", "time zone not understood")
 
-    def on_subproject(sender, *, subproject, data, place, report, on, **kwargs):
-        if data.get("meetings"):
-            calls.append((place, subproject.name, len(data["meetings"]), on))
-            report.problem(f"{place}.meetings[0]", "time zone not understood")
-
-    sigs_group_imported.connect(on_group, sender=Group)
-    sigs_subproject_imported.connect(on_subproject, sender=Subproject)
+    sigs_imported.connect(on_import, sender=Group)
     try:
         report = import_file("sigs_small.yaml")
     finally:
-        sigs_group_imported.disconnect(on_group, sender=Group)
-        sigs_subproject_imported.disconnect(on_subproject, sender=Subproject)
+        sigs_imported.disconnect(on_import, sender=Group)
 
     gateway = "sigs[1] (sig-network).subprojects[1] (gateway-api)"
     assert calls == [
@@ -416,12 +415,12 @@ def test_a_failing_receiver_rolls_the_whole_import_back(import_file):
     def broken(sender, **kwargs):
         raise RuntimeError("meetings importer crashed")
 
-    sigs_group_imported.connect(broken, sender=Group)
+    sigs_imported.connect(broken, sender=Group)
     try:
         with pytest.raises(RuntimeError):
             import_file("sigs_small.yaml")
     finally:
-        sigs_group_imported.disconnect(broken, sender=Group)
+        sigs_imported.disconnect(broken, sender=Group)
 
     assert (Group.objects.count(), Person.objects.count(), Role.objects.count()) == (0, 0, 0)
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.http import http_date
 
 from common import freshness
+from common.bulk import BulkWrite
 from governance.models import RoleKind
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 from tests.meetings.factories import (
@@ -142,6 +143,13 @@ def test_a_change_is_served_at_once(client, network, django_capture_on_commit_ca
     assert summaries(response) == {"SIG Network weekly"}
 
 
+def bulk_rename(group) -> None:
+    """Change a group as an import does (common.bulk: no post_save)."""
+    written = BulkWrite(type(group))
+    written.update(group, {"name": "SIG Networking"})
+    written.write()
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -153,8 +161,9 @@ def test_a_change_is_served_at_once(client, network, django_capture_on_commit_ca
         lambda group: group.meetings.get().delete(),
         lambda group: RoleFactory(group=group),
         lambda group: group.save(),
+        bulk_rename,
     ],
-    ids=["agenda item", "schedule", "meeting deleted", "role", "group"],
+    ids=["agenda item", "schedule", "meeting deleted", "role", "group", "group in bulk"],
 )
 def test_every_change_replaces_the_data_version(
     change, network, django_capture_on_commit_callbacks

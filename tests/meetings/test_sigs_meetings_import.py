@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import parse
@@ -349,3 +351,59 @@ def test_a_bad_agora_value_is_reported_and_the_rest_read(import_text, agora, pro
 
     assert any(problem in str(p) for p in report.problems), report.problems
     assert Meeting.objects.count() == 1
+
+
+def community(size: int) -> str:
+    """A sigs.yaml of `size` SIGs, each with a chair, a tech lead, channels, a subproject with
+    its lead and channel, a meeting and a subproject meeting."""
+
+    def meeting(title: str) -> dict:
+        return {"description": title, "day": "Tuesday", "time": "09:00", "tz": "UTC"} | {
+            "frequency": "weekly"
+        }
+
+    sigs = [
+        {
+            "dir": f"sig-{n}",
+            "name": f"Group {n}",
+            "mission_statement": f"Mission {n}.",
+            "label": f"group-{n}",
+            "leadership": {
+                "chairs": [{"github": f"chair-{n}", "name": f"Chair {n}", "company": "Example"}],
+                "tech_leads": [{"github": f"tech-{n}", "name": f"Tech {n}"}],
+            },
+            "contact": {"slack": f"sig-{n}", "mailing_list": f"https://example.org/g/sig-{n}"},
+            "meetings": [meeting(f"Group {n} Meeting")],
+            "subprojects": [
+                {
+                    "name": f"part-{n}",
+                    "owners": [f"https://example.org/part-{n}/OWNERS"],
+                    "leads": [{"github": f"part-lead-{n}"}],
+                    "contact": {"slack": f"part-{n}"},
+                    "meetings": [meeting(f"Part {n} Meeting")],
+                }
+            ],
+        }
+        for n in range(size)
+    ]
+    return yaml.safe_dump({"sigs": sigs})
+
+
+def statements(run) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    return len(queries)
+
+
+def test_statements_do_not_grow_with_the_records(import_text):
+    """A first import writes each model in a few statements; an unchanged one only reads."""
+    first, again = {}, {}
+    for size in (10, 20):
+        Group.objects.all().delete()
+        text = community(size)
+        first[size] = statements(lambda: import_text(text))  # noqa: B023
+        again[size] = statements(lambda: import_text(text))  # noqa: B023
+        assert import_text(text).changes == 0
+
+    assert again[10] == again[20]
+    assert first[20] - first[10] < 10
