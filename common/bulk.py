@@ -12,16 +12,21 @@ for the caches that follow the data (a receiver connects in its AppConfig.ready(
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Max, Model
 from django.dispatch import Signal
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.models import HistoricalRecords
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_model_for_model,
+)
 
 from common.services import check_fields, validate_and_save, validate_fields
 
@@ -30,6 +35,8 @@ from common.services import check_fields, validate_and_save, validate_fields
 #   updated - the records it updated
 #   deleted - the primary keys of the records it deleted
 bulk_written = Signal()
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -41,10 +48,17 @@ class BulkWrite:
     updated: dict[Any, Model] = field(default_factory=dict)
     deleted: set[Any] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
+    # name -> {id(instance): (instance, the records it is to be related to)}
+    related: dict[str, dict[int, tuple[Model, list[Model]]]] = field(default_factory=dict)
+    # The checks of each record, and the one-by-one save when the database refuses the batch:
+    # by default those of validate_and_save; a model with its own (an imported record kept
+    # with its broken rules as flags) gives them.
+    validate: Callable[[Any], None] = validate_fields
+    save: Callable[[Any], None] = validate_and_save
 
-    def create(self, instance: Model) -> Model:
+    def create(self, instance: M) -> M:
         """Validate a new record (ValidationError, naming the fields) and write it later."""
-        validate_fields(instance)
+        self.validate(instance)
         self.created.append(instance)
         return instance
 
@@ -60,7 +74,7 @@ class BulkWrite:
         for name in changed:
             setattr(instance, name, fields[name])
         try:
-            validate_fields(instance)
+            self.validate(instance)
         except ValidationError:
             for name in changed:
                 setattr(instance, name, before[name])
@@ -69,8 +83,25 @@ class BulkWrite:
         self.fields.update(changed)
         return changed
 
+    def changed(self, instance: Model, names: Iterable[str]) -> None:
+        """Write later a stored record whose fields `names` the caller set (validated as
+        `update` validates; the caller keeps the values should it fail)."""
+        names = list(names)
+        check_fields(instance, names)
+        self.validate(instance)
+        self.updated[instance.pk] = instance
+        self.fields.update(names)
+
     def delete(self, instances: Iterable[Model]) -> None:
         self.deleted.update(instance.pk for instance in instances)
+
+    def relate(self, instance: Model, name: str, targets: Iterable[Model]) -> None:
+        """Replace the many-to-many `name` of a new or stored record with `targets` when it is
+        written (the caller found that it changed). A stored record whose history keeps `name`
+        is written again, so that its history has an entry for the change."""
+        self.related.setdefault(name, {})[id(instance)] = (instance, list(targets))
+        if instance.pk is not None and name in _history_m2m_fields(self.model):
+            self.updated.setdefault(instance.pk, instance)
 
     def write(self) -> list[tuple[Model, ValidationError]]:
         """Write what was collected; the records the database refused, each with its error
@@ -83,6 +114,7 @@ class BulkWrite:
         refused_ids = {id(instance) for instance, _ in refused}
         created = [instance for instance in self.created if id(instance) not in refused_ids]
         updated = [instance for instance in updated if id(instance) not in refused_ids]
+        self._relate(created, updated, refused_ids)
         if created or updated or self.deleted:
             bulk_written.send(
                 sender=self.model, created=created, updated=updated, deleted=set(self.deleted)
@@ -118,7 +150,56 @@ class BulkWrite:
         refused = []
         for instance in instances:
             try:
-                validate_and_save(instance)
+                self.save(instance)
             except ValidationError as error:
                 refused.append((instance, error))
         return refused
+
+    def _relate(self, created: list[Model], updated: list[Model], refused: set[int]) -> None:
+        """Write the many-to-many links `relate` collected, then the links each history entry
+        of this write keeps (as django-simple-history does on a save)."""
+        new = {id(instance) for instance in created}
+        for name, entries in self.related.items():
+            relation = self.model._meta.get_field(name)
+            through = relation.remote_field.through  # type: ignore[union-attr]
+            source = relation.m2m_field_name()  # type: ignore[union-attr]
+            target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
+            written = [each for key, each in entries.items() if key not in refused]
+            stored = [instance.pk for instance, _ in written if id(instance) not in new]
+            if stored:
+                through._default_manager.filter(**{f"{source}__in": stored}).delete()
+            through._default_manager.bulk_create(
+                through(**{f"{source}_id": instance.pk, f"{target}_id": each.pk})
+                for instance, targets in written
+                for each in targets
+            )
+        kept = _history_m2m_fields(self.model)
+        written_pks = [instance.pk for instance in created + updated]
+        if not kept or not written_pks:
+            return
+        history = get_history_model_for_model(self.model)
+        pk_name = self.model._meta.pk.attname
+        latest = dict(
+            history._default_manager.filter(**{f"{pk_name}__in": written_pks})
+            .values_list(pk_name)
+            .annotate(Max("history_id"))
+        )
+        for relation in kept.values():
+            snapshot = HistoricalRecords.m2m_models[relation]
+            through = relation.remote_field.through
+            source = relation.m2m_field_name()
+            rows = through._default_manager.filter(**{f"{source}__in": written_pks})
+            snapshot._default_manager.bulk_create(
+                snapshot(history_id=latest[getattr(row, f"{source}_id")], **_values(row))
+                for row in rows
+            )
+
+
+def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
+    """The many-to-many fields whose links `model`'s history keeps with each entry, by name."""
+    history = get_history_model_for_model(model)
+    return {each.name: each for each in getattr(history, "_history_m2m_fields", [])}
+
+
+def _values(row: Model) -> dict[str, Any]:
+    return {each.attname: getattr(row, each.attname) for each in row._meta.concrete_fields}

@@ -408,11 +408,12 @@ def proposal_import_set(
     slug: str,
     problems: Sequence[str],
     fields: Mapping[str, Any],
-) -> bool:
+) -> list[str]:
     """Set what a file says on `proposal`, each broken editing rule and each of the reader's
     `problems` as a flag; `holder` is the project's other proposal holding `number`, if any
-    (the file's proposal is then kept without one). True when what saving writes changed."""
-    before = _stored_values(proposal) if proposal.pk else None
+    (the file's proposal is then kept without one). The columns whose value changed (all of
+    them for a new proposal)."""
+    before = _stored_values(proposal) if proposal.pk else {}
     proposal.source_path = source_path
     flags = list(problems)
     if number is not None and holder is not None:
@@ -423,7 +424,8 @@ def proposal_import_set(
         setattr(proposal, name, value)
     flags.extend(proposal.rule_violations().values())
     proposal.flags = flags
-    return before != _stored_values(proposal)
+    after = _stored_values(proposal)
+    return [name for name, value in after.items() if name not in before or before[name] != value]
 
 
 def proposal_import_check(proposal: Proposal) -> None:
