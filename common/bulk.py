@@ -189,6 +189,9 @@ class BulkWrite:
             through = relation.remote_field.through
             source = relation.m2m_field_name()
             rows = through._default_manager.filter(**{f"{source}__in": written_pks})
+            # A record saved one by one (the database refused the batch) has its snapshot of
+            # the links before; this one replaces it.
+            snapshot._default_manager.filter(history_id__in=latest.values()).delete()
             snapshot._default_manager.bulk_create(
                 snapshot(history_id=latest[getattr(row, f"{source}_id")], **_values(row))
                 for row in rows

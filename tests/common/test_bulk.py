@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.bulk import BulkWrite, bulk_written
-from governance.models import Person
-from tests.factories import PersonFactory
+from governance.models import Group, Person
+from tests.factories import GroupFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +61,37 @@ def test_a_record_the_database_refuses_is_named_and_the_others_are_written():
     assert "handle" in " ".join(refused[0][1].messages).lower()
     assert Person.objects.filter(handle="fine").exists()
     assert [p.handle for p in heard[0]["created"]] == ["fine"]
+
+
+def test_many_to_many_links_are_written_and_each_history_entry_keeps_them(
+    django_assert_max_num_queries,
+):
+    auth, node = GroupFactory(slug="sig-auth"), GroupFactory(slug="sig-node")
+    stored = GroupFactory(slug="sig-windows")
+    stored.stakeholder_groups.set([node])
+    entries = stored.history.count()
+    write = BulkWrite(Group)
+    new = write.create(Group(slug="sig-new", name="New"))
+    write.relate(new, "stakeholder_groups", [auth, node])
+    write.relate(stored, "stakeholder_groups", [auth])
+    with django_assert_max_num_queries(14):
+        assert write.write() == []
+    assert set(new.stakeholder_groups.all()) == {auth, node}
+    assert list(stored.stakeholder_groups.all()) == [auth]
+    assert stored.history.count() == entries + 1
+    for group, slugs in [(new, ["sig-auth", "sig-node"]), (stored, ["sig-auth"])]:
+        snapshot = group.history.latest().stakeholder_groups.all()
+        assert sorted(row.to_group.slug for row in snapshot) == slugs
+
+
+def test_a_model_may_give_its_own_checks_and_changed_fields_are_written():
+    person = PersonFactory(handle="jane", name="Jane")
+    checked = []
+    write = BulkWrite(Person, validate=checked.append)
+    person.name = "Jane Doe"
+    write.changed(person, ["name"])
+    with pytest.raises(TypeError, match="'nmae'"):
+        write.changed(person, ["nmae"])
+    assert write.write() == []
+    assert checked == [person]
+    assert Person.objects.get(handle="jane").name == "Jane Doe"
