@@ -231,6 +231,7 @@ class _KepImport:
             self.person(handle, file, pending)
         return {
             "owning_group": owner,
+            "summary": record.summary,
             "status": record.status,
             "stage": record.stage,
             "latest_milestone": self.release(record.latest_milestone, file, pending),
