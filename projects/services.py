@@ -403,24 +403,23 @@ def proposal_import_set(
     *,
     holder: Proposal | None,
     source_path: str,
-    title: str,
-    number: int | None,
-    slug: str,
     problems: Sequence[str],
     fields: Mapping[str, Any],
 ) -> list[str]:
-    """Set what a file says on `proposal`, each broken editing rule and each of the reader's
-    `problems` as a flag; `holder` is the project's other proposal holding `number`, if any
-    (the file's proposal is then kept without one). The columns whose value changed (all of
-    them for a new proposal)."""
+    """Set what a file says on `proposal` (`fields`, its title, number and slug among them),
+    each broken editing rule and each of the reader's `problems` as a flag; `holder` is the
+    project's other proposal holding the number, if any (the file's proposal is then kept
+    without one). The columns whose value changed (all of them for a new proposal)."""
     before = _stored_values(proposal) if proposal.pk else {}
     proposal.source_path = source_path
     flags = list(problems)
+    fields = dict(fields)
+    number = fields.get("number")
     if number is not None and holder is not None:
         where = holder.source_path or holder.get_absolute_url()
         flags.append(f"Number {number} is also used by {where}; kept without a number.")
-        number = None
-    for name, value in {"title": title, "number": number, "slug": slug, **fields}.items():
+        fields["number"] = None
+    for name, value in fields.items():
         setattr(proposal, name, value)
     flags.extend(proposal.rule_violations().values())
     proposal.flags = flags
@@ -475,15 +474,9 @@ def proposal_import(
     if number is not None:
         others = Proposal.objects.filter(project=project, number=number)
         holder = others.exclude(pk=proposal.pk).first()
+    own = {"title": title, "number": number, "slug": slug}
     changed = proposal_import_set(
-        proposal,
-        holder=holder,
-        source_path=source_path,
-        title=title,
-        number=number,
-        slug=slug,
-        problems=problems,
-        fields=fields,
+        proposal, holder=holder, source_path=source_path, problems=problems, fields=own | fields
     )
     if changed:
         proposal_import_save(proposal)

@@ -302,15 +302,13 @@ class _KepImport:
         )
         holder = self.by_number.get(record.number)
         number_before = proposal.number
+        own = {"title": record.title, "number": record.number, "slug": record.slug}
         changed = services.proposal_import_set(
             proposal,
             holder=holder if holder is not proposal else None,
             source_path=record.path,
-            title=record.title,
-            number=record.number,
-            slug=record.slug,
             problems=file.problems,
-            fields=file.fields,
+            fields=own | file.fields,
         )
         links = services.ProposalLinks(
             participating_groups=file.participating,
