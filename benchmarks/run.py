@@ -407,7 +407,9 @@ def import_figures() -> list[tuple[str, float, str, float]]:
         print(f"(no import figures: {SHARED_DATA} lacks sigs.yaml or keps/)")
         return []
     from governance.importers.sigs_yaml import parse
+    from projects.importers.kep_apply import keps_import
     from projects.importers.kep_yaml import read_keps
+    from projects.models import Project
 
     started = time.perf_counter()
     parse(sigs.read_text(encoding="utf-8"))
@@ -421,8 +423,9 @@ def import_figures() -> list[tuple[str, float, str, float]]:
     with open(os.devnull, "w") as quiet:
         call_command("import_sigs", str(sigs), "--allow-removals", stdout=quiet)
     import_sigs = time.perf_counter() - started
+    # In this process, as the parse is timed: reading the files and applying them.
     started = time.perf_counter()
-    rss = max(rss, manage("import_keps", str(keps)))
+    keps_import(project=Project.objects.get(slug="kubernetes"), directory=read_keps(keps))
     import_keps = time.perf_counter() - started
     return [
         ("import_sigs / parsing sigs.yaml alone", import_sigs / parse_sigs, "<=", 3.0),

@@ -12,18 +12,23 @@ for the caches that follow the data (a receiver connects in its AppConfig.ready(
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Max, Model
 from django.dispatch import Signal
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.models import HistoricalRecords
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_model_for_model,
+)
 
-from common.services import changed_fields, validate_and_save, validate_fields
+from common.services import changed_fields, check_fields, validate_and_save, validate_fields
 
 # Sent with sender=<the model> after a BulkWrite wrote (inside the write's transaction), with:
 #   created - the records it inserted
@@ -43,21 +48,26 @@ class BulkWrite(Generic[M]):
     updated: dict[Any, M] = field(default_factory=dict)
     deleted: set[Any] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
-    # Many-to-many field name -> [(record, the primary keys it is to hold)].
-    related: dict[str, list[tuple[M, set[Any]]]] = field(default_factory=dict)
+    # name -> {id(instance): (instance, the records it is to be related to)}
+    related: dict[str, dict[int, tuple[M, list[Model]]]] = field(default_factory=dict)
+    # The checks of each record, and the one-by-one save when the database refuses the batch:
+    # by default those of validate_and_save; a model with its own (an imported record kept
+    # with its broken rules as flags) gives them, and an import that applied the model's
+    # clean() rules in memory, where clean() would query, checks the fields alone
+    # (`partial(validate_fields, clean=False)`).
+    validate: Callable[[Any], None] = validate_fields
+    save: Callable[[Any], None] = validate_and_save
 
-    def create(self, instance: M, *, clean: bool = True) -> M:
-        """Validate a new record (ValidationError, naming the fields) and write it later.
-        Without `clean`, its fields only: the caller has applied the model's clean() rules
-        (e.g. with what it holds in memory, where clean() would query)."""
-        validate_fields(instance, clean=clean)
+    def create(self, instance: M) -> M:
+        """Validate a new record (ValidationError, naming the fields) and write it later."""
+        self.validate(instance)
         self.created.append(instance)
         return instance
 
-    def update(self, instance: M, fields: Mapping[str, Any], *, clean: bool = True) -> list[str]:
+    def update(self, instance: M, fields: Mapping[str, Any]) -> list[str]:
         """Set `fields` on a stored record as `model_update` does (an unknown name is a
         TypeError; when validation fails the instance keeps its values) and write it later if
-        something changed; returns the names that changed. `clean` as for create()."""
+        something changed; returns the names that changed."""
         changed = changed_fields(instance, fields)
         before = {name: getattr(instance, name) for name in changed}
         if not changed:
@@ -65,7 +75,7 @@ class BulkWrite(Generic[M]):
         for name in changed:
             setattr(instance, name, fields[name])
         try:
-            validate_fields(instance, clean=clean)
+            self.validate(instance)
         except ValidationError:
             for name in changed:
                 setattr(instance, name, before[name])
@@ -74,16 +84,25 @@ class BulkWrite(Generic[M]):
         self.fields.update(changed)
         return changed
 
-    def set_related(self, instance: M, name: str, values: Iterable[Model]) -> None:
-        """Make the many-to-many field `name` of a record (created here, or stored) hold
-        exactly `values` once written, with the history entry model_set_related gives it; for
-        a list the caller knows changed."""
-        if not self.model._meta.get_field(name).many_to_many:
-            raise TypeError(f"{self.model.__name__}.{name} is not a many-to-many field")
-        self.related.setdefault(name, []).append((instance, {value.pk for value in values}))
+    def changed(self, instance: M, names: Iterable[str]) -> None:
+        """Write later a stored record whose fields `names` the caller set (validated as
+        `update` validates; the caller keeps the values should it fail)."""
+        names = list(names)
+        check_fields(instance, names)
+        self.validate(instance)
+        self.updated[instance.pk] = instance
+        self.fields.update(names)
 
     def delete(self, instances: Iterable[M]) -> None:
         self.deleted.update(instance.pk for instance in instances)
+
+    def relate(self, instance: M, name: str, targets: Iterable[Model]) -> None:
+        """Replace the many-to-many `name` of a new or stored record with `targets` when it is
+        written (the caller found that it changed). A stored record whose history keeps `name`
+        is written again, so that its history has an entry for the change."""
+        self.related.setdefault(name, {})[id(instance)] = (instance, list(targets))
+        if instance.pk is not None and name in _history_m2m_fields(self.model):
+            self.updated.setdefault(instance.pk, instance)
 
     def write(self) -> list[tuple[M, ValidationError]]:
         """Write what was collected; the records the database refused, each with its error
@@ -94,10 +113,9 @@ class BulkWrite(Generic[M]):
         if self.deleted:
             self.model._default_manager.filter(pk__in=self.deleted).delete()
         refused_ids = {id(instance) for instance, _ in refused}
-        for name, lists in self.related.items():
-            self._set_related(name, [entry for entry in lists if id(entry[0]) not in refused_ids])
         created = [instance for instance in self.created if id(instance) not in refused_ids]
         updated = [instance for instance in updated if id(instance) not in refused_ids]
+        self._relate(created, updated, refused_ids)
         if created or updated or self.deleted:
             bulk_written.send(
                 sender=self.model, created=created, updated=updated, deleted=set(self.deleted)
@@ -112,55 +130,6 @@ class BulkWrite(Generic[M]):
             instances, self.model, sorted(self.fields), default_date=timezone.now()
         )
 
-    def _set_related(self, name: str, lists: list[tuple[M, set[Any]]]) -> None:
-        """Replace the rows of many-to-many `name` of each record; each record gets a history
-        entry ("~") holding its new rows, as simple_history's m2m tracking writes one."""
-        if not lists:
-            return
-        relation: Any = self.model._meta.get_field(name)
-        through = relation.remote_field.through
-        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        records = [record for record, _ in lists]
-        through._default_manager.filter(**{f"{source}__in": records}).delete()
-        rows = through._default_manager.bulk_create(
-            [
-                through(**{f"{source}_id": record.pk, f"{target}_id": pk})
-                for record, pks in lists
-                for pk in sorted(pks)
-            ]
-        )
-        history: str | None = getattr(self.model._meta, "simple_history_manager_attribute", None)
-        if history is None:
-            return
-        historical = getattr(self.model, history).model
-        if relation not in historical._history_m2m_fields:
-            return
-        entries = getattr(self.model, history).bulk_history_create(
-            records, update=True, default_date=timezone.now()
-        )
-        rows_of: dict[Any, list[Model]] = {}
-        for row in rows:
-            rows_of.setdefault(getattr(row, f"{source}_id"), []).append(row)
-        m2m_history = next(
-            rel.related_model
-            for rel in historical._meta.related_objects
-            if rel.related_model.__name__ == f"Historical{through.__name__}"
-        )
-        m2m_history._default_manager.bulk_create(
-            [
-                m2m_history(
-                    history=entry,
-                    **{
-                        "id": row.pk,
-                        f"{source}_id": getattr(row, f"{source}_id"),
-                        f"{target}_id": getattr(row, f"{target}_id"),
-                    },
-                )
-                for entry, record in zip(entries, records, strict=True)
-                for row in rows_of.get(record.pk, [])
-            ]
-        )
-
     def _stamp(self, instances: list[M]) -> None:
         """bulk_update does not set `auto_now` fields: set them, as save() would."""
         now = timezone.now()
@@ -170,7 +139,7 @@ class BulkWrite(Generic[M]):
                     setattr(instance, model_field.attname, now)
                 self.fields.add(model_field.name)
 
-    def _each(self, instances: list[M], write) -> list[tuple[M, ValidationError]]:
+    def _each(self, instances: list[Model], write) -> list[tuple[Model, ValidationError]]:
         if not instances:
             return []
         try:
@@ -182,7 +151,59 @@ class BulkWrite(Generic[M]):
         refused = []
         for instance in instances:
             try:
-                validate_and_save(instance)
+                self.save(instance)
             except ValidationError as error:
                 refused.append((instance, error))
         return refused
+
+    def _relate(self, created: list[Model], updated: list[Model], refused: set[int]) -> None:
+        """Write the many-to-many links `relate` collected, then the links each history entry
+        of this write keeps (as django-simple-history does on a save)."""
+        new = {id(instance) for instance in created}
+        for name, entries in self.related.items():
+            relation = self.model._meta.get_field(name)
+            through = relation.remote_field.through  # type: ignore[union-attr]
+            source = relation.m2m_field_name()  # type: ignore[union-attr]
+            target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
+            written = [each for key, each in entries.items() if key not in refused]
+            stored = [instance.pk for instance, _ in written if id(instance) not in new]
+            if stored:
+                through._default_manager.filter(**{f"{source}__in": stored}).delete()
+            through._default_manager.bulk_create(
+                through(**{f"{source}_id": instance.pk, f"{target}_id": each.pk})
+                for instance, targets in written
+                for each in targets
+            )
+        kept = _history_m2m_fields(self.model)
+        written_pks = [instance.pk for instance in created + updated]
+        if not kept or not written_pks:
+            return
+        history = get_history_model_for_model(self.model)
+        pk_name = self.model._meta.pk.attname
+        latest = dict(
+            history._default_manager.filter(**{f"{pk_name}__in": written_pks})
+            .values_list(pk_name)
+            .annotate(Max("history_id"))
+        )
+        for relation in kept.values():
+            snapshot = HistoricalRecords.m2m_models[relation]
+            through = relation.remote_field.through
+            source = relation.m2m_field_name()
+            rows = through._default_manager.filter(**{f"{source}__in": written_pks})
+            # A record saved one by one (the database refused the batch) has its snapshot of
+            # the links before; this one replaces it.
+            snapshot._default_manager.filter(history_id__in=latest.values()).delete()
+            snapshot._default_manager.bulk_create(
+                snapshot(history_id=latest[getattr(row, f"{source}_id")], **_values(row))
+                for row in rows
+            )
+
+
+def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
+    """The many-to-many fields whose links `model`'s history keeps with each entry, by name."""
+    history = get_history_model_for_model(model)
+    return {each.name: each for each in getattr(history, "_history_m2m_fields", [])}
+
+
+def _values(row: Model) -> dict[str, Any]:
+    return {each.attname: getattr(row, each.attname) for each in row._meta.concrete_fields}

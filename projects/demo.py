@@ -1,6 +1,6 @@
 """The demo community's project list, Kubernetes releases, feature status table, proposals and
-landscape notebook (the feature table, future work and landscape from `demo_data/`, through
-the importers).
+landscape notebook (the feature table, future work, landscape and the proposals' keps/ tree
+from `demo_data/`, through the importers).
 
 `load()` is called by `manage.py load_demo`; it only adds what is missing, so it can run again.
 """
@@ -14,6 +14,8 @@ from governance import services as governance_services
 from governance.models import Group, GroupKind, Person
 from projects import services
 from projects.importers.documents import read_document
+from projects.importers.kep_apply import keps_import
+from projects.importers.kep_yaml import read_keps
 from projects.importers.landscape_apply import (
     landscape_import,
     project_list_import,
@@ -506,188 +508,6 @@ RELEASES = {
     "v1.30": ("2024-01-08", "2024-02-09", "2024-03-06", "2024-04-17"),
 }
 
-PROPOSALS = [
-    {
-        "number": 3299,
-        "title": "KMS v2 Improvements",
-        "group": "sig-auth",
-        "summary": "A new version of the KMS envelope-encryption API: faster, observable key "
-        "rotation and a smaller load on the external key service.",
-        "status": ProposalStatus.IMPLEMENTABLE,
-        "stage": Stage.STABLE,
-        "latest": "v1.29",
-        "milestones": {Stage.ALPHA: "v1.25", Stage.BETA: "v1.27", Stage.STABLE: "v1.29"},
-        "authors": ["ritazh", "aramase"],
-        "reviewers": ["enj"],
-        "approvers": ["smarterclayton"],
-        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
-        "gates": {"KMSv2": ["kube-apiserver"], "KMSv2KDF": ["kube-apiserver"]},
-        "disable_supported": True,
-        "created": "2022-05-09",
-        "updated": "2023-10-05",
-    },
-    {
-        "number": 3221,
-        "title": "Structured Authorization Configuration",
-        "group": "sig-auth",
-        "summary": "Configure a chain of authorizers, several webhooks among them, in one "
-        "versioned file instead of command-line flags.",
-        "status": ProposalStatus.IMPLEMENTABLE,
-        "stage": Stage.ALPHA,
-        "latest": "v1.29",
-        "milestones": {Stage.ALPHA: "v1.29", Stage.BETA: "v1.30"},
-        "authors": ["100mik", "palnabarun", "ritazh"],
-        "reviewers": ["deads2k", "liggitt"],
-        "approvers": ["deads2k", "liggitt"],
-        "prr": {Stage.ALPHA: "deads2k"},
-        "gates": {"StructuredAuthorizationConfiguration": ["kube-apiserver"]},
-        "disable_supported": True,
-        "created": "2022-06-21",
-        "updated": "2023-10-04",
-    },
-    {
-        "number": 3331,
-        "title": "Structured Authentication Config",
-        "group": "sig-auth",
-        "summary": "Configure JWT authenticators in a versioned file, with several issuers and "
-        "CEL claim mappings, reloaded without a restart.",
-        "status": ProposalStatus.IMPLEMENTABLE,
-        "stage": Stage.ALPHA,
-        "latest": "v1.29",
-        "milestones": {Stage.ALPHA: "v1.29", Stage.BETA: "v1.30"},
-        # First planned for v1.28: the release page shows it slipped.
-        "planned_first": {"latest": "v1.28", Stage.ALPHA: "v1.28"},
-        "authors": ["nabokihms", "enj", "aramase"],
-        "reviewers": ["liggitt"],
-        "approvers": ["liggitt"],
-        "prr": {Stage.ALPHA: "deads2k"},
-        "gates": {"StructuredAuthenticationConfiguration": ["kube-apiserver"]},
-        "disable_supported": True,
-        "created": "2022-06-02",
-        "updated": "2023-10-05",
-    },
-    {
-        "number": 1981,
-        "title": "Support for Windows Privileged Containers",
-        "group": "sig-windows",
-        "participating": ["sig-auth", "sig-node", "sig-storage"],
-        "summary": "HostProcess containers: Windows containers that run directly on the host, "
-        "for networking, storage and monitoring agents.",
-        "status": ProposalStatus.IMPLEMENTED,
-        "stage": Stage.STABLE,
-        "latest": "v1.26",
-        "milestones": {Stage.ALPHA: "v1.22", Stage.BETA: "v1.23", Stage.STABLE: "v1.26"},
-        "authors": ["ambguo", "marosset"],
-        "reviewers": ["jsturtevant", "Random-Liu"],
-        "approvers": ["liggitt", "yujuhong"],
-        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
-        "gates": {"WindowsHostProcessContainers": ["kube-apiserver", "kubelet"]},
-        "disable_supported": True,
-        "created": "2020-10-09",
-        "updated": "2022-10-04",
-    },
-    {
-        "number": 2579,
-        "title": "PSP Replacement Policy",
-        "group": "sig-auth",
-        "participating": ["sig-windows", "sig-node"],
-        "summary": "Pod Security admission: the built-in successor of PodSecurityPolicy.",
-        "status": ProposalStatus.IMPLEMENTED,
-        "stage": Stage.STABLE,
-        "latest": "v1.25",
-        "milestones": {Stage.ALPHA: "v1.22", Stage.BETA: "v1.23", Stage.STABLE: "v1.25"},
-        "authors": ["tallclair", "liggitt"],
-        "reviewers": ["mrunalp", "marosset", "ritazh"],
-        "approvers": ["deads2k", "enj"],
-        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
-        "gates": {"PodSecurity": ["kube-apiserver"]},
-        "disable_supported": False,
-        "created": "2021-03-19",
-        "updated": "2022-06-13",
-    },
-    {
-        "number": 3325,
-        "title": "Review attributes of a current user",
-        "group": "sig-auth",
-        "summary": "SelfSubjectReview: ask the API server who it thinks you are.",
-        "status": ProposalStatus.IMPLEMENTED,
-        "stage": Stage.STABLE,
-        "latest": "v1.28",
-        "milestones": {Stage.ALPHA: "v1.26", Stage.BETA: "v1.27", Stage.STABLE: "v1.28"},
-        "authors": ["nabokihms"],
-        "reviewers": ["enj"],
-        "approvers": ["enj"],
-        "prr": {Stage.ALPHA: "deads2k", Stage.BETA: "deads2k", Stage.STABLE: "deads2k"},
-        "gates": {"APISelfSubjectReview": ["kube-apiserver"]},
-        "disable_supported": True,
-        "created": "2022-06-02",
-        "updated": "2023-06-13",
-    },
-    {
-        "number": 753,
-        "title": "Sidecar Containers",
-        "group": "sig-node",
-        "summary": "Init containers that keep running beside the main containers, started "
-        "before them and stopped after them.",
-        "status": ProposalStatus.IMPLEMENTABLE,
-        "stage": Stage.BETA,
-        "latest": "v1.29",
-        "milestones": {Stage.ALPHA: "v1.28", Stage.BETA: "v1.29"},
-        "authors": ["SergeyKanzhelev", "matthyx"],
-        "reviewers": ["mrunalp"],
-        "approvers": ["mrunalp", "thockin"],
-        "prr": {Stage.ALPHA: "wojtek-t", Stage.BETA: "wojtek-t"},
-        "gates": {"SidecarContainers": ["kubelet", "kube-apiserver"]},
-        "disable_supported": False,
-        "created": "2018-05-14",
-        "updated": "2023-10-03",
-    },
-    {
-        "number": 2681,
-        "title": "Field status.hostIPs added for Pod",
-        "group": "sig-network",
-        "participating": ["sig-node"],
-        "summary": "Every IP address of a pod's node, for dual-stack clusters.",
-        "status": ProposalStatus.IMPLEMENTABLE,
-        "stage": Stage.BETA,
-        "latest": "v1.29",
-        "milestones": {Stage.ALPHA: "v1.28", Stage.BETA: "v1.29"},
-        "authors": ["wzshiming"],
-        "reviewers": ["thockin", "danwinship"],
-        "approvers": ["thockin"],
-        "prr": {Stage.ALPHA: "wojtek-t", Stage.BETA: "wojtek-t"},
-        "gates": {"PodHostIPs": ["kube-apiserver", "kubelet"]},
-        "disable_supported": True,
-        "created": "2021-05-06",
-        "updated": "2023-09-28",
-    },
-    {
-        "number": 2395,
-        "title": "Removing In-Tree Cloud Providers",
-        "group": "sig-cloud-provider",
-        "participating": ["sig-network", "sig-storage"],
-        "summary": "Move the cloud-specific code out of the core binaries, into external "
-        "cloud controller managers such as the Azure one.",
-        "status": ProposalStatus.IMPLEMENTABLE,
-        "stage": Stage.BETA,
-        "latest": "v1.29",
-        "milestones": {Stage.ALPHA: "v1.21", Stage.BETA: "v1.29"},
-        "authors": ["andrewsykim", "cheftako", "elmiko"],
-        "reviewers": ["thockin"],
-        "approvers": ["thockin", "liggitt"],
-        "prr": {Stage.ALPHA: "wojtek-t", Stage.BETA: "wojtek-t"},
-        "gates": {
-            "DisableCloudProviders": ["kubelet", "kube-apiserver", "kube-controller-manager"],
-            "DisableKubeletCloudCredentialProviders": ["kubelet"],
-        },
-        "disable_supported": True,
-        "created": "2018-12-18",
-        "updated": "2023-10-02",
-    },
-]
-
-ENHANCEMENTS = "https://github.com/kubernetes/enhancements"
-
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
@@ -733,50 +553,22 @@ def _project(spec: dict, area: ProjectArea, groups: dict[str, Group]) -> Project
     return project
 
 
-def _proposal(
-    spec: dict,
-    kubernetes: Project,
-    releases: dict[str, Release],
-    people: dict[str, Person],
-    groups: dict[str, Group],
-) -> Proposal:
-    milestones = {
-        f"{stage}_milestone": releases[version] for stage, version in spec["milestones"].items()
-    }
-    first = spec.get("planned_first", {})
-    planned = {f"{stage}_milestone": releases[v] for stage, v in first.items() if stage != "latest"}
-    proposal = services.proposal_create(
-        project=kubernetes,
-        number=spec["number"],
-        title=spec["title"],
-        summary=spec["summary"],
-        owning_group=groups[spec["group"]],
-        links=services.ProposalLinks(
-            participating_groups=[groups[slug] for slug in spec.get("participating", [])],
-            authors=[people[handle] for handle in spec["authors"]],
-            reviewers=[people[handle] for handle in spec["reviewers"]],
-            approvers=[people[handle] for handle in spec["approvers"]],
-            prr_approvers={stage: people[handle] for stage, handle in spec["prr"].items()},
-            feature_gates=spec["gates"],
-        ),
-        status=spec["status"],
-        stage=spec["stage"],
-        latest_milestone=releases[first.get("latest", spec["latest"])],
-        **{**milestones, **planned},
-        disable_supported=spec["disable_supported"],
-        creation_date=_day(spec["created"]),
-        last_updated=_day(spec["updated"]),
-        tracking_issue_url=f"{ENHANCEMENTS}/issues/{spec['number']}",
-    )
-    document = f"{ENHANCEMENTS}/tree/master/keps/{spec['group']}/{proposal.slug}"
-    latest = releases[spec["latest"]]
-    services.proposal_update(
-        proposal=proposal, document_url=document, latest_milestone=latest, **milestones
-    )
-    return proposal
-
-
 DEMO_DATA = Path(__file__).parent / "demo_data"
+
+
+def _first_plan(kubernetes: Project, auth: Group, v128: Release) -> None:
+    """KEP-3331 as first planned, for v1.28: its file (now for v1.29) takes it over, so the
+    release page shows it slipped. A file holds only what a proposal says now."""
+    services.proposal_create(
+        project=kubernetes,
+        number=3331,
+        title="Structured Authentication Config",
+        owning_group=auth,
+        status=ProposalStatus.IMPLEMENTABLE,
+        stage=Stage.ALPHA,
+        latest_milestone=v128,
+        alpha_milestone=v128,
+    )
 
 
 def _import_documents() -> None:
@@ -825,11 +617,15 @@ def load():
             **dict(zip(RELEASE_DATE_FIELDS, map(_day, dates), strict=True)),
         )
     _import_documents()
-    new = [
-        spec
-        for spec in PROPOSALS
-        if not Proposal.objects.filter(project=kubernetes, number=spec["number"]).exists()
-    ]
-    people = {handle: _person(handle) for handle in PEOPLE} if new else {}
-    for spec in new:
-        _proposal(spec, kubernetes, releases, people, groups)
+    for handle in PEOPLE:
+        _person(handle)
+    keps = read_keps(DEMO_DATA / "keps")
+    paths = {record.path for record in keps.records}
+    imported = kubernetes.proposals.filter(source_path__in=paths).values_list("source_path")
+    if len(imported) == len(paths):
+        return  # imported before: a second import would undo what a person changed since
+    if not Proposal.objects.filter(project=kubernetes, number=3331).exists():
+        _first_plan(kubernetes, groups["sig-auth"], releases["v1.28"])
+    report = keps_import(project=kubernetes, directory=keps)
+    if report.skipped or report.flagged:
+        raise ValueError(f"the demo's keps/ does not import: {report.lines()}")

@@ -3,7 +3,7 @@ rule in one place."""
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -214,21 +214,50 @@ class ProposalLinks:
     replaces: Sequence[Proposal] | None = None
 
 
-def _set_links(proposal: Proposal, links: ProposalLinks) -> bool:
-    """Replace each link that is given (None leaves it as it is); True when one changed.
+@dataclass
+class StoredLinks:
+    """What a proposal is linked to now, as read from the database (empty for a new one)."""
 
-    A link that already holds what is given is not written again (no history entry).
-    """
-    changed = False
-    for manager, wanted in [
-        (proposal.participating_groups, links.participating_groups),
-        (proposal.replaces, links.replaces),
+    participating_groups: set[int] = field(default_factory=set)
+    replaces: set[int] = field(default_factory=set)
+    # role -> [(stage, person id)] in order of position
+    participants: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    feature_gates: dict[str, FeatureGate] = field(default_factory=dict)
+
+
+@dataclass
+class LinkChanges:
+    """What `proposal_link_changes` found to write; empty when the links hold what is given."""
+
+    participating_groups: list[Group] | None = None  # the new set, when it changed
+    replaces: list[Proposal] | None = None
+    stale_roles: list[str] = field(default_factory=list)  # their rows are replaced by `rows`
+    rows: list[ProposalPerson] = field(default_factory=list)
+    stale_gates: list[str] = field(default_factory=list)
+    gates: list[tuple[FeatureGate, list[str]]] = field(default_factory=list)  # (gate, components)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.participating_groups is not None
+            or self.replaces is not None
+            or self.stale_roles
+            or self.stale_gates
+            or self.gates
+        )
+
+
+def proposal_link_changes(
+    proposal: Proposal, links: ProposalLinks, stored: StoredLinks
+) -> LinkChanges:
+    """The writes that bring `proposal`'s links from `stored` to `links` (None leaves a link as
+    it is); a link that already holds what is given is not written again (no history entry)."""
+    changes = LinkChanges()
+    for name, wanted in [
+        ("participating_groups", links.participating_groups),
+        ("replaces", links.replaces),
     ]:
-        if wanted is not None:
-            wanted = list(wanted)
-            if {each.pk for each in wanted} != set(manager.values_list("pk", flat=True)):
-                manager.set(wanted)  # type: ignore[attr-defined]  # both are many-to-many
-                changed = True
+        if wanted is not None and {each.pk for each in wanted} != getattr(stored, name):
+            setattr(changes, name, list(wanted))
     people_by_role: list[tuple[str, list[tuple[str, Person]]]] = [
         (role, [("", person) for person in _unique(people)])
         for role, people in [
@@ -240,45 +269,73 @@ def _set_links(proposal: Proposal, links: ProposalLinks) -> bool:
     ]
     if links.prr_approvers is not None:
         people_by_role.append((Role.PRR_APPROVER, list(links.prr_approvers.items())))
-    current: dict[str, list[tuple[str, int]]] = {}
-    if people_by_role:
-        for role, stage, person_id in proposal.participants.values_list(
-            "role", "stage", "person_id"
-        ):
-            current.setdefault(role, []).append((stage, person_id))
-    stale_roles, rows = [], []
     for role, entries in people_by_role:
-        if current.get(role, []) != [(stage, person.pk) for stage, person in entries]:
-            stale_roles.append(role)
-            rows += [
+        if stored.participants.get(role, []) != [(stage, person.pk) for stage, person in entries]:
+            changes.stale_roles.append(role)
+            changes.rows += [
                 ProposalPerson(
                     proposal=proposal, person=person, role=role, stage=stage, position=position
                 )
                 for position, (stage, person) in enumerate(entries)
             ]
-    if stale_roles:
-        changed = True
-        proposal.participants.filter(role__in=stale_roles).delete()
-        for row in rows:
-            # The query-free checks: rows never repeat a person in a role (see _unique) and
-            # only production-readiness approvers have a stage, so the constraints hold.
-            row.clean_fields(exclude=["proposal", "person"])
-        bulk_create_with_history(rows, ProposalPerson)
     if links.feature_gates is not None:
-        gates = {gate.name: gate for gate in proposal.feature_gates.all()}
-        stale = [name for name in gates if name not in links.feature_gates]
-        if stale:
-            proposal.feature_gates.filter(name__in=stale).delete()
-            changed = True
+        gates = stored.feature_gates
+        changes.stale_gates = [name for name in gates if name not in links.feature_gates]
         for name, components in links.feature_gates.items():
             gate = gates.get(name)
             if gate is None or gate.components != list(components):
-                model_update(
-                    instance=gate or FeatureGate(proposal=proposal, name=name),
-                    fields={"components": list(components)},
-                )
-                changed = True
-    return changed
+                gate = gate or FeatureGate(proposal=proposal, name=name)
+                changes.gates.append((gate, list(components)))
+    return changes
+
+
+def participant_check(row: ProposalPerson) -> None:
+    """The query-free checks of a new participant row: rows never repeat a person in a role
+    (see _unique) and only production-readiness approvers have a stage, so the constraints
+    hold."""
+    row.clean_fields(exclude=["proposal", "person"])
+
+
+def _stored_links(proposal: Proposal, links: ProposalLinks) -> StoredLinks:
+    """What `proposal` is linked to now, read only for the links that are given."""
+    stored = StoredLinks()
+    if proposal.pk is None:
+        return stored
+    if links.participating_groups is not None:
+        groups = proposal.participating_groups.values_list("pk", flat=True)
+        stored.participating_groups = set(groups)
+    if links.replaces is not None:
+        stored.replaces = set(proposal.replaces.values_list("pk", flat=True))
+    if any(
+        each is not None
+        for each in [links.authors, links.reviewers, links.approvers, links.prr_approvers]
+    ):
+        for role, stage, person_id in proposal.participants.values_list(
+            "role", "stage", "person_id"
+        ):
+            stored.participants.setdefault(role, []).append((stage, person_id))
+    if links.feature_gates is not None:
+        stored.feature_gates = {gate.name: gate for gate in proposal.feature_gates.all()}
+    return stored
+
+
+def _set_links(proposal: Proposal, links: ProposalLinks) -> bool:
+    """Replace each link that is given (None leaves it as it is); True when one changed."""
+    changes = proposal_link_changes(proposal, links, _stored_links(proposal, links))
+    if changes.participating_groups is not None:
+        proposal.participating_groups.set(changes.participating_groups)
+    if changes.replaces is not None:
+        proposal.replaces.set(changes.replaces)
+    if changes.stale_roles:
+        proposal.participants.filter(role__in=changes.stale_roles).delete()
+        for row in changes.rows:
+            participant_check(row)
+        bulk_create_with_history(changes.rows, ProposalPerson)
+    if changes.stale_gates:
+        proposal.feature_gates.filter(name__in=changes.stale_gates).delete()
+    for gate, components in changes.gates:
+        model_update(instance=gate, fields={"components": components})
+    return bool(changes)
 
 
 @transaction.atomic
@@ -317,20 +374,74 @@ def _stored_values(proposal: Proposal) -> dict[str, Any]:
     }
 
 
-def _proposal_to_import(
-    project: Project, source_path: str, number: int | None, slug: str
+def proposal_to_import(
+    project: Project,
+    source_path: str,
+    number: int | None,
+    slug: str,
+    candidates: Iterable[Proposal],
 ) -> Proposal:
-    """The proposal imported from `source_path` before; else one entered by hand (no source)
-    with this number, or else with this slug, which the file takes over; else a new one."""
-    by_hand = Q(source_path="", slug=slug)
-    if number is not None:
-        by_hand |= Q(source_path="", number=number)
-    candidates = Proposal.objects.filter(Q(source_path=source_path) | by_hand, project=project)
+    """Of `candidates` (proposals of `project`), the one imported from `source_path` before;
+    else one entered by hand (no source) with this number, or else with this slug, which the
+    file takes over; else a new one."""
+
+    def matches(each: Proposal) -> bool:
+        by_hand = each.source_path == "" and (
+            each.slug == slug or (number is not None and each.number == number)
+        )
+        return each.source_path == source_path or by_hand
+
     ranked = sorted(
-        candidates,
+        filter(matches, candidates),
         key=lambda each: (each.source_path != source_path, number is None or each.number != number),
     )
     return ranked[0] if ranked else Proposal(project=project)
+
+
+def proposal_import_set(
+    proposal: Proposal,
+    *,
+    holder: Proposal | None,
+    source_path: str,
+    problems: Sequence[str],
+    fields: Mapping[str, Any],
+) -> list[str]:
+    """Set what a file says on `proposal` (`fields`, its title, number and slug among them),
+    each broken editing rule and each of the reader's `problems` as a flag; `holder` is the
+    project's other proposal holding the number, if any (the file's proposal is then kept
+    without one). The columns whose value changed (all of them for a new proposal)."""
+    before = _stored_values(proposal) if proposal.pk else {}
+    proposal.source_path = source_path
+    flags = list(problems)
+    fields = dict(fields)
+    number = fields.get("number")
+    if number is not None and holder is not None:
+        where = holder.source_path or holder.get_absolute_url()
+        flags.append(f"Number {number} is also used by {where}; kept without a number.")
+        fields["number"] = None
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    flags.extend(proposal.rule_violations().values())
+    proposal.flags = flags
+    after = _stored_values(proposal)
+    return [name for name, value in after.items() if name not in before or before[name] != value]
+
+
+def proposal_import_check(proposal: Proposal) -> None:
+    """The query-free checks of an imported proposal: its fields, but not its flags (the rules
+    it breaks are kept as flags) nor its related rows (given as saved objects: checking each
+    exists costs a query apiece)."""
+    relations = [each.name for each in Proposal._meta.concrete_fields if each.is_relation]
+    proposal.clean_fields(exclude=["flags", *relations])
+
+
+def proposal_import_save(proposal: Proposal) -> None:
+    """Check an imported proposal (proposal_import_check, the unique and check constraints)
+    and save it."""
+    proposal_import_check(proposal)
+    proposal.validate_unique()
+    proposal.validate_constraints()
+    proposal.save()
 
 
 @transaction.atomic
@@ -353,32 +464,24 @@ def proposal_import(
     A value the database cannot hold (a malformed URL, a title too long) raises
     ValidationError and nothing of the file is saved.
     """
-    proposal = _proposal_to_import(project, source_path, number, slug)
-    before = _stored_values(proposal) if proposal.pk else None
-    proposal.source_path = source_path
-    flags = list(problems)
+    by_hand = Q(source_path="", slug=slug)
     if number is not None:
-        holder = (
-            Proposal.objects.filter(project=project, number=number).exclude(pk=proposal.pk).first()
-        )
-        if holder is not None:
-            where = holder.source_path or holder.get_absolute_url()
-            flags.append(f"Number {number} is also used by {where}; kept without a number.")
-            number = None
-    for name, value in {"title": title, "number": number, "slug": slug, **fields}.items():
-        setattr(proposal, name, value)
-    flags.extend(proposal.rule_violations().values())
-    proposal.flags = flags
-    changed = before != _stored_values(proposal)
+        by_hand |= Q(source_path="", number=number)
+    candidates = Proposal.objects.filter(Q(source_path=source_path) | by_hand, project=project)
+    proposal = proposal_to_import(project, source_path, number, slug, candidates)
+    created = proposal.pk is None
+    holder = None
+    if number is not None:
+        others = Proposal.objects.filter(project=project, number=number)
+        holder = others.exclude(pk=proposal.pk).first()
+    own = {"title": title, "number": number, "slug": slug}
+    changed = proposal_import_set(
+        proposal, holder=holder, source_path=source_path, problems=problems, fields=own | fields
+    )
     if changed:
-        # Related rows were given as saved objects: checking each exists costs a query apiece.
-        relations = [field.name for field in Proposal._meta.concrete_fields if field.is_relation]
-        proposal.clean_fields(exclude=["flags", *relations])
-        proposal.validate_unique()
-        proposal.validate_constraints()
-        proposal.save()
+        proposal_import_save(proposal)
     related = _set_links(proposal, links)
-    if before is None:
+    if created:
         return proposal, "created"
     return proposal, "updated" if changed or related else "unchanged"
 

@@ -12,6 +12,7 @@ New committee charters and reporting addresses, a few per file, go through the s
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from common.bulk import BulkWrite
-from common.services import changed_fields
+from common.services import changed_fields, validate_fields
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
     GROUP_LISTS,
@@ -129,7 +130,8 @@ class _SigsImport:
         self.people: dict[str, Person] = {}
         self.groups: dict[str, Group] = {}
         self.pending: dict[int, Pending] = {}
-        self.roles = BulkWrite(Role)
+        # Role's clean() rules are applied in memory (check_term, check_seat): fields alone here.
+        self.roles = BulkWrite(Role, validate=partial(validate_fields, clean=False))
         self.channels_written = BulkWrite(Channel)
         self.subprojects_written = BulkWrite(Subproject)
         self.groups_written = BulkWrite(Group)
@@ -379,7 +381,7 @@ class _SigsImport:
         """End a current role on the import's day. A shorter term breaks none of Role's rules
         (the database checks that it ends after it starts)."""
         try:
-            self.roles.update(role, {"end": self.on}, clean=False)
+            self.roles.update(role, {"end": self.on})
         except ValidationError as error:
             self.report.problem(place, _skipped(error))
             return False
@@ -389,7 +391,7 @@ class _SigsImport:
         """Validate a new role with Role's rules, against the roles in memory."""
         try:
             self.check_role(role)
-            self.roles.create(role, clean=False)
+            self.roles.create(role)
         except ValidationError as error:
             self.report.problem(place, _skipped(error))
             return False
@@ -507,7 +509,7 @@ class _SigsImport:
                 self.report.problem(subrecord.place, _skipped(error))
                 continue
             if "leads" in changed:
-                self.subprojects_written.set_related(subproject, "leads", leads)
+                self.subprojects_written.relate(subproject, "leads", leads)
             label = f"{group.slug}/{subrecord.name}"
             self.counted(subproject, subrecord.place, "subprojects", outcome, label)
             self.sync_channels(
@@ -530,7 +532,7 @@ class _SigsImport:
             else:
                 wanted.append(sig)
         if {sig.pk for sig in wanted} != self.stakeholder_ids[group.pk]:
-            self.groups_written.set_related(group, "stakeholder_groups", wanted)
+            self.groups_written.relate(group, "stakeholder_groups", wanted)
             self.report.count("stakeholder lists", "updated", label=group.slug)
 
     def board_rep(self) -> None:
@@ -581,7 +583,7 @@ class _SigsImport:
                 self.report.problem(group.slug, _skipped(error))
                 continue
             for role in current:
-                self.roles.update(role, {"end": self.on}, clean=False)
+                self.roles.update(role, {"end": self.on})
                 self.counted(role, group.slug, "roles", "ended", _role_label(role, group))
             self.counted(group, group.slug, "groups", "archived", group.slug)
 

@@ -5,6 +5,8 @@ Parsing never writes: `projects.importers.kep_apply.keps_import` applies a `KepD
 What is read:
 - keps/<sig>/[<area>/]<number>-<name>/kep.yaml: one proposal each. keps/NNNN-kep-template/ is
   the format's own template, not under a SIG directory: it is ignored, not imported.
+- the README.md beside a kep.yaml: the text of its "## Summary" section, as the proposal's
+  summary (empty without one).
 - keps/prod-readiness/<sig>/<number>.yaml: the production-readiness approver of each stage of
   proposal <number> of <sig>, found by its path as the KEP tools do (prod-readiness/template/
   is ignored).
@@ -49,6 +51,9 @@ from projects.models import ProposalStatus, Stage, parse_release_version, releas
 
 ENHANCEMENTS_REPOSITORY = "https://github.com/kubernetes/enhancements"
 KEP_FILE = "kep.yaml"
+README_FILE = "README.md"
+# A Markdown heading of level 1 or 2, which ends the summary.
+HEADING = re.compile(r"^#{1,2}\s")
 PRR_DIRECTORY = "prod-readiness"
 
 # Values that stand for "not decided yet" where a release, person, group or gate is expected.
@@ -160,6 +165,7 @@ class KepRecord:
     last_updated: datetime.date | None = None
     tracking_issue_url: str = ""
     document_url: str = ""
+    summary: str = ""
     # Numbers of the proposals this one replaces, and of those that replace it.
     replaces: list[int] = dataclasses.field(default_factory=list)
     superseded_by: list[int] = dataclasses.field(default_factory=list)
@@ -579,6 +585,20 @@ def _attach_prr(
     record.problems += [f"{prr.path}: {message}" for message in prr.problems]
 
 
+def read_summary(text: str) -> str:
+    """The text of a KEP README's "## Summary" section ("" without one)."""
+    lines: list[str] | None = None
+    for line in text.splitlines():
+        if lines is None:
+            if line.strip().lower() == "## summary":
+                lines = []
+        elif HEADING.match(line):
+            break
+        else:
+            lines.append(line)
+    return "\n".join(lines or []).strip()
+
+
 def read_keps(root: Path, *, repository: str = ENHANCEMENTS_REPOSITORY) -> KepDirectory:
     """Read every kep.yaml under `root` (the keps/ directory, or the repository holding it)."""
     if (root / "keps").is_dir():
@@ -597,7 +617,11 @@ def read_keps(root: Path, *, repository: str = ENHANCEMENTS_REPOSITORY) -> KepDi
             continue
         try:
             text = (root / relative).read_text(encoding="utf-8")
-            directory.records.append(parse_kep(text, path=path, repository=repository))
+            record = parse_kep(text, path=path, repository=repository)
+            readme = (root / relative).with_name(README_FILE)
+            if readme.is_file():
+                record.summary = read_summary(readme.read_text(encoding="utf-8"))
+            directory.records.append(record)
         except (OSError, UnicodeDecodeError, KepFileError) as error:
             directory.skipped.append(Problem(path, str(error)))
     by_number: dict[int, list[KepRecord]] = {}

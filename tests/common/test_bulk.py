@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.bulk import BulkWrite, bulk_written
-from governance.models import Person, Subproject
+from governance.models import Group, Person, Subproject
 from tests.factories import GroupFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_a_record_the_database_refuses_is_named_and_the_others_are_written():
     assert [p.handle for p in heard[0]["created"]] == ["fine"]
 
 
-def test_many_to_many_lists_are_written_at_once_with_the_history_model_set_related_gives(
+def test_many_to_many_lists_are_written_at_once_with_their_history(
     django_assert_max_num_queries,
 ):
     group = GroupFactory()
@@ -73,9 +73,9 @@ def test_many_to_many_lists_are_written_at_once_with_the_history_model_set_relat
     write = BulkWrite(Subproject)
     new = [write.create(Subproject(group=group, name=f"new-{n}")) for n in range(10)]
     for subproject in new:
-        write.set_related(subproject, "leads", leads[1:])
-    write.set_related(stored, "leads", leads[2:])
-    with django_assert_max_num_queries(8):
+        write.relate(subproject, "leads", leads[1:])
+    write.relate(stored, "leads", leads[2:])
+    with django_assert_max_num_queries(15):
         assert write.write() == []
     assert all(list(s.leads.all()) == leads[1:] for s in new)
     assert list(stored.leads.all()) == leads[2:]
@@ -87,3 +87,37 @@ def test_many_to_many_lists_are_written_at_once_with_the_history_model_set_relat
     assert [row.person_id for row in new[0].history.latest().leads.all()] == [
         lead.pk for lead in leads[1:]
     ]
+
+
+def test_many_to_many_links_are_written_and_each_history_entry_keeps_them(
+    django_assert_max_num_queries,
+):
+    auth, node = GroupFactory(slug="sig-auth"), GroupFactory(slug="sig-node")
+    stored = GroupFactory(slug="sig-windows")
+    stored.stakeholder_groups.set([node])
+    entries = stored.history.count()
+    write = BulkWrite(Group)
+    new = write.create(Group(slug="sig-new", name="New"))
+    write.relate(new, "stakeholder_groups", [auth, node])
+    write.relate(stored, "stakeholder_groups", [auth])
+    with django_assert_max_num_queries(15):
+        assert write.write() == []
+    assert set(new.stakeholder_groups.all()) == {auth, node}
+    assert list(stored.stakeholder_groups.all()) == [auth]
+    assert stored.history.count() == entries + 1
+    for group, slugs in [(new, ["sig-auth", "sig-node"]), (stored, ["sig-auth"])]:
+        snapshot = group.history.latest().stakeholder_groups.all()
+        assert sorted(row.to_group.slug for row in snapshot) == slugs
+
+
+def test_a_model_may_give_its_own_checks_and_changed_fields_are_written():
+    person = PersonFactory(handle="jane", name="Jane")
+    checked = []
+    write = BulkWrite(Person, validate=checked.append)
+    person.name = "Jane Doe"
+    write.changed(person, ["name"])
+    with pytest.raises(TypeError, match="'nmae'"):
+        write.changed(person, ["nmae"])
+    assert write.write() == []
+    assert checked == [person]
+    assert Person.objects.get(handle="jane").name == "Jane Doe"

@@ -347,6 +347,34 @@ def test_a_second_run_reports_everything_unchanged_and_writes_nothing(kubernetes
     )
 
 
+def _synthetic_keps(root: Path, first: int, count: int) -> Path:
+    for number in range(first, first + count):
+        path = root / "keps" / "sig-node" / f"{number}-feature-{number}" / "kep.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(
+            f"title: Feature {number}\nkep-number: {number}\nowning-sig: sig-node\n"
+            "participating-sigs: [sig-auth]\nstatus: implementable\nstage: alpha\n"
+            f"latest-milestone: v1.{number}\nmilestone: {{alpha: v1.{number}}}\n"
+            f"authors: ['@author-{number}', '@shared']\nreviewers: ['@reviewer-{number}']\n"
+            f"feature-gates:\n  - name: Gate{number}\n    components: [kubelet]\n"
+        )
+    return root / "keps"
+
+
+def test_an_unchanged_import_costs_the_same_statements_at_any_size(kubernetes, groups, tmp_path):
+    statements = []
+    for first, count in [(1, 5), (101, 10)]:
+        keps = _synthetic_keps(tmp_path / str(count), first, count)
+        assert f"{count} imported" in import_keps(keps)
+        with CaptureQueriesContext(connection) as queries:
+            assert f"0 imported, 0 updated, {count} unchanged" in import_keps(keps)
+        statements.append(len(queries))
+    assert statements[0] == statements[1]
+    node = proposal("sig-node/107-feature-107")
+    snapshot = node.history.latest().participating_groups.all()
+    assert [row.group.slug for row in snapshot] == ["sig-auth"]
+
+
 def test_a_changed_file_updates_its_proposal(kubernetes, groups, tmp_path):
     keps = shutil.copytree(DATA, tmp_path / "keps")
     import_keps(keps)
