@@ -139,7 +139,7 @@ class BulkWrite(Generic[M]):
                     setattr(instance, model_field.attname, now)
                 self.fields.add(model_field.name)
 
-    def _each(self, instances: list[Model], write) -> list[tuple[Model, ValidationError]]:
+    def _each(self, instances: list[M], write) -> list[tuple[M, ValidationError]]:
         if not instances:
             return []
         try:
@@ -156,7 +156,7 @@ class BulkWrite(Generic[M]):
                 refused.append((instance, error))
         return refused
 
-    def _relate(self, created: list[Model], updated: list[Model], refused: set[int]) -> None:
+    def _relate(self, created: list[M], updated: list[M], refused: set[int]) -> None:
         """Write the many-to-many links `relate` collected, then the links each history entry
         of this write keeps (as django-simple-history does on a save)."""
         new = {id(instance) for instance in created}

@@ -5,7 +5,8 @@ from common import freshness
 from common.bulk import bulk_written
 
 # The apps whose records the site shows: a change to any of their models (their history
-# included; saved, deleted or written by common.bulk.BulkWrite) replaces the data version that cached pages, API answers and feeds rest on.
+# included; saved, deleted or written by common.bulk.BulkWrite) replaces the data version that
+# cached pages, API answers and feeds rest on.
 # notifications' subscriptions and notices are shown to nobody: sending mail changes no page.
 SHOWN_APPS = {"governance", "meetings", "projects"}
 
