@@ -3,6 +3,10 @@
 A rendered feed is cached under a data version that any change to meetings, schedules,
 occurrences, agendas, groups, roles or people replaces (meetings.signals). With REDIS_URL set
 every app server shares the cache, and so the version: a change seen by one is seen by all.
+
+A feed is rendered from its schedules' fragments (each schedule's events, written), kept in the
+cache and in each process under what they were written from: after a change only the schedules
+it touched are written again.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import datetime
 import functools
 import gzip
 import hashlib
+import importlib.metadata
+import inspect
 import logging
 import math
 import os
@@ -24,7 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
@@ -37,7 +43,7 @@ from django.views.decorators.http import require_safe
 from common.db import DATABASE_UNAVAILABLE
 from common.query import BadQuery, integer, read_all
 from governance.models import Group, Person
-from meetings import ical, selectors
+from meetings import ical, privacy, recurrence, selectors, zones
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
 logger = logging.getLogger(__name__)
@@ -56,6 +62,50 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 FEEDS_KEPT = 32
 # Longest one worker may hold the right to render a feed (a render takes well under a second).
 RENDER_LOCK_SECONDS = 30
+FRAGMENT_KEY = "meetings:feed-fragment:{}"
+# How many bytes of fragments each process keeps in its memory.
+FRAGMENT_BYTES_KEPT = 16 * 1024 * 1024
+# What a schedule's fragment is written from, read for every schedule of a feed in one query: the
+# fields it shows of the schedule, its meeting and group (so a change shows even where updated_at
+# stood still), and of its occurrences, their agenda items and presenters how many, the newest
+# and the latest change (a removal changes the count). The schedule's sequence rises with every
+# change to its occurrences and agendas (meetings.services).
+STAMP_FIELDS = (
+    "pk",
+    "uid",
+    "time_zone",
+    "first_date",
+    "start_time",
+    "duration_minutes",
+    "frequency",
+    "interval",
+    "week_of_month",
+    "rrule",
+    "last_date",
+    "sequence",
+    "created_at",
+    "updated_at",
+    "meeting_id",
+    "meeting__title",
+    "meeting__slug",
+    "meeting__join_url",
+    "meeting__agenda_url",
+    "meeting__display_zones",
+    "meeting__is_private",
+    "meeting__updated_at",
+    "meeting__group__name",
+    "meeting__group__updated_at",
+)
+STAMP_AGGREGATES = {
+    "records": Count("occurrences", distinct=True),
+    "newest_record": Max("occurrences__pk"),
+    "records_changed": Max("occurrences__updated_at"),
+    "first_move": Min("occurrences__moved_start"),
+    "last_move": Max("occurrences__moved_start"),
+    "items": Count("occurrences__agenda_items", distinct=True),
+    "newest_item": Max("occurrences__agenda_items__pk"),
+    "presenters_changed": Max("occurrences__agenda_items__presenter__updated_at"),
+}
 
 
 def data_version() -> str:
@@ -183,10 +233,140 @@ def publish_all(*, base_url: str, domain: str) -> int:
         ),
     ]
     for path, spec in specs:
-        feed = ical.build_feed(spec.schedules(), name=spec.name, base_url=base_url, domain=domain)
-        body = feed.to_ical()
+        body, _ = _body(spec, base_url=base_url, domain=domain, alarms=())
         publish(path, body, gzip.compress(body, mtime=0))
     return len(specs)
+
+
+@functools.cache
+def _writer() -> str:
+    """What else a fragment's bytes depend on: the code that writes them, the icalendar and
+    tzdata versions and the meeting pages' URLs. A fragment another deploy wrote is never read."""
+    digest = hashlib.sha256()
+    for source in (ical, recurrence, zones, privacy, Schedule, Person):
+        digest.update(Path(inspect.getfile(source)).read_bytes())
+    for package in ("icalendar", "tzdata"):
+        digest.update(importlib.metadata.version(package).encode())
+    digest.update(
+        reverse("meetings:occurrence-detail", args=["-", datetime.date(2000, 1, 1)]).encode()
+    )
+    return digest.hexdigest()
+
+
+@dataclass
+class _Fragments:
+    """The fragments this process keeps (by key, with when each was written), up to
+    FRAGMENT_BYTES_KEPT bytes."""
+
+    kept: dict[str, tuple[float, bytes]] = field(default_factory=dict)
+    size: int = 0
+
+    def get(self, key: str) -> bytes | None:
+        entry = self.kept.get(key)
+        return entry[1] if entry is not None and _fresh(entry[0]) else None
+
+    def keep(self, key: str, written_at: float, fragment: bytes) -> None:
+        if self.size + len(fragment) > FRAGMENT_BYTES_KEPT:
+            self.clear()
+        if key not in self.kept:
+            self.kept[key] = (written_at, fragment)
+            self.size += len(fragment)
+
+    def clear(self) -> None:
+        self.kept.clear()
+        self.size = 0
+
+
+_fragments_here = _Fragments()
+
+
+def _fresh(written_at: float) -> bool:
+    # Bounds staleness from a write no stamp sees (no signals, no updated_at), as the feeds' own.
+    return time.time() - written_at < CACHE_SECONDS
+
+
+def _fragments(
+    wanted: dict[str, int], write: Callable[[list[int]], dict[int, bytes]]
+) -> dict[str, bytes]:
+    """The fragments at the keys of `wanted` (each a schedule's pk): this process's copy, else
+    the cache's, else written by `write` (pks to fragments) and stored in both."""
+    found = {key: fragment for key in wanted if (fragment := _fragments_here.get(key))}
+    missing = [key for key in wanted if key not in found]
+    shared = cache.get_many(missing) if missing else {}
+    shared = {key: entry for key, entry in shared.items() if _fresh(entry[0])}
+    unwritten = [key for key in missing if key not in shared]
+    if unwritten:
+        now = time.time()
+        written = write([wanted[key] for key in unwritten])
+        # A schedule deleted since its stamp was read has no fragment.
+        new = {key: (now, written[wanted[key]]) for key in unwritten if wanted[key] in written}
+        cache.set_many(new, timeout=CACHE_SECONDS)
+        shared.update(new)
+    for key, (written_at, fragment) in shared.items():
+        _fragments_here.keep(key, written_at, fragment)
+        found[key] = fragment
+    return found
+
+
+def _body(
+    spec: FeedSpec, *, base_url: str, domain: str, alarms: tuple[int, ...]
+) -> tuple[bytes, list[datetime.datetime]]:
+    """The feed's bytes, from its schedules' fragments (writing those whose data changed), and
+    when its schedules, their meetings and occurrences were last changed."""
+    schedules = spec.schedules()
+    stamps = sorted(
+        schedules.prefetch_related(None)
+        .order_by()
+        .values(*STAMP_FIELDS)
+        .annotate(**STAMP_AGGREGATES),
+        key=lambda row: ical.feed_order(
+            row["meeting__title"],
+            row["meeting_id"],
+            row["first_date"],
+            row["start_time"],
+            row["pk"],
+        ),
+    )
+    zone_range = ical.zone_range_of(
+        [
+            *(row["first_date"] for row in stamps),
+            *(row["last_date"] for row in stamps if row["last_date"]),
+            *(
+                row[name].date()
+                for row in stamps
+                for name in ("first_move", "last_move")
+                if row[name]
+            ),
+        ]
+    )
+    context = repr((_writer(), base_url, domain, alarms, zone_range, settings.AGORA_DISPLAY_ZONES))
+    wanted = {
+        FRAGMENT_KEY.format(hashlib.sha256(f"{context}{row}".encode()).hexdigest()): row["pk"]
+        for row in stamps
+    }
+
+    def write(pks: list[int]) -> dict[int, bytes]:
+        return {
+            schedule.pk: ical.schedule_ical(
+                schedule, base_url=base_url, domain=domain, zone_range=zone_range, alarms=alarms
+            )
+            for schedule in schedules.filter(pk__in=pks)
+        }
+
+    fragments = _fragments(wanted, write)
+    body = ical.feed_ical(
+        spec.name,
+        (row["time_zone"] for row in stamps),
+        zone_range,
+        (fragments.get(key, b"") for key in wanted),
+    )
+    changed = [
+        moment
+        for row in stamps
+        for moment in (row["updated_at"], row["meeting__updated_at"], row["records_changed"])
+        if moment is not None
+    ]
+    return body, changed
 
 
 def _render(
@@ -194,18 +374,8 @@ def _render(
 ) -> RenderedFeed:
     started = time.perf_counter()
     now = timezone.now()
-    schedules = list(spec.schedules())
-    feed = ical.build_feed(
-        schedules, name=spec.name, base_url=base_url, domain=domain, alarms=alarms
-    )
-    body = feed.to_ical()
+    body, changed = _body(spec, base_url=base_url, domain=domain, alarms=alarms)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    changed = [
-        *spec.changed,
-        *(s.updated_at for s in schedules),
-        *(s.meeting.updated_at for s in schedules),
-        *(record.updated_at for s in schedules for record in s.occurrences.all()),
-    ]
     # A removed record or a role's term ending leaves no updated_at behind: the time this body
     # was first served covers that.
     seen = cache.get(seen_key)
@@ -213,7 +383,7 @@ def _render(
     cache.set(seen_key, (etag, since), timeout=None)
     logger.info("Rendered feed %s in %.3f s", spec.key, time.perf_counter() - started)
     gzipped = gzip.compress(body, mtime=0)
-    return RenderedFeed(body, gzipped, etag, max([since, *changed]), spec.stale_at)
+    return RenderedFeed(body, gzipped, etag, max([since, *spec.changed, *changed]), spec.stale_at)
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
@@ -512,7 +682,7 @@ def occurrence_event(request: HttpRequest, slug: str, day: datetime.date) -> Htt
     if not slots:
         raise Http404("The meeting does not meet on this date.")
     base_url, domain = _site(request)
-    body = ical.occurrence_calendar(slots, base_url=base_url, domain=domain).to_ical()
+    body = ical.occurrence_calendar(slots, base_url=base_url, domain=domain)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{day:%Y-%m-%d}.ics"'
     return response
