@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,6 +48,7 @@ from meetings import ical, privacy, recurrence, selectors, zones
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION_KEY = "meetings:feeds:version"
 # Longest a rendered feed stays cached: it also bounds staleness after bulk updates (no signals).
@@ -286,11 +288,11 @@ def _fresh(written_at: float) -> bool:
 
 
 def _fragments(
-    wanted: dict[str, int], write: Callable[[list[int]], dict[int, bytes]]
+    wanted: dict[str, T], write: Callable[[list[T]], dict[T, bytes]]
 ) -> dict[str, bytes]:
-    """The fragments at the keys of `wanted` (each a schedule's pk): this process's copy, else
-    the cache's, else written by `write` (pks to fragments) and stored in both."""
-    found = {key: fragment for key in wanted if (fragment := _fragments_here.get(key))}
+    """The fragments at the keys of `wanted` (each of a schedule's pk or a zone's name): this
+    process's copy, else the cache's, else written by `write` and stored in both."""
+    found = {key: fragment for key in wanted if (fragment := _fragments_here.get(key)) is not None}
     missing = [key for key in wanted if key not in found]
     shared = cache.get_many(missing) if missing else {}
     shared = {key: entry for key, entry in shared.items() if _fresh(entry[0])}
@@ -298,7 +300,7 @@ def _fragments(
     if unwritten:
         now = time.time()
         written = write([wanted[key] for key in unwritten])
-        # A schedule deleted since its stamp was read has no fragment.
+        # A schedule deleted since its stamp was read is not written.
         new = {key: (now, written[wanted[key]]) for key in unwritten if wanted[key] in written}
         cache.set_many(new, timeout=CACHE_SECONDS)
         shared.update(new)
@@ -306,6 +308,10 @@ def _fragments(
         _fragments_here.keep(key, written_at, fragment)
         found[key] = fragment
     return found
+
+
+def _fragment_key(context: str, stamp: object) -> str:
+    return FRAGMENT_KEY.format(hashlib.sha256(f"{context}{stamp}".encode()).hexdigest())
 
 
 def _body(
@@ -340,10 +346,7 @@ def _body(
         ]
     )
     context = repr((_writer(), base_url, domain, alarms, zone_range, settings.AGORA_DISPLAY_ZONES))
-    wanted = {
-        FRAGMENT_KEY.format(hashlib.sha256(f"{context}{row}".encode()).hexdigest()): row["pk"]
-        for row in stamps
-    }
+    events = {_fragment_key(context, row): row["pk"] for row in stamps}
 
     def write(pks: list[int]) -> dict[int, bytes]:
         return {
@@ -353,12 +356,19 @@ def _body(
             for schedule in schedules.filter(pk__in=pks)
         }
 
-    fragments = _fragments(wanted, write)
+    # Written once for all processes sharing the cache: a new one scans no zone's transitions.
+    zones = {
+        _fragment_key(_writer(), (zone, zone_range)): zone
+        for zone in ical.feed_zones(row["time_zone"] for row in stamps)
+    }
+    vtimezones = _fragments(
+        zones, lambda names: {name: ical.vtimezone_ical(name, *zone_range) for name in names}
+    )
+    fragments = _fragments(events, write)
     body = ical.feed_ical(
         spec.name,
-        (row["time_zone"] for row in stamps),
-        zone_range,
-        (fragments.get(key, b"") for key in wanted),
+        [vtimezones[key] for key in zones],
+        [fragments.get(key, b"") for key in events],
     )
     changed = [
         moment

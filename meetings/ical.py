@@ -597,7 +597,7 @@ def occurrence_calendar(
     header.add("version", "2.0")
     header.add("method", "PUBLISH")
     zone_range = _zone_range(schedules)
-    zones = sorted({schedule.time_zone for schedule in schedules}) or ["UTC"]
+    zones = feed_zones(schedule.time_zone for schedule in schedules)
     events = (
         _override(
             slot.schedule,
@@ -668,13 +668,16 @@ def feed_order(
     return title.casefold(), meeting_id, first_date, start_time, pk
 
 
-def feed_ical(
-    name: str, zones: Iterable[str], zone_range: tuple[datetime.date, datetime.date], events
-) -> bytes:
-    """A feed of the schedules' written events (schedule_ical, in feed_order) in `zones`."""
+def feed_zones(zones: Iterable[str]) -> list[str]:
+    """The zones whose VTIMEZONEs a calendar of events in `zones` holds, in order."""
     # RFC 5545 3.6: a calendar holds at least one component; one with no meeting gets UTC's
     # VTIMEZONE, which every reader takes as an empty calendar.
-    vtimezones = [vtimezone_ical(zone, *zone_range) for zone in sorted(set(zones)) or ["UTC"]]
+    return sorted(set(zones)) or ["UTC"]
+
+
+def feed_ical(name: str, vtimezones: Iterable[bytes], events: Iterable[bytes]) -> bytes:
+    """A feed, from its VTIMEZONEs (vtimezone_ical of its feed_zones) and its schedules' events
+    (schedule_ical, in feed_order), written."""
     return calendar_ical(feed_header(name), [*vtimezones, *events])
 
 
@@ -714,4 +717,5 @@ def build_feed(
         )
         for schedule in confirmed
     )
-    return feed_ical(name, (schedule.time_zone for schedule in confirmed), zone_range, events)
+    zones = feed_zones(schedule.time_zone for schedule in confirmed)
+    return feed_ical(name, (vtimezone_ical(zone, *zone_range) for zone in zones), events)
