@@ -272,3 +272,12 @@ def test_a_change_to_one_meeting_writes_only_its_fragment_again(
     assert written == rewritten
     assert after != before
     assert after == from_nothing(client)
+
+
+def test_a_process_keeps_no_more_fragments_than_its_bound(client, network, storage, monkeypatch):
+    body = client.get("/calendar.ics").content
+    largest = max(len(fragment) for _, fragment in feeds._fragments_here.kept.values())
+    monkeypatch.setattr(feeds, "FRAGMENT_BYTES_KEPT", largest + 1)
+
+    assert from_nothing(client) == body
+    assert 0 < feeds._fragments_here.size <= largest + 1
