@@ -67,27 +67,13 @@ RENDER_LOCK_SECONDS = 30
 FRAGMENT_KEY = "meetings:feed-fragment:{}"
 # How many bytes of fragments each process keeps in its memory.
 FRAGMENT_BYTES_KEPT = 16 * 1024 * 1024
-# What a schedule's fragment is written from, read for every schedule of a feed in one query: the
-# fields it shows of the schedule, its meeting and group (so a change shows even where updated_at
-# stood still), and of its occurrences, their agenda items and presenters how many, the newest
-# and the latest change (a removal changes the count). The schedule's sequence rises with every
-# change to its occurrences and agendas (meetings.services).
+# What a schedule's fragment is written from, read for every schedule of a feed in one query:
+# the schedule's fields and those it shows of its meeting and group (so a change shows even where
+# updated_at stood still), and of its occurrences, their agenda items and presenters how many,
+# the newest and the latest change (a removal changes the count). The schedule's sequence rises
+# with every change to its occurrences and agendas (meetings.services).
 STAMP_FIELDS = (
-    "pk",
-    "uid",
-    "time_zone",
-    "first_date",
-    "start_time",
-    "duration_minutes",
-    "frequency",
-    "interval",
-    "week_of_month",
-    "rrule",
-    "last_date",
-    "sequence",
-    "created_at",
-    "updated_at",
-    "meeting_id",
+    *(field.attname for field in Schedule._meta.concrete_fields),
     "meeting__title",
     "meeting__slug",
     "meeting__join_url",
@@ -330,7 +316,7 @@ def _body(
             row["meeting_id"],
             row["first_date"],
             row["start_time"],
-            row["pk"],
+            row["id"],
         ),
     )
     zone_range = ical.zone_range_of(
@@ -346,7 +332,7 @@ def _body(
         ]
     )
     context = repr((_writer(), base_url, domain, alarms, zone_range, settings.AGORA_DISPLAY_ZONES))
-    events = {_fragment_key(context, row): row["pk"] for row in stamps}
+    events = {_fragment_key(context, row): row["id"] for row in stamps}
 
     def write(pks: list[int]) -> dict[int, bytes]:
         return {

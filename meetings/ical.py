@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -681,19 +682,9 @@ def feed_ical(name: str, vtimezones: Iterable[bytes], events: Iterable[bytes]) -
     return calendar_ical(feed_header(name), [*vtimezones, *events])
 
 
-def schedule_ical(
-    schedule: Schedule,
-    *,
-    base_url: str,
-    domain: str,
-    zone_range: tuple[datetime.date, datetime.date],
-    alarms: tuple[int, ...] = (),
-) -> bytes:
-    """The schedule's VEVENT and its overrides, written: its part of a feed."""
-    events = schedule_events(
-        schedule, base_url=base_url, domain=domain, zone_range=zone_range, alarms=alarms
-    )
-    return b"".join(event.to_ical() for event in events)
+def schedule_ical(schedule: Schedule, **options: Any) -> bytes:
+    """The schedule's events (schedule_events with `options`), written: its part of a feed."""
+    return b"".join(event.to_ical() for event in schedule_events(schedule, **options))
 
 
 def build_feed(
