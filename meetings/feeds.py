@@ -31,7 +31,17 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
@@ -71,28 +81,45 @@ FRAGMENT_BYTES_KEPT = 16 * 1024 * 1024
 # the schedule's fields and those it shows of its meeting and group (so a change shows even where
 # updated_at stood still), and of its occurrences, their agenda items and presenters how many,
 # the newest and the latest change (a removal changes the count). The schedule's sequence rises
-# with every change to its occurrences and agendas (meetings.services).
+# with every change to its occurrences and agendas (meetings.services). Moments only compared are
+# read as the database writes them: parsing a date-time costs more than the rest of a row.
 STAMP_FIELDS = (
-    *(field.attname for field in Schedule._meta.concrete_fields),
+    *(
+        field.attname
+        for field in Schedule._meta.concrete_fields
+        if not isinstance(field, DateTimeField)
+    ),
     "meeting__title",
     "meeting__slug",
     "meeting__join_url",
     "meeting__agenda_url",
     "meeting__display_zones",
     "meeting__is_private",
-    "meeting__updated_at",
     "meeting__group__name",
-    "meeting__group__updated_at",
 )
+STAMP_TEXTS = {
+    "created": Cast("created_at", TextField()),
+    "updated": Cast("updated_at", TextField()),
+    "meeting_updated": Cast("meeting__updated_at", TextField()),
+    "group_updated": Cast("meeting__group__updated_at", TextField()),
+}
 STAMP_AGGREGATES = {
+    # The schedule's, its meeting's or an occurrence's latest change: the feed's Last-Modified.
+    "changed": Greatest(
+        "updated_at",
+        "meeting__updated_at",
+        Coalesce(Max("occurrences__updated_at"), "updated_at"),
+    ),
     "records": Count("occurrences", distinct=True),
     "newest_record": Max("occurrences__pk"),
-    "records_changed": Max("occurrences__updated_at"),
+    "records_changed": Cast(Max("occurrences__updated_at"), TextField()),
     "first_move": Min("occurrences__moved_start"),
     "last_move": Max("occurrences__moved_start"),
     "items": Count("occurrences__agenda_items", distinct=True),
     "newest_item": Max("occurrences__agenda_items__pk"),
-    "presenters_changed": Max("occurrences__agenda_items__presenter__updated_at"),
+    "presenters_changed": Cast(
+        Max("occurrences__agenda_items__presenter__updated_at"), TextField()
+    ),
 }
 
 
@@ -309,7 +336,7 @@ def _body(
     stamps = sorted(
         schedules.prefetch_related(None)
         .order_by()
-        .values(*STAMP_FIELDS)
+        .values(*STAMP_FIELDS, **STAMP_TEXTS)
         .annotate(**STAMP_AGGREGATES),
         key=lambda row: ical.feed_order(
             row["meeting__title"],
@@ -356,12 +383,7 @@ def _body(
         [vtimezones[key] for key in zones],
         [fragments.get(key, b"") for key in events],
     )
-    changed = [
-        moment
-        for row in stamps
-        for moment in (row["updated_at"], row["meeting__updated_at"], row["records_changed"])
-        if moment is not None
-    ]
+    changed = [row["changed"] for row in stamps]
     return body, changed
 
 
