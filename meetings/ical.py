@@ -7,6 +7,9 @@ zone used has a VTIMEZONE generated from tzdata. A schedule that starts in a DST
 instants in UTC instead (see ClockChanges.has_gap), and its moved, annotated or cancelled
 occurrences are VEVENTs of their own. Calendar readers then expand the feed to the same instants
 as meetings.recurrence does, a cancelled one marked so. `alarms` adds a VALARM to every event.
+
+A feed is written as its header, its VTIMEZONEs and each schedule's events (schedule_ical), the
+same bytes as one calendar written at once: meetings.feeds keeps each schedule's part.
 """
 
 from __future__ import annotations
