@@ -3,6 +3,10 @@
 A rendered feed is cached under the site's data version (common.freshness), which any change
 replaces. With REDIS_URL set every app server shares the cache, and so the version: a change
 seen by one is seen by all. A change also removes the published files (unpublish).
+
+A feed is rendered from its schedules' fragments (each schedule's events, written), kept in the
+cache and in each process under what they were written from: after a change only the schedules
+it touched are written again.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import datetime
 import functools
 import gzip
 import hashlib
+import importlib.metadata
+import inspect
 import logging
 import os
 import re
@@ -19,10 +25,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import get_object_or_404
@@ -36,10 +53,11 @@ from common import freshness
 from common.db import DATABASE_UNAVAILABLE
 from common.query import BadQuery, integer, read_all
 from governance.models import Group, Person
-from meetings import ical, selectors
+from meetings import ical, privacy, recurrence, selectors, zones
 from meetings.models import AgendaItem, Meeting, MeetingKind, Schedule
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CACHE_SECONDS = freshness.CACHE_SECONDS
 # How long clients and proxies may reuse a response without asking again.
@@ -53,6 +71,53 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 FEEDS_KEPT = 32
 # Longest one worker may hold the right to render a feed (a render takes well under a second).
 RENDER_LOCK_SECONDS = 30
+FRAGMENT_KEY = "meetings:feed-fragment:{}"
+# How many bytes of fragments each process keeps in its memory.
+FRAGMENT_BYTES_KEPT = 16 * 1024 * 1024
+# What a schedule's fragment is written from, read for every schedule of a feed in one query:
+# the schedule's fields and those it shows of its meeting and group (so a change shows even where
+# updated_at stood still), and of its occurrences, their agenda items and presenters how many,
+# the newest and the latest change (a removal changes the count). The schedule's sequence rises
+# with every change to its occurrences and agendas (meetings.services). Moments only compared are
+# read as the database writes them: parsing a date-time costs more than the rest of a row.
+STAMP_FIELDS = (
+    *(
+        field.attname
+        for field in Schedule._meta.concrete_fields
+        if not isinstance(field, DateTimeField)
+    ),
+    "meeting__title",
+    "meeting__slug",
+    "meeting__join_url",
+    "meeting__agenda_url",
+    "meeting__display_zones",
+    "meeting__is_private",
+    "meeting__group__name",
+)
+STAMP_TEXTS = {
+    "created": Cast("created_at", TextField()),
+    "updated": Cast("updated_at", TextField()),
+    "meeting_updated": Cast("meeting__updated_at", TextField()),
+    "group_updated": Cast("meeting__group__updated_at", TextField()),
+}
+STAMP_AGGREGATES = {
+    # The schedule's, its meeting's or an occurrence's latest change: the feed's Last-Modified.
+    "changed": Greatest(
+        "updated_at",
+        "meeting__updated_at",
+        Coalesce(Max("occurrences__updated_at"), "updated_at"),
+    ),
+    "records": Count("occurrences", distinct=True),
+    "newest_record": Max("occurrences__pk"),
+    "records_changed": Cast(Max("occurrences__updated_at"), TextField()),
+    "first_move": Min("occurrences__moved_start"),
+    "last_move": Max("occurrences__moved_start"),
+    "items": Count("occurrences__agenda_items", distinct=True),
+    "newest_item": Max("occurrences__agenda_items__pk"),
+    "presenters_changed": Cast(
+        Max("occurrences__agenda_items__presenter__updated_at"), TextField()
+    ),
+}
 
 
 def _published_path(path: str) -> Path | None:
@@ -162,10 +227,143 @@ def publish_all(*, base_url: str, domain: str) -> int:
         ),
     ]
     for path, spec in specs:
-        feed = ical.build_feed(spec.schedules(), name=spec.name, base_url=base_url, domain=domain)
-        body = feed.to_ical()
+        body, _ = _body(spec, base_url=base_url, domain=domain, alarms=())
         publish(path, body, gzip.compress(body, mtime=0))
     return len(specs)
+
+
+@functools.cache
+def _writer() -> str:
+    """What else a fragment's bytes depend on: the code that writes them, the icalendar and
+    tzdata versions and the meeting pages' URLs. A fragment another deploy wrote is never read."""
+    digest = hashlib.sha256()
+    for source in (ical, recurrence, zones, privacy, Schedule, Person):
+        digest.update(Path(inspect.getfile(source)).read_bytes())
+    for package in ("icalendar", "tzdata"):
+        digest.update(importlib.metadata.version(package).encode())
+    digest.update(
+        reverse("meetings:occurrence-detail", args=["-", datetime.date(2000, 1, 1)]).encode()
+    )
+    return digest.hexdigest()
+
+
+@dataclass
+class _Fragments:
+    """The fragments this process keeps (by key, with when each was written), up to
+    FRAGMENT_BYTES_KEPT bytes."""
+
+    kept: dict[str, tuple[float, bytes]] = field(default_factory=dict)
+    size: int = 0
+
+    def get(self, key: str) -> bytes | None:
+        entry = self.kept.get(key)
+        return entry[1] if entry is not None and _fresh(entry[0]) else None
+
+    def keep(self, key: str, written_at: float, fragment: bytes) -> None:
+        if self.size + len(fragment) > FRAGMENT_BYTES_KEPT:
+            self.clear()
+        if key not in self.kept:
+            self.kept[key] = (written_at, fragment)
+            self.size += len(fragment)
+
+    def clear(self) -> None:
+        self.kept.clear()
+        self.size = 0
+
+
+_fragments_here = _Fragments()
+
+
+def _fresh(written_at: float) -> bool:
+    # Bounds staleness from a write no stamp sees (no signals, no updated_at), as the feeds' own.
+    return time.time() - written_at < CACHE_SECONDS
+
+
+def _fragments(
+    wanted: dict[str, T], write: Callable[[list[T]], dict[T, bytes]]
+) -> dict[str, bytes]:
+    """The fragments at the keys of `wanted` (each of a schedule's pk or a zone's name): this
+    process's copy, else the cache's, else written by `write` and stored in both."""
+    found = {key: fragment for key in wanted if (fragment := _fragments_here.get(key)) is not None}
+    missing = [key for key in wanted if key not in found]
+    shared = cache.get_many(missing) if missing else {}
+    shared = {key: entry for key, entry in shared.items() if _fresh(entry[0])}
+    unwritten = [key for key in missing if key not in shared]
+    if unwritten:
+        now = time.time()
+        written = write([wanted[key] for key in unwritten])
+        # A schedule deleted since its stamp was read is not written.
+        new = {key: (now, written[wanted[key]]) for key in unwritten if wanted[key] in written}
+        cache.set_many(new, timeout=CACHE_SECONDS)
+        shared.update(new)
+    for key, (written_at, fragment) in shared.items():
+        _fragments_here.keep(key, written_at, fragment)
+        found[key] = fragment
+    return found
+
+
+def _fragment_key(context: str, stamp: object) -> str:
+    return FRAGMENT_KEY.format(hashlib.sha256(f"{context}{stamp}".encode()).hexdigest())
+
+
+def _body(
+    spec: FeedSpec, *, base_url: str, domain: str, alarms: tuple[int, ...]
+) -> tuple[bytes, list[datetime.datetime]]:
+    """The feed's bytes, from its schedules' fragments (writing those whose data changed), and
+    when its schedules, their meetings and occurrences were last changed."""
+    schedules = spec.schedules()
+    stamps = sorted(
+        schedules.prefetch_related(None)
+        .order_by()
+        .values(*STAMP_FIELDS, **STAMP_TEXTS)
+        .annotate(**STAMP_AGGREGATES),
+        key=lambda row: ical.feed_order(
+            row["meeting__title"],
+            row["meeting_id"],
+            row["first_date"],
+            row["start_time"],
+            row["id"],
+        ),
+    )
+    zone_range = ical.zone_range_of(
+        [
+            *(row["first_date"] for row in stamps),
+            *(row["last_date"] for row in stamps if row["last_date"]),
+            *(
+                row[name].date()
+                for row in stamps
+                for name in ("first_move", "last_move")
+                if row[name]
+            ),
+        ]
+    )
+    context = repr((_writer(), base_url, domain, alarms, zone_range, settings.AGORA_DISPLAY_ZONES))
+    events = {_fragment_key(context, row): row["id"] for row in stamps}
+
+    def write(pks: list[int]) -> dict[int, bytes]:
+        return {
+            schedule.pk: ical.schedule_ical(
+                schedule, base_url=base_url, domain=domain, zone_range=zone_range, alarms=alarms
+            )
+            for schedule in schedules.filter(pk__in=pks)
+        }
+
+    # Written once for all processes sharing the cache: a new one scans no zone's transitions.
+    zones = {
+        _fragment_key(_writer(), (zone, zone_range)): zone
+        for zone in ical.feed_zones(row["time_zone"] for row in stamps)
+    }
+    vtimezones = _fragments(
+        zones, lambda names: {name: ical.vtimezone_ical(name, *zone_range) for name in names}
+    )
+    fragments = _fragments(events, write)
+    body = ical.feed_ical(
+        spec.name,
+        [vtimezones[key] for key in zones],
+        [fragments.get(key, b"") for key in events],
+    )
+    changed = [row["changed"] for row in stamps]
+    return body, changed
 
 
 def _render(
@@ -173,18 +371,8 @@ def _render(
 ) -> RenderedFeed:
     started = time.perf_counter()
     now = timezone.now()
-    schedules = list(spec.schedules())
-    feed = ical.build_feed(
-        schedules, name=spec.name, base_url=base_url, domain=domain, alarms=alarms
-    )
-    body = feed.to_ical()
+    body, changed = _body(spec, base_url=base_url, domain=domain, alarms=alarms)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    changed = [
-        *spec.changed,
-        *(s.updated_at for s in schedules),
-        *(s.meeting.updated_at for s in schedules),
-        *(record.updated_at for s in schedules for record in s.occurrences.all()),
-    ]
     # A removed record or a role's term ending leaves no updated_at behind: the time this body
     # was first served covers that.
     seen = cache.get(seen_key)
@@ -192,7 +380,7 @@ def _render(
     cache.set(seen_key, (etag, since), timeout=None)
     logger.info("Rendered feed %s in %.3f s", spec.key, time.perf_counter() - started)
     gzipped = gzip.compress(body, mtime=0)
-    return RenderedFeed(body, gzipped, etag, max([since, *changed]), spec.stale_at)
+    return RenderedFeed(body, gzipped, etag, max([since, *spec.changed, *changed]), spec.stale_at)
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
@@ -486,7 +674,7 @@ def occurrence_event(request: HttpRequest, slug: str, day: datetime.date) -> Htt
     if not slots:
         raise Http404("The meeting does not meet on this date.")
     base_url, domain = _site(request)
-    body = ical.occurrence_calendar(slots, base_url=base_url, domain=domain).to_ical()
+    body = ical.occurrence_calendar(slots, base_url=base_url, domain=domain)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}-{day:%Y-%m-%d}.ics"'
     return response

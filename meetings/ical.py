@@ -7,6 +7,9 @@ zone used has a VTIMEZONE generated from tzdata. A schedule that starts in a DST
 instants in UTC instead (see ClockChanges.has_gap), and its moved, annotated or cancelled
 occurrences are VEVENTs of their own. Calendar readers then expand the feed to the same instants
 as meetings.recurrence does, a cancelled one marked so. `alarms` adds a VALARM to every event.
+
+A feed is written as its header, its VTIMEZONEs and each schedule's events (schedule_ical), the
+same bytes as one calendar written at once: meetings.feeds keeps each schedule's part.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -35,16 +39,9 @@ ZONE_HORIZON = datetime.date(2038, 1, 1)
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
 RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A built calendar."""
-
-    calendar: icalendar.Calendar
-
-    def to_ical(self) -> bytes:
-        return self.calendar.to_ical()
+END = b"END:VCALENDAR\r\n"
+# VTIMEZONEs kept written per process: each zone and range in use is written once.
+VTIMEZONES_KEPT = 1024
 
 
 # -- VTIMEZONE from tzdata -------------------------------------------------------------------
@@ -121,19 +118,41 @@ def vtimezone(name: str, first: datetime.date, last: datetime.date) -> icalendar
     return component
 
 
-def _zone_range(schedules: list[Schedule]) -> tuple[datetime.date, datetime.date]:
-    dates = [schedule.first_date for schedule in schedules]
-    dates += [schedule.last_date for schedule in schedules if schedule.last_date]
-    dates += [
-        record.moved_start.date()
-        for schedule in schedules
-        for record in schedule.occurrences.all()
-        if record.moved_start
-    ]
+@lru_cache(maxsize=VTIMEZONES_KEPT)
+def vtimezone_ical(name: str, first: datetime.date, last: datetime.date) -> bytes:
+    """vtimezone(name, first, last) written: the same bytes in every feed of the process."""
+    return vtimezone(name, first, last).to_ical()
+
+
+def zone_range_of(dates: Iterable[datetime.date]) -> tuple[datetime.date, datetime.date]:
+    """The dates the VTIMEZONEs of a feed cover, given its schedules' first and last dates and
+    the dates its occurrences moved to."""
+    dates = list(dates)
     # From a year before: an instant early on the first date can be the day before in UTC.
     first = datetime.date(min(dates).year - 1, 1, 1) if dates else ZONE_HORIZON
     last = max(ZONE_HORIZON, datetime.date(max(dates).year + 2, 1, 1)) if dates else ZONE_HORIZON
     return first, last
+
+
+def _zone_range(schedules: list[Schedule]) -> tuple[datetime.date, datetime.date]:
+    return zone_range_of(
+        [
+            *(schedule.first_date for schedule in schedules),
+            *(schedule.last_date for schedule in schedules if schedule.last_date),
+            *(
+                record.moved_start.date()
+                for schedule in schedules
+                for record in schedule.occurrences.all()
+                if record.moved_start
+            ),
+        ]
+    )
+
+
+def calendar_ical(header: icalendar.Calendar, components: Iterable[bytes]) -> bytes:
+    """The calendar of `header`'s properties around the components' written bytes: what
+    adding each component to `header` and writing it gives."""
+    return b"".join([header.to_ical().removesuffix(END), *components, END])
 
 
 # -- VEVENTs ----------------------------------------------------------------------------------
@@ -572,20 +591,19 @@ def schedule_events(
 
 def occurrence_calendar(
     slots: Iterable[Slot], *, base_url: str, domain: str = DEFAULT_DOMAIN
-) -> Feed:
+) -> bytes:
     """A calendar of single occurrences (the one-event download of an occurrence page): each an
     event of its own, UID'd by its schedule and original date as a listed schedule's are."""
     slots = list(slots)
     schedules = [slot.schedule for slot in slots]
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    header = icalendar.Calendar()
+    header.add("prodid", PRODID)
+    header.add("version", "2.0")
+    header.add("method", "PUBLISH")
     zone_range = _zone_range(schedules)
-    for zone in sorted({schedule.time_zone for schedule in schedules}) or ["UTC"]:
-        calendar.add_component(vtimezone(zone, *zone_range))
-    for slot in slots:
-        event = _override(
+    zones = feed_zones(schedule.time_zone for schedule in schedules)
+    events = (
+        _override(
             slot.schedule,
             slot.original_date,
             slot.record,
@@ -594,9 +612,10 @@ def occurrence_calendar(
             base_url=base_url,
             unclear=False,
             listed=True,
-        )
-        calendar.add_component(event)
-    return Feed(calendar)
+        ).to_ical()
+        for slot in slots
+    )
+    return calendar_ical(header, [*(vtimezone_ical(zone, *zone_range) for zone in zones), *events])
 
 
 def add_event_links(slot: Slot, *, page_url: str, join_url: str) -> dict[str, str]:
@@ -628,6 +647,49 @@ def add_event_links(slot: Slot, *, page_url: str, join_url: str) -> dict[str, st
     }
 
 
+def feed_header(name: str) -> icalendar.Calendar:
+    """A feed's calendar properties: its name, and how often readers should fetch it again."""
+    header = icalendar.Calendar()
+    header.add("prodid", PRODID)
+    header.add("version", "2.0")
+    header.add("calscale", "GREGORIAN")
+    header.add("method", "PUBLISH")
+    header.add("name", name)
+    header.add("x-wr-calname", name)
+    header.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    header.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
+    return header
+
+
+def feed_order(
+    title: str,
+    meeting_id: int,
+    first_date: datetime.date,
+    start_time: datetime.time,
+    pk: int,
+) -> tuple:
+    """Where a schedule's events stand in a feed: by meeting title, then first date and time."""
+    return title.casefold(), meeting_id, first_date, start_time, pk
+
+
+def feed_zones(zones: Iterable[str]) -> list[str]:
+    """The zones whose VTIMEZONEs a calendar of events in `zones` holds, in order."""
+    # RFC 5545 3.6: a calendar holds at least one component; one with no meeting gets UTC's
+    # VTIMEZONE, which every reader takes as an empty calendar.
+    return sorted(set(zones)) or ["UTC"]
+
+
+def feed_ical(name: str, vtimezones: Iterable[bytes], events: Iterable[bytes]) -> bytes:
+    """A feed, from its VTIMEZONEs (vtimezone_ical of its feed_zones) and its schedules' events
+    (schedule_ical, in feed_order), written."""
+    return calendar_ical(feed_header(name), [*vtimezones, *events])
+
+
+def schedule_ical(schedule: Schedule, **options: Any) -> bytes:
+    """The schedule's events (schedule_events with `options`), written: its part of a feed."""
+    return b"".join(event.to_ical() for event in schedule_events(schedule, **options))
+
+
 def build_feed(
     schedules: Iterable[Schedule],
     *,
@@ -635,31 +697,19 @@ def build_feed(
     base_url: str,
     domain: str = DEFAULT_DOMAIN,
     alarms: tuple[int, ...] = (),
-) -> Feed:
+) -> bytes:
     """The calendar of the confirmed schedules among `schedules` (prefetch their occurrences,
     agenda items and meetings), each event with an alarm `alarms` minutes before it."""
     confirmed = sorted(
         (schedule for schedule in schedules if schedule.is_confirmed),
-        key=lambda s: (s.meeting.title.casefold(), s.meeting_id, s.first_date, s.start_time, s.pk),
+        key=lambda s: feed_order(s.meeting.title, s.meeting_id, s.first_date, s.start_time, s.pk),
     )
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("name", name)
-    calendar.add("x-wr-calname", name)
-    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL))
-
     zone_range = _zone_range(confirmed)
-    # RFC 5545 3.6: a calendar holds at least one component; one with no meeting gets UTC's
-    # VTIMEZONE, which every reader takes as an empty calendar.
-    for zone in sorted({schedule.time_zone for schedule in confirmed}) or ["UTC"]:
-        calendar.add_component(vtimezone(zone, *zone_range))
-    for schedule in confirmed:
-        for event in schedule_events(
+    events = (
+        schedule_ical(
             schedule, base_url=base_url, domain=domain, zone_range=zone_range, alarms=alarms
-        ):
-            calendar.add_component(event)
-    return Feed(calendar)
+        )
+        for schedule in confirmed
+    )
+    zones = feed_zones(schedule.time_zone for schedule in confirmed)
+    return feed_ical(name, (vtimezone_ical(zone, *zone_range) for zone in zones), events)

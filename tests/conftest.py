@@ -34,7 +34,10 @@ def empty_cache():
     """Each test starts with an empty cache: what another test's data cached must not leak."""
     from django.core.cache import cache
 
+    from meetings.feeds import _fragments_here
+
     cache.clear()
+    _fragments_here.clear()
 
 
 @pytest.fixture(scope="session")

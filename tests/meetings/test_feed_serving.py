@@ -1,6 +1,8 @@
 """How the feeds are served fast: one cache round trip, 304 without the body, one render per
-change, gzip, and the files a static server (nginx) serves."""
+change that writes again only the schedules it touched, gzip, and the files a static server
+(nginx) serves."""
 
+import datetime
 import gzip
 
 import pytest
@@ -8,14 +10,18 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from common import freshness
-from meetings import feeds
+from meetings import feeds, services
+from meetings.models import AgendaItem, Occurrence
+from tests.factories import PersonFactory
 from tests.meetings import test_feeds
+from tests.meetings.factories import AgendaItemFactory, OccurrenceFactory
 
 pytestmark = pytest.mark.django_db
 
-# The feeds' tests' frozen clock, and their group with a weekly meeting.
+# The feeds' tests' frozen clock, and their groups with a weekly meeting.
 clock = test_feeds.clock
 network = test_feeds.network
+storage = test_feeds.storage
 
 
 @pytest.fixture
@@ -159,3 +165,120 @@ def test_each_app_server_keeps_the_feeds_it_served_until_it_rechecks_the_version
         network.meetings.update(title="SIG Network weekly")
         network.meetings.get().save()
     assert b"SIG Network weekly" in client.get("/calendar.ics").content
+
+
+@pytest.fixture
+def written(monkeypatch):
+    """The meetings whose schedules' fragments are written, one entry per schedule."""
+    meetings = []
+    write = feeds.ical.schedule_ical
+
+    def spy(schedule, **options):
+        meetings.append(schedule.meeting.slug)
+        return write(schedule, **options)
+
+    monkeypatch.setattr(feeds.ical, "schedule_ical", spy)
+    return meetings
+
+
+def from_nothing(client, path: str = "/calendar.ics") -> bytes:
+    """The feed as a process that has written no fragment yet renders it."""
+    cache.clear()
+    feeds._fragments_here.clear()
+    return client.get(path).content
+
+
+def test_after_an_invalidation_a_feed_is_assembled_from_its_fragments(
+    client, network, storage, written, django_assert_num_queries
+):
+    body = client.get("/calendar.ics?alarm=15").content
+    assert sorted(written) == ["network", "storage"]
+    written.clear()
+    freshness.bump()
+    with django_assert_num_queries(1):
+        assert client.get("/calendar.ics?alarm=15").content == body
+    assert written == []
+    assert client.get("/calendar.ics").content != body  # the alarms are part of a fragment
+    assert sorted(written) == ["network", "storage"]
+
+
+def _rename_meeting(schedule, clock):
+    services.meeting_update(meeting=schedule.meeting, title="SIG Storage weekly")
+
+
+def _rename_group_in_bulk(schedule, clock):
+    # No signal and no new updated_at: the fields a fragment shows are part of its stamp.
+    type(schedule.meeting.group).objects.filter(pk=schedule.meeting.group_id).update(
+        name="SIG Storage and Backup"
+    )
+    freshness.bump()
+
+
+def _cancel_occurrence(schedule, clock):
+    services.occurrence_cancel(
+        schedule=schedule, original_date=datetime.date(2026, 2, 9), reason="Summit"
+    )
+
+
+def _delete_record(schedule, clock):
+    Occurrence.objects.get(schedule=schedule, status="cancelled").delete()
+
+
+def _delete_agenda_item(schedule, clock):
+    AgendaItem.objects.filter(occurrence__schedule=schedule).delete()
+
+
+def _rename_presenter(schedule, clock):
+    clock.shift(datetime.timedelta(minutes=1))
+    presenter = AgendaItem.objects.get(occurrence__schedule=schedule).presenter
+    presenter.name = "Jane Q. Presenter"
+    presenter.save()
+
+
+def _delete_schedule(schedule, clock):
+    services.schedule_delete(schedule=schedule)
+
+
+@pytest.mark.parametrize(
+    ("change", "rewritten"),
+    [
+        (_rename_meeting, ["storage"]),
+        (_rename_group_in_bulk, ["storage"]),
+        (_cancel_occurrence, ["storage"]),
+        (_delete_record, ["storage"]),
+        (_delete_agenda_item, ["storage"]),
+        (_rename_presenter, ["storage"]),
+        (_delete_schedule, []),
+    ],
+)
+def test_a_change_to_one_meeting_writes_only_its_fragment_again(
+    client, network, storage, written, clock, change, rewritten, django_capture_on_commit_callbacks
+):
+    schedule = storage.meetings.get().schedules.get()
+    OccurrenceFactory(
+        schedule=schedule, original_date=datetime.date(2026, 2, 2), status="cancelled", reason="x"
+    )
+    AgendaItemFactory(
+        occurrence__schedule=schedule,
+        occurrence__original_date=datetime.date(2026, 2, 16),
+        presenter=PersonFactory(name="Jane Presenter"),
+    )
+    before = client.get("/calendar.ics").content
+    written.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(schedule, clock)
+    after = client.get("/calendar.ics").content
+
+    assert written == rewritten
+    assert after != before
+    assert after == from_nothing(client)
+
+
+def test_a_process_keeps_no_more_fragments_than_its_bound(client, network, storage, monkeypatch):
+    body = client.get("/calendar.ics").content
+    largest = max(len(fragment) for _, fragment in feeds._fragments_here.kept.values())
+    monkeypatch.setattr(feeds, "FRAGMENT_BYTES_KEPT", largest + 1)
+
+    assert from_nothing(client) == body
+    assert 0 < feeds._fragments_here.size <= largest + 1

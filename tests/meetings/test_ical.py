@@ -30,7 +30,7 @@ def feed_bytes(**options) -> bytes:
         "occurrences__agenda_items__presenter"
     )
     options = {"name": "Test", "base_url": "https://agora.example.org", **options}
-    return build_feed(schedules, **options).to_ical()
+    return build_feed(schedules, **options)
 
 
 def parse(feed: bytes = b"") -> icalendar.Calendar:

@@ -10,8 +10,8 @@ from meetings import feeds, ical
 
 class Command(BaseCommand):
     help = (
-        "Publish the feeds as files for a static server (nginx) to serve: after a deploy, and "
-        "from a timer so that each feed's 'Next:' line follows the clock (changes unpublish)."
+        "Publish the feeds as files for a static server (nginx) to serve, once after a deploy; "
+        "a change unpublishes them, and the app publishes each again as it is next asked for."
     )
 
     def add_arguments(self, parser):
