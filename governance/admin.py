@@ -11,16 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from simple_history.admin import SimpleHistoryAdmin
 
-from governance import services
-from governance.models import (
-    Channel,
-    Committee,
-    Group,
-    Person,
-    PersonLink,
-    Role,
-    Subproject,
-)
+from governance import models, services
 
 
 class RefusingAdmin(admin.ModelAdmin):
@@ -51,27 +42,29 @@ class Writes:
 
 
 WRITES: dict[type[Model], Writes] = {
-    Person: Writes(
+    models.Person: Writes(
         "person", services.person_create, services.person_update, services.person_delete
     ),
-    PersonLink: Writes(
+    models.PersonLink: Writes(
         "link",
         services.person_link_create,
         services.person_link_update,
         services.person_link_delete,
     ),
-    Group: Writes("group", services.group_create, services.group_update, services.group_delete),
-    Committee: Writes(
+    models.Group: Writes(
+        "group", services.group_create, services.group_update, services.group_delete
+    ),
+    models.Committee: Writes(
         "committee", services.committee_set, services.committee_update, services.committee_delete
     ),
-    Role: Writes("role", services.role_create, services.role_update, services.role_delete),
-    Subproject: Writes(
+    models.Role: Writes("role", services.role_create, services.role_update, services.role_delete),
+    models.Subproject: Writes(
         "subproject",
         services.subproject_create,
         services.subproject_update,
         services.subproject_delete,
     ),
-    Channel: Writes(
+    models.Channel: Writes(
         "channel", services.channel_create, services.channel_update, services.channel_delete
     ),
 }
@@ -140,7 +133,7 @@ class GovernanceAdmin(ServiceAdmin):
 
 
 class RoleInline(admin.TabularInline):
-    model = Role
+    model = models.Role
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "kind", "start", "end"]
@@ -152,13 +145,13 @@ class PersonRoleInline(RoleInline):
 
 
 class ChannelInline(admin.TabularInline):
-    model = Channel
+    model = models.Channel
     extra = 0
     fields = ["kind", "name", "url", "description", "is_private", "subproject"]
 
 
 class SubprojectInline(admin.StackedInline):
-    model = Subproject
+    model = models.Subproject
     extra = 0
     autocomplete_fields = ["leads"]
     fields = ["name", "description", "owners_files", "leads"]
@@ -166,25 +159,18 @@ class SubprojectInline(admin.StackedInline):
 
 
 class CommitteeInline(admin.StackedInline):
-    model = Committee
+    model = models.Committee
     can_delete = False
     extra = 0
-    fields = [
-        "purpose",
-        "seats",
-        "term_months",
-        "max_seats_per_affiliation",
-        "reporting_email",
-        "reporting_url",
-    ]
+    fields = models.Committee.CHARTER_FIELDS
 
 
 class PersonLinkInline(admin.TabularInline):
-    model = PersonLink
+    model = models.PersonLink
     extra = 0
 
 
-@admin.register(Person)
+@admin.register(models.Person)
 class PersonAdmin(GovernanceAdmin):
     list_display = ["handle", "name", "affiliation", "time_zone"]
     list_filter = ["affiliation"]
@@ -198,7 +184,7 @@ class PersonAdmin(GovernanceAdmin):
     ]
 
 
-@admin.register(Group)
+@admin.register(models.Group)
 class GroupAdmin(GovernanceAdmin):
     list_display = ["name", "slug", "kind", "status"]
     list_filter = ["kind", "status"]
@@ -214,7 +200,7 @@ class GroupAdmin(GovernanceAdmin):
     ]
 
 
-@admin.register(Role)
+@admin.register(models.Role)
 class RoleAdmin(GovernanceAdmin):
     list_display = ["person", "group", "kind", "start", "end"]
     list_filter = ["kind", "group__kind", "group", "person__affiliation"]
@@ -224,7 +210,7 @@ class RoleAdmin(GovernanceAdmin):
     date_hierarchy = "start"
 
 
-@admin.register(Subproject)
+@admin.register(models.Subproject)
 class SubprojectAdmin(GovernanceAdmin):
     list_display = ["name", "group"]
     list_filter = ["group__kind", "group"]
@@ -233,7 +219,7 @@ class SubprojectAdmin(GovernanceAdmin):
     list_select_related = ["group"]
 
 
-@admin.register(Channel)
+@admin.register(models.Channel)
 class ChannelAdmin(GovernanceAdmin):
     list_display = ["name", "kind", "group", "is_private"]
     list_filter = ["kind", "is_private"]
@@ -242,7 +228,7 @@ class ChannelAdmin(GovernanceAdmin):
     list_select_related = ["group"]
 
 
-@admin.register(Committee)
+@admin.register(models.Committee)
 class CommitteeAdmin(GovernanceAdmin):
     list_display = ["group", "purpose", "seats", "term_months", "max_seats_per_affiliation"]
     list_filter = ["purpose"]

@@ -3,20 +3,7 @@
 import django_filters
 
 from common.query import BooleanQueryFilter
-from governance import selectors
-from governance.models import (
-    Channel,
-    ChannelKind,
-    Committee,
-    CommitteePurpose,
-    Group,
-    GroupKind,
-    GroupStatus,
-    Person,
-    Role,
-    RoleKind,
-    Subproject,
-)
+from governance import models, selectors
 
 
 class PersonFilter(django_filters.FilterSet):
@@ -29,7 +16,7 @@ class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_people", label="Part of the handle or name")
 
     class Meta:
-        model = Person
+        model = models.Person
         fields = ["group", "affiliation", "q"]
 
     def filter_people(self, queryset, name, value):
@@ -37,11 +24,11 @@ class PersonFilter(django_filters.FilterSet):
 
 
 class GroupFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=GroupKind.choices)
-    status = django_filters.ChoiceFilter(choices=GroupStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=models.GroupKind.choices)
+    status = django_filters.ChoiceFilter(choices=models.GroupStatus.choices)
 
     class Meta:
-        model = Group
+        model = models.Group
         fields = ["kind", "status"]
 
 
@@ -50,15 +37,15 @@ class RoleFilter(django_filters.FilterSet):
     person = django_filters.CharFilter(
         field_name="person__handle", lookup_expr="iexact", label="Person's handle"
     )
-    kind = django_filters.ChoiceFilter(choices=RoleKind.choices)
+    kind = django_filters.ChoiceFilter(choices=models.RoleKind.choices)
     current = BooleanQueryFilter(method="filter_current", label="Held today (true) or not (false)")
 
     class Meta:
-        model = Role
+        model = models.Role
         fields = ["group", "person", "kind", "current"]
 
     def filter_current(self, queryset, name, value):
-        current = Role.objects.current()
+        current = models.Role.objects.current()
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
 
 
@@ -66,22 +53,22 @@ class SubprojectFilter(django_filters.FilterSet):
     group = django_filters.CharFilter(field_name="group__slug", label="Group slug")
 
     class Meta:
-        model = Subproject
+        model = models.Subproject
         fields = ["group"]
 
 
 class ChannelFilter(django_filters.FilterSet):
     group = django_filters.CharFilter(field_name="group__slug", label="Group slug")
-    kind = django_filters.ChoiceFilter(choices=ChannelKind.choices)
+    kind = django_filters.ChoiceFilter(choices=models.ChannelKind.choices)
 
     class Meta:
-        model = Channel
+        model = models.Channel
         fields = ["group", "kind"]
 
 
 class CommitteeFilter(django_filters.FilterSet):
-    purpose = django_filters.ChoiceFilter(choices=CommitteePurpose.choices)
+    purpose = django_filters.ChoiceFilter(choices=models.CommitteePurpose.choices)
 
     class Meta:
-        model = Committee
+        model = models.Committee
         fields = ["purpose"]

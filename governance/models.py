@@ -345,6 +345,16 @@ class CommitteePurpose(models.TextChoices):
 class Committee(TimeStamped):
     """The charter of a committee group: purpose, seats, terms and the affiliation cap."""
 
+    # The charter's fields, as the admin and the API edit them.
+    CHARTER_FIELDS = (
+        "purpose",
+        "seats",
+        "term_months",
+        "max_seats_per_affiliation",
+        "reporting_email",
+        "reporting_url",
+    )
+
     group = models.OneToOneField(
         Group,
         on_delete=models.CASCADE,

@@ -9,30 +9,16 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
-from governance import privacy
-from governance.models import (
-    LEADERSHIP_KINDS,
-    SEAT_KINDS,
-    Channel,
-    ChannelKind,
-    Committee,
-    CommitteePurpose,
-    Group,
-    GroupKind,
-    Person,
-    Role,
-    RoleKind,
-    Subproject,
-)
+from governance import models, privacy
 
 PEOPLE_PER_PAGE = 50
 # The channels the group list shows; a group's page shows them all.
-LIST_CHANNELS = (ChannelKind.SLACK, ChannelKind.MAILING_LIST)
+LIST_CHANNELS = (models.ChannelKind.SLACK, models.ChannelKind.MAILING_LIST)
 
 
 def _current_roles(*kinds: str) -> Prefetch:
     """Prefetches a group's current roles of `kinds` (all kinds when none) as `current_roles`."""
-    roles = Role.objects.current().select_related("person").order_by(Lower("person__handle"))
+    roles = models.Role.objects.current().select_related("person").order_by(Lower("person__handle"))
     if kinds:
         roles = roles.filter(kind__in=kinds)
     return Prefetch("roles", queryset=roles, to_attr="current_roles")
@@ -40,7 +26,7 @@ def _current_roles(*kinds: str) -> Prefetch:
 
 def _group_channels(*, include_private: bool) -> Prefetch:
     """Prefetches the group's own channels (not its subprojects') as `visible_channels`."""
-    channels = Channel.objects.filter(subproject__isnull=True)
+    channels = models.Channel.objects.filter(subproject__isnull=True)
     return Prefetch(
         "channels",
         queryset=privacy.visible_channels(channels, include_private=include_private),
@@ -48,25 +34,25 @@ def _group_channels(*, include_private: bool) -> Prefetch:
     )
 
 
-def _first_role_each(roles: list[Role]) -> list[Role]:
+def _first_role_each(roles: list[models.Role]) -> list[models.Role]:
     """The first of `roles` for each person."""
-    first: dict[int, Role] = {}
+    first: dict[int, models.Role] = {}
     for role in roles:
         first.setdefault(role.person_id, role)
     return list(first.values())
 
 
-def _people_of(roles: list[Role], *kinds: str) -> list[Person]:
+def _people_of(roles: list[models.Role], *kinds: str) -> list[models.Person]:
     """The distinct people holding one of `kinds` among `roles`, in the roles' order."""
     return [role.person for role in _first_role_each([r for r in roles if r.kind in kinds])]
 
 
-def group_queryset(*, include_private: bool = False) -> QuerySet[Group]:
+def group_queryset(*, include_private: bool = False) -> QuerySet[models.Group]:
     """Groups with their current leads and channels; private channels only when asked."""
-    return Group.objects.prefetch_related(
-        _current_roles(*LEADERSHIP_KINDS),
+    return models.Group.objects.prefetch_related(
+        _current_roles(*models.LEADERSHIP_KINDS),
         _group_channels(include_private=include_private),
-        Prefetch("stakeholder_groups", queryset=Group.objects.only("slug", "name", "kind")),
+        Prefetch("stakeholder_groups", queryset=models.Group.objects.only("slug", "name", "kind")),
     )
 
 
@@ -74,10 +60,10 @@ def group_queryset(*, include_private: bool = False) -> QuerySet[Group]:
 class GroupSummary:
     """A row of the group list: the group, who runs it, how to reach it."""
 
-    group: Group
-    leaders: list[Person]
-    tech_leads: list[Person]
-    channels: list[Channel]
+    group: models.Group
+    leaders: list[models.Person]
+    tech_leads: list[models.Person]
+    channels: list[models.Channel]
 
 
 @dataclass(frozen=True)
@@ -94,26 +80,26 @@ class KindSection:
 # Who runs a group, by kind, as the group list names them: a committee's seat holders,
 # everyone else's chairs (some groups call them leads).
 LEADERS = {
-    GroupKind.COMMITTEE: ("Members", SEAT_KINDS),
-    GroupKind.USER_GROUP: ("Leads", (RoleKind.CHAIR, RoleKind.LEAD)),
+    models.GroupKind.COMMITTEE: ("Members", models.SEAT_KINDS),
+    models.GroupKind.USER_GROUP: ("Leads", (models.RoleKind.CHAIR, models.RoleKind.LEAD)),
 }
-CHAIRS = ("Chairs", (RoleKind.CHAIR, RoleKind.LEAD))
+CHAIRS = ("Chairs", (models.RoleKind.CHAIR, models.RoleKind.LEAD))
 
 
 def groups_by_kind() -> list[KindSection]:
     """Every group, by kind in the order GroupKind names them, with leads and public contacts."""
-    groups = Group.objects.order_by("name").prefetch_related(
-        _current_roles(*LEADERSHIP_KINDS, RoleKind.MEMBER),
+    groups = models.Group.objects.order_by("name").prefetch_related(
+        _current_roles(*models.LEADERSHIP_KINDS, models.RoleKind.MEMBER),
         _group_channels(include_private=False),
     )
-    by_kind: dict[str, list[GroupSummary]] = {kind: [] for kind in GroupKind.values}
+    by_kind: dict[str, list[GroupSummary]] = {kind: [] for kind in models.GroupKind.values}
     for group in groups:
         leader_kinds = LEADERS.get(group.kind, CHAIRS)[1]
         by_kind[group.kind].append(
             GroupSummary(
                 group=group,
                 leaders=_people_of(group.current_roles, *leader_kinds),
-                tech_leads=_people_of(group.current_roles, RoleKind.TECH_LEAD),
+                tech_leads=_people_of(group.current_roles, models.RoleKind.TECH_LEAD),
                 channels=[
                     channel for channel in group.visible_channels if channel.kind in LIST_CHANNELS
                 ],
@@ -122,9 +108,9 @@ def groups_by_kind() -> list[KindSection]:
     return [
         KindSection(
             kind=kind,
-            label=GroupKind(kind).label,
+            label=models.GroupKind(kind).label,
             leaders_label=LEADERS.get(kind, CHAIRS)[0],
-            show_tech_leads=kind == GroupKind.SIG or any(s.tech_leads for s in summaries),
+            show_tech_leads=kind == models.GroupKind.SIG or any(s.tech_leads for s in summaries),
             summaries=summaries,
         )
         for kind, summaries in by_kind.items()
@@ -134,9 +120,13 @@ def groups_by_kind() -> list[KindSection]:
 
 def group_counts_by_kind() -> list[tuple[str, str, int]]:
     """(kind, label, number of groups not archived) for each kind that has any."""
-    counts = dict(Group.objects.active().values_list("kind").annotate(count=Count("pk")).order_by())
+    counts = dict(
+        models.Group.objects.active().values_list("kind").annotate(count=Count("pk")).order_by()
+    )
     return [
-        (kind, GroupKind(kind).label, counts[kind]) for kind in GroupKind.values if kind in counts
+        (kind, models.GroupKind(kind).label, counts[kind])
+        for kind in models.GroupKind.values
+        if kind in counts
     ]
 
 
@@ -144,8 +134,8 @@ def group_counts_by_kind() -> list[tuple[str, str, int]]:
 class EmeritusLead:
     """Someone who once led a group and leads it no longer, with the terms they served."""
 
-    person: Person
-    roles: list[Role]
+    person: models.Person
+    roles: list[models.Role]
 
     @property
     def last_day(self) -> datetime.date | None:
@@ -168,15 +158,15 @@ class EmeritusLead:
         return str(end) if start == end else f"{start}\N{EN DASH}{end}"
 
 
-def emeritus_leads(roles: list[Role]) -> list[EmeritusLead]:
+def emeritus_leads(roles: list[models.Role]) -> list[EmeritusLead]:
     """Leads of a group whose terms ended, leaving out anyone who leads the group now.
 
     `roles` are all the group's roles, with their person selected.
     """
     leading_now = {
-        role.person_id for role in roles if role.is_current and role.kind in LEADERSHIP_KINDS
+        role.person_id for role in roles if role.is_current and role.kind in models.LEADERSHIP_KINDS
     }
-    past: dict[int, list[Role]] = {}
+    past: dict[int, list[models.Role]] = {}
     for role in roles:
         if role.is_emeritus and role.person_id not in leading_now:
             past.setdefault(role.person_id, []).append(role)
@@ -195,27 +185,27 @@ def emeritus_leads(roles: list[Role]) -> list[EmeritusLead]:
 class GroupDetail:
     """Everything the page of one group shows."""
 
-    group: Group
-    chairs: list[Person]
-    tech_leads: list[Person]
-    leads: list[Person]
-    members: list[Person]
-    liaisons: list[Person]
-    secretaries: list[Person]
+    group: models.Group
+    chairs: list[models.Person]
+    tech_leads: list[models.Person]
+    leads: list[models.Person]
+    members: list[models.Person]
+    liaisons: list[models.Person]
+    secretaries: list[models.Person]
     emeritus: list[EmeritusLead]
-    channels: list[Channel]
-    subprojects: list[Subproject]
-    stakeholder_groups: list[Group]
-    stakeholder_of: list[Group]
-    committee: Committee | None
+    channels: list[models.Channel]
+    subprojects: list[models.Subproject]
+    stakeholder_groups: list[models.Group]
+    stakeholder_of: list[models.Group]
+    committee: models.Committee | None
 
 
 def group_detail(*, slug: str) -> GroupDetail:
     """The page of the group `slug`, with public channels only; Http404 when unknown."""
-    groups = Group.objects.select_related("committee").prefetch_related(
+    groups = models.Group.objects.select_related("committee").prefetch_related(
         Prefetch(
             "roles",
-            queryset=Role.objects.select_related("person").order_by(
+            queryset=models.Role.objects.select_related("person").order_by(
                 Lower("person__handle"), "start", "kind"
             ),
             to_attr="all_roles",
@@ -223,31 +213,33 @@ def group_detail(*, slug: str) -> GroupDetail:
         _group_channels(include_private=False),
         Prefetch(
             "subprojects",
-            queryset=Subproject.objects.order_by("name").prefetch_related(
+            queryset=models.Subproject.objects.order_by("name").prefetch_related(
                 "leads",
-                Prefetch("channels", queryset=Channel.objects.public(), to_attr="public_channels"),
+                Prefetch(
+                    "channels", queryset=models.Channel.objects.public(), to_attr="public_channels"
+                ),
             ),
         ),
-        Prefetch("stakeholder_groups", queryset=Group.objects.order_by("name")),
-        Prefetch("stakeholder_of", queryset=Group.objects.order_by("name")),
+        Prefetch("stakeholder_groups", queryset=models.Group.objects.order_by("name")),
+        Prefetch("stakeholder_of", queryset=models.Group.objects.order_by("name")),
     )
     try:
         group = groups.get(slug=slug)
-    except Group.DoesNotExist:
+    except models.Group.DoesNotExist:
         raise Http404(f"No group {slug!r}.") from None
     current = [role for role in group.all_roles if role.is_current]
     try:
         committee = group.committee
-    except Committee.DoesNotExist:
+    except models.Committee.DoesNotExist:
         committee = None
     return GroupDetail(
         group=group,
-        chairs=_people_of(current, RoleKind.CHAIR),
-        tech_leads=_people_of(current, RoleKind.TECH_LEAD),
-        leads=_people_of(current, RoleKind.LEAD),
-        members=_people_of(current, RoleKind.MEMBER),
-        liaisons=_people_of(current, RoleKind.LIAISON),
-        secretaries=_people_of(current, RoleKind.SECRETARY),
+        chairs=_people_of(current, models.RoleKind.CHAIR),
+        tech_leads=_people_of(current, models.RoleKind.TECH_LEAD),
+        leads=_people_of(current, models.RoleKind.LEAD),
+        members=_people_of(current, models.RoleKind.MEMBER),
+        liaisons=_people_of(current, models.RoleKind.LIAISON),
+        secretaries=_people_of(current, models.RoleKind.SECRETARY),
         emeritus=emeritus_leads(group.all_roles),
         channels=group.visible_channels,
         subprojects=list(group.subprojects.all()),
@@ -257,25 +249,27 @@ def group_detail(*, slug: str) -> GroupDetail:
     )
 
 
-def person_queryset() -> QuerySet[Person]:
+def person_queryset() -> QuerySet[models.Person]:
     """People with their public links and their current roles (group selected)."""
-    return Person.objects.prefetch_related(
+    return models.Person.objects.prefetch_related(
         "links",
         Prefetch(
             "roles",
-            queryset=Role.objects.current().select_related("group").order_by("group__name", "kind"),
+            queryset=models.Role.objects.current()
+            .select_related("group")
+            .order_by("group__name", "kind"),
             to_attr="current_roles",
         ),
     )
 
 
 def filter_people(
-    people: QuerySet[Person], *, group: str = "", affiliation: str = "", q: str = ""
-) -> QuerySet[Person]:
+    people: QuerySet[models.Person], *, group: str = "", affiliation: str = "", q: str = ""
+) -> QuerySet[models.Person]:
     """Those of `people` holding a role in the group `group` now, of `affiliation`, matching `q`."""
     if group:
         people = people.filter(
-            Exists(Role.objects.current().filter(person=OuterRef("pk"), group__slug=group))
+            Exists(models.Role.objects.current().filter(person=OuterRef("pk"), group__slug=group))
         )
     if affiliation:
         people = people.filter(affiliation__iexact=affiliation)
@@ -294,7 +288,7 @@ def person_list(
 
 def affiliations() -> list[str]:
     """Every affiliation someone has, once each, for choosing in a filter."""
-    names = Person.objects.exclude(affiliation="").values_list("affiliation", flat=True)
+    names = models.Person.objects.exclude(affiliation="").values_list("affiliation", flat=True)
     return sorted(set(names), key=str.casefold)
 
 
@@ -302,28 +296,28 @@ def affiliations() -> list[str]:
 class PersonDetail:
     """Everything the page of one person shows."""
 
-    person: Person
-    current_roles: list[Role]
-    past_roles: list[Role]
-    subprojects_led: list[Subproject]
+    person: models.Person
+    current_roles: list[models.Role]
+    past_roles: list[models.Role]
+    subprojects_led: list[models.Subproject]
 
 
 def person_detail(*, handle: str) -> PersonDetail:
     """The page of the person `handle`, whatever its case; Http404 when unknown."""
-    people = Person.objects.prefetch_related(
+    people = models.Person.objects.prefetch_related(
         "links",
         Prefetch(
             "roles",
-            queryset=Role.objects.select_related("group").order_by(
+            queryset=models.Role.objects.select_related("group").order_by(
                 F("start").desc(nulls_last=True), "group__name", "kind"
             ),
             to_attr="all_roles",
         ),
-        Prefetch("subprojects_led", queryset=Subproject.objects.select_related("group")),
+        Prefetch("subprojects_led", queryset=models.Subproject.objects.select_related("group")),
     )
     try:
         person = people.get(handle__iexact=handle)
-    except Person.DoesNotExist:
+    except models.Person.DoesNotExist:
         raise Http404(f"No person {handle!r}.") from None
     return PersonDetail(
         person=person,
@@ -334,38 +328,42 @@ def person_detail(*, handle: str) -> PersonDetail:
     )
 
 
-def committee_queryset() -> QuerySet[Committee]:
+def committee_queryset() -> QuerySet[models.Committee]:
     """Committees with their group, its current seat holders and its current liaisons."""
-    current = Role.objects.current().select_related("person")
-    return Committee.objects.select_related("group").prefetch_related(
+    current = models.Role.objects.current().select_related("person")
+    return models.Committee.objects.select_related("group").prefetch_related(
         Prefetch(
             "group__roles",
             # Chairs first, then leads and members.
-            queryset=current.filter(kind__in=SEAT_KINDS).order_by("kind", Lower("person__handle")),
+            queryset=current.filter(kind__in=models.SEAT_KINDS).order_by(
+                "kind", Lower("person__handle")
+            ),
             to_attr="seat_roles",
         ),
         Prefetch(
             "group__roles",
-            queryset=current.filter(kind=RoleKind.LIAISON).order_by(Lower("person__handle")),
+            queryset=current.filter(kind=models.RoleKind.LIAISON).order_by(Lower("person__handle")),
             to_attr="liaison_roles",
         ),
     )
 
 
-def role_queryset() -> QuerySet[Role]:
-    return Role.objects.select_related("person", "group")
+def role_queryset() -> QuerySet[models.Role]:
+    return models.Role.objects.select_related("person", "group")
 
 
-def subproject_queryset(*, include_private: bool = False) -> QuerySet[Subproject]:
+def subproject_queryset(*, include_private: bool = False) -> QuerySet[models.Subproject]:
     """Subprojects with their group, leads and channels; private channels only when asked."""
-    channels = privacy.visible_channels(Channel.objects.all(), include_private=include_private)
-    return Subproject.objects.select_related("group").prefetch_related(
+    channels = privacy.visible_channels(
+        models.Channel.objects.all(), include_private=include_private
+    )
+    return models.Subproject.objects.select_related("group").prefetch_related(
         "leads", Prefetch("channels", queryset=channels, to_attr="visible_channels")
     )
 
 
-def channel_queryset(*, include_private: bool = False) -> QuerySet[Channel]:
-    channels = Channel.objects.select_related("group")
+def channel_queryset(*, include_private: bool = False) -> QuerySet[models.Channel]:
+    channels = models.Channel.objects.select_related("group")
     return privacy.visible_channels(channels, include_private=include_private)
 
 
@@ -373,12 +371,12 @@ def channel_queryset(*, include_private: bool = False) -> QuerySet[Channel]:
 class CommitteeSummary:
     """A committee on the governance page: its charter, its group and who sits on it now."""
 
-    committee: Committee
-    members: list[Role]
-    liaisons: list[Person]
+    committee: models.Committee
+    members: list[models.Role]
+    liaisons: list[models.Person]
 
     @property
-    def group(self) -> Group:
+    def group(self) -> models.Group:
         return self.committee.group
 
 
@@ -393,9 +391,9 @@ class CommitteeSection:
 
 # The standing committees, in the order the governance page shows them.
 STANDING_COMMITTEES = [
-    (CommitteePurpose.STEERING, "steering", "Steering committee"),
-    (CommitteePurpose.CODE_OF_CONDUCT, "code-of-conduct", "Code of conduct committee"),
-    (CommitteePurpose.SECURITY_RESPONSE, "security-response", "Security response committee"),
+    (models.CommitteePurpose.STEERING, "steering", "Steering committee"),
+    (models.CommitteePurpose.CODE_OF_CONDUCT, "code-of-conduct", "Code of conduct committee"),
+    (models.CommitteePurpose.SECURITY_RESPONSE, "security-response", "Security response committee"),
 ]
 
 
@@ -421,13 +419,13 @@ def governance_overview() -> dict:
     sections += [
         CommitteeSection(anchor=summary.group.slug, title=summary.group.name, summary=summary)
         for summary in summaries
-        if summary.committee.purpose == CommitteePurpose.OTHER
+        if summary.committee.purpose == models.CommitteePurpose.OTHER
     ]
     return {
         "sections": sections,
         "elections_due": elections_due(),
-        "code_of_conduct": by_purpose.get(CommitteePurpose.CODE_OF_CONDUCT),
-        "security_response": by_purpose.get(CommitteePurpose.SECURITY_RESPONSE),
+        "code_of_conduct": by_purpose.get(models.CommitteePurpose.CODE_OF_CONDUCT),
+        "security_response": by_purpose.get(models.CommitteePurpose.SECURITY_RESPONSE),
     }
 
 
@@ -435,9 +433,9 @@ def governance_overview() -> dict:
 class ElectionDue:
     """A group whose leads' or members' terms end soon: the first end and the terms ending."""
 
-    group: Group
+    group: models.Group
     ends: datetime.date
-    roles: list[Role]
+    roles: list[models.Role]
 
 
 @dataclass(frozen=True)
@@ -453,12 +451,12 @@ def elections_due(*, weeks: int | None = None) -> ElectionsDue:
     AGORA_ELECTION_DUE_WEEKS), soonest first."""
     weeks = settings.AGORA_ELECTION_DUE_WEEKS if weeks is None else weeks
     ending = (
-        Role.objects.ending_within(weeks * 7)
-        .filter(kind__in={*LEADERSHIP_KINDS, *SEAT_KINDS})
+        models.Role.objects.ending_within(weeks * 7)
+        .filter(kind__in={*models.LEADERSHIP_KINDS, *models.SEAT_KINDS})
         .select_related("person", "group")
         .order_by("end", "group__name", Lower("person__handle"))
     )
-    by_group: dict[int, list[Role]] = {}
+    by_group: dict[int, list[models.Role]] = {}
     for role in ending:
         by_group.setdefault(role.group_id, []).append(role)
     groups = [
@@ -470,26 +468,26 @@ def elections_due(*, weeks: int | None = None) -> ElectionsDue:
 
 
 def person_count() -> int:
-    return Person.objects.count()
+    return models.Person.objects.count()
 
 
-def person_of(user) -> Person | None:
+def person_of(user) -> models.Person | None:
     """The person a signed-in `user` is in the roster, or None."""
-    return Person.objects.filter(user=user).first() if user.is_authenticated else None
+    return models.Person.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 @dataclass(frozen=True)
 class Membership:
     """A group a person belongs to now, with the roles they hold in it."""
 
-    group: Group
-    roles: list[Role]
+    group: models.Group
+    roles: list[models.Role]
 
 
-def groups_of(person: Person) -> list[Membership]:
+def groups_of(person: models.Person) -> list[Membership]:
     """The groups in which `person` holds a current role, by name, each with those roles."""
     roles = (
-        Role.objects.current()
+        models.Role.objects.current()
         .filter(person=person)
         .select_related("group")
         .order_by("group__name", "kind")
@@ -500,9 +498,11 @@ def groups_of(person: Person) -> list[Membership]:
     return list(by_group.values())
 
 
-def steering_group() -> Group | None:
+def steering_group() -> models.Group | None:
     """The steering committee's group, who adds people to the roster, or None."""
     committee = (
-        Committee.objects.filter(purpose=CommitteePurpose.STEERING).select_related("group").first()
+        models.Committee.objects.filter(purpose=models.CommitteePurpose.STEERING)
+        .select_related("group")
+        .first()
     )
     return committee.group if committee else None

@@ -263,16 +263,7 @@ class CommitteeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Committee
-        fields = [
-            "group",
-            "purpose",
-            "seats",
-            "term_months",
-            "max_seats_per_affiliation",
-            "reporting_email",
-            "reporting_url",
-            "members",
-        ]
+        fields = ["group", *Committee.CHARTER_FIELDS, "members"]
         validators = []
 
     def create(self, validated_data):

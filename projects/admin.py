@@ -8,29 +8,7 @@ from django.db.models import Model
 from django.utils.translation import ngettext
 
 from governance.admin import ServiceAdmin, Writes
-from projects import services
-from projects.models import (
-    APIVersion,
-    DeploymentRecommendation,
-    Evaluation,
-    EvaluationRequest,
-    EvaluationUpdate,
-    Feature,
-    FeatureGate,
-    FeatureStatus,
-    FutureWork,
-    LandscapeCategory,
-    MaturityStep,
-    Project,
-    ProjectArea,
-    ProjectChannel,
-    ProjectGroup,
-    ProjectRelation,
-    Proposal,
-    ProposalPerson,
-    Release,
-    TieIn,
-)
+from projects import models, services
 
 
 def _record(name: str) -> Writes:
@@ -59,18 +37,18 @@ class ServicesAdmin(ServiceAdmin):
 
 
 class RecommendationInline(admin.StackedInline):
-    model = DeploymentRecommendation
+    model = models.DeploymentRecommendation
     extra = 0
 
 
 class ProjectInline(admin.TabularInline):
-    model = Project
+    model = models.Project
     extra = 0
     fields = ["name", "slug"]
     show_change_link = True
 
 
-@admin.register(ProjectArea)
+@admin.register(models.ProjectArea)
 class ProjectAreaAdmin(ServicesAdmin):
     record = "area"
     list_display = ["name", "slug", "position"]
@@ -81,33 +59,33 @@ class ProjectAreaAdmin(ServicesAdmin):
 
 
 class ProjectGroupInline(admin.TabularInline):
-    model = ProjectGroup
+    model = models.ProjectGroup
     extra = 0
     autocomplete_fields = ["group"]
 
 
 class MaturityStepInline(admin.TabularInline):
-    model = MaturityStep
+    model = models.MaturityStep
     extra = 0
 
 
 class APIVersionInline(admin.TabularInline):
-    model = APIVersion
+    model = models.APIVersion
     extra = 0
 
 
 class ProjectChannelInline(admin.TabularInline):
-    model = ProjectChannel
+    model = models.ProjectChannel
     extra = 0
 
 
 class TieInInline(admin.TabularInline):
-    model = TieIn
+    model = models.TieIn
     extra = 0
 
 
 class RelationInline(admin.TabularInline):
-    model = ProjectRelation
+    model = models.ProjectRelation
     fk_name = "earlier"
     extra = 0
     autocomplete_fields = ["later"]
@@ -116,7 +94,7 @@ class RelationInline(admin.TabularInline):
 
 
 class FeatureInline(admin.TabularInline):
-    model = Feature
+    model = models.Feature
     extra = 0
     fields = ["name", "description", "position"]
     show_change_link = True
@@ -129,13 +107,13 @@ class MaturityFilter(admin.SimpleListFilter):
     parameter_name = "maturity"
 
     def lookups(self, request, model_admin):
-        return MaturityStep._meta.get_field("level").choices
+        return models.MaturityStep._meta.get_field("level").choices
 
     def queryset(self, request, queryset):
         return queryset.at_level(self.value()) if self.value() else queryset
 
 
-@admin.register(Project)
+@admin.register(models.Project)
 class ProjectAdmin(ServicesAdmin):
     record = "project"
     list_display = ["name", "area", "license", "repository_url"]
@@ -162,12 +140,12 @@ class ProjectAdmin(ServicesAdmin):
 
 
 class FeatureStatusInline(admin.TabularInline):
-    model = FeatureStatus
+    model = models.FeatureStatus
     extra = 0
     autocomplete_fields = ["release"]
 
 
-@admin.register(Feature)
+@admin.register(models.Feature)
 class FeatureAdmin(ServicesAdmin):
     record = "feature"
     list_display = ["name", "project", "position"]
@@ -177,7 +155,7 @@ class FeatureAdmin(ServicesAdmin):
     inlines = [FeatureStatusInline]
 
 
-@admin.register(Release)
+@admin.register(models.Release)
 class ReleaseAdmin(ServicesAdmin):
     record = "release"
     list_display = [
@@ -195,14 +173,14 @@ class ReleaseAdmin(ServicesAdmin):
 
 
 class ProposalPersonInline(admin.TabularInline):
-    model = ProposalPerson
+    model = models.ProposalPerson
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["role", "person", "stage", "position"]
 
 
 class FeatureGateInline(admin.TabularInline):
-    model = FeatureGate
+    model = models.FeatureGate
     extra = 0
 
 
@@ -235,7 +213,7 @@ MILESTONE_FIELDS = [
 LINK_FIELDS = ["participating_groups", "replaces"]
 
 
-@admin.register(Proposal)
+@admin.register(models.Proposal)
 class ProposalAdmin(ServicesAdmin):
     record = "proposal"
     list_display = ["label", "title", "owning_group", "status", "stage", "latest_milestone"]
@@ -262,7 +240,7 @@ class ProposalAdmin(ServicesAdmin):
     def form_fields(self, form) -> dict:
         """The proposal's fields, with its groups and replaced proposals as its links."""
         fields = super().form_fields(form)
-        if form._meta.model is not Proposal:
+        if form._meta.model is not models.Proposal:
             return fields
         links = {name: fields.pop(name) for name in LINK_FIELDS if name in fields}
         return {**fields, "links": services.ProposalLinks(**links)}
@@ -286,13 +264,13 @@ class ProposalAdmin(ServicesAdmin):
 
 
 class EvaluationInline(admin.TabularInline):
-    model = Evaluation
+    model = models.Evaluation
     extra = 0
     fields = ["title", "slug", "evaluated_on", "version"]
     show_change_link = True
 
 
-@admin.register(LandscapeCategory)
+@admin.register(models.LandscapeCategory)
 class LandscapeCategoryAdmin(ServicesAdmin):
     record = "category"
     list_display = ["name", "slug", "position"]
@@ -302,11 +280,11 @@ class LandscapeCategoryAdmin(ServicesAdmin):
 
 
 class EvaluationUpdateInline(admin.StackedInline):
-    model = EvaluationUpdate
+    model = models.EvaluationUpdate
     extra = 0
 
 
-@admin.register(Evaluation)
+@admin.register(models.Evaluation)
 class EvaluationAdmin(ServicesAdmin):
     record = "evaluation"
     list_display = ["title", "category", "kind", "evaluated_on", "version", "project"]
@@ -319,7 +297,7 @@ class EvaluationAdmin(ServicesAdmin):
     inlines = [EvaluationUpdateInline]
 
 
-@admin.register(EvaluationRequest)
+@admin.register(models.EvaluationRequest)
 class EvaluationRequestAdmin(ServicesAdmin):
     record = "evaluation_request"
     list_display = ["project", "priority", "depth", "picked_up_by"]
@@ -329,7 +307,7 @@ class EvaluationRequestAdmin(ServicesAdmin):
     autocomplete_fields = ["project", "picked_up_by"]
 
 
-@admin.register(FutureWork)
+@admin.register(models.FutureWork)
 class FutureWorkAdmin(ServicesAdmin):
     record = "future_work"
     list_display = ["title", "status", "owning_group", "picked_up_by", "position"]

@@ -7,30 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from governance.models import Group, Person
-from projects import services
-from projects.models import (
-    APIVersion,
-    Evaluation,
-    EvaluationRequest,
-    FutureWork,
-    LandscapeCategory,
-    MaturityStep,
-    Project,
-    ProjectArea,
-    ProjectChannel,
-    ProjectRelation,
-    Proposal,
-    ProposalPerson,
-    Release,
-    Stage,
-    TieIn,
-    milestone_field,
-)
+from projects import models, services
 
 
 class ProjectAreaSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ProjectArea
+        model = models.ProjectArea
         fields = ["slug", "name", "description", "position"]
 
     def create(self, validated_data):
@@ -42,25 +24,25 @@ class ProjectAreaSerializer(serializers.ModelSerializer):
 
 class MaturityStepSerializer(serializers.ModelSerializer):
     class Meta:
-        model = MaturityStep
+        model = models.MaturityStep
         fields = ["steward", "level", "date", "decision_url"]
 
 
 class APIVersionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = APIVersion
+        model = models.APIVersion
         fields = ["api", "version"]
 
 
 class ProjectChannelSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ProjectChannel
+        model = models.ProjectChannel
         fields = ["kind", "name", "url"]
 
 
 class TieInSerializer(serializers.ModelSerializer):
     class Meta:
-        model = TieIn
+        model = models.TieIn
         fields = ["label", "url", "status", "status_date"]
 
 
@@ -69,7 +51,7 @@ class RelationSerializer(serializers.ModelSerializer):
     later = serializers.CharField(source="later.slug")
 
     class Meta:
-        model = ProjectRelation
+        model = models.ProjectRelation
         fields = ["earlier", "kind", "later", "date", "note"]
 
 
@@ -81,7 +63,7 @@ class ProjectGroupSerializer(serializers.Serializer):
 class ProjectSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=ProjectArea.objects.all(),
+        queryset=models.ProjectArea.objects.all(),
         allow_null=True,
         required=False,
         help_text="Empty for a project of the landscape that is not on the project list.",
@@ -104,7 +86,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
-        model = Project
+        model = models.Project
         fields = [
             "slug",
             "name",
@@ -158,11 +140,11 @@ class FeatureMatrixSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=models.Project.objects.all())
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
-        model = Release
+        model = models.Release
         fields = [
             "id",
             "project",
@@ -218,12 +200,12 @@ class ProductionReadinessField(serializers.DictField):
         return {
             link.stage: link.person.handle
             for link in proposal.participants.all()
-            if link.role == ProposalPerson.Role.PRR_APPROVER
+            if link.role == models.ProposalPerson.Role.PRR_APPROVER
         }
 
     def to_internal_value(self, data):
         approvers = super().to_internal_value(data)
-        unknown = sorted(set(approvers) - set(Stage.values))
+        unknown = sorted(set(approvers) - set(models.Stage.values))
         if unknown:
             raise serializers.ValidationError(f"Not a stage: {', '.join(unknown)}.")
         return {self.field_name: {stage: _person(handle) for stage, handle in approvers.items()}}
@@ -257,20 +239,20 @@ class MilestoneField(serializers.CharField):
         return release.version
 
 
-MILESTONES = ["latest_milestone", *(milestone_field(stage) for stage in Stage.values)]
+MILESTONES = ["latest_milestone", *(models.milestone_field(stage) for stage in models.Stage.values)]
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=models.Project.objects.all())
     owning_group = serializers.SlugRelatedField(
         slug_field="slug", queryset=Group.objects.all(), allow_null=True, required=False
     )
     participating_groups = serializers.SlugRelatedField(
         slug_field="slug", queryset=Group.objects.all(), many=True, required=False
     )
-    authors = PeopleField(role=ProposalPerson.Role.AUTHOR)
-    reviewers = PeopleField(role=ProposalPerson.Role.REVIEWER)
-    approvers = PeopleField(role=ProposalPerson.Role.APPROVER)
+    authors = PeopleField(role=models.ProposalPerson.Role.AUTHOR)
+    reviewers = PeopleField(role=models.ProposalPerson.Role.REVIEWER)
+    approvers = PeopleField(role=models.ProposalPerson.Role.APPROVER)
     prr_approvers = ProductionReadinessField()
     feature_gates = FeatureGatesField()
     latest_milestone = MilestoneField()
@@ -281,14 +263,14 @@ class ProposalSerializer(serializers.ModelSerializer):
     disabled_milestone = MilestoneField()
     removed_milestone = MilestoneField()
     replaces = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Proposal.objects.all(), required=False
+        many=True, queryset=models.Proposal.objects.all(), required=False
     )
     superseded_by = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     flags = serializers.ListField(child=serializers.CharField(), read_only=True)
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
-        model = Proposal
+        model = models.Proposal
         fields = [
             "id",
             "project",
@@ -331,7 +313,7 @@ class ProposalSerializer(serializers.ModelSerializer):
                 if name in attrs:
                     attrs[name] = None
                 continue
-            release = Release.objects.filter(project=project).with_version(version).first()
+            release = models.Release.objects.filter(project=project).with_version(version).first()
             if release is None:
                 errors[name] = f"{version} is not a release of {project.name}."
             attrs[name] = release
@@ -368,13 +350,13 @@ class UpdateSerializer(serializers.Serializer):
 
 class EvaluationSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(
-        slug_field="slug", queryset=LandscapeCategory.objects.all()
+        slug_field="slug", queryset=models.LandscapeCategory.objects.all()
     )
     project = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Project.objects.all(), allow_null=True, required=False
+        slug_field="slug", queryset=models.Project.objects.all(), allow_null=True, required=False
     )
     compared = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Project.objects.all(), many=True, required=False
+        slug_field="slug", queryset=models.Project.objects.all(), many=True, required=False
     )
     author = serializers.SlugRelatedField(
         slug_field="handle", queryset=Person.objects.all(), allow_null=True, required=False
@@ -386,7 +368,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     page = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
-        model = Evaluation
+        model = models.Evaluation
         fields = [
             "slug",
             "title",
@@ -413,7 +395,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class ToEvaluateSerializer(serializers.ModelSerializer):
-    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=models.Project.objects.all())
     picked_up_by = serializers.SlugRelatedField(
         slug_field="handle", queryset=Person.objects.all(), allow_null=True, required=False
     )
@@ -422,7 +404,7 @@ class ToEvaluateSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = EvaluationRequest
+        model = models.EvaluationRequest
         fields = ["id", "project", "url", "depth", "priority", "note", "picked_up_by", "evaluated"]
 
     def create(self, validated_data):
@@ -434,7 +416,7 @@ class ToEvaluateSerializer(serializers.ModelSerializer):
 
 class FutureWorkSerializer(serializers.ModelSerializer):
     project = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Project.objects.all(), allow_null=True, required=False
+        slug_field="slug", queryset=models.Project.objects.all(), allow_null=True, required=False
     )
     owning_group = serializers.SlugRelatedField(
         slug_field="slug", queryset=Group.objects.all(), allow_null=True, required=False
@@ -444,7 +426,7 @@ class FutureWorkSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = FutureWork
+        model = models.FutureWork
         fields = [
             "slug",
             "title",
