@@ -132,9 +132,14 @@ def schedule_edit(
     return _save_changes(schedule, fields)
 
 
-@transaction.atomic
 def meeting_delete(*, meeting: Meeting) -> None:
-    meeting.delete()
+    meetings_delete(meetings=[meeting])
+
+
+@transaction.atomic
+def meetings_delete(*, meetings: Iterable[Meeting]) -> None:
+    """Delete meetings, with their schedules and occurrence records, in one go."""
+    Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings]).delete()
 
 
 @transaction.atomic

@@ -89,7 +89,9 @@ class StoredMeetings:
     meetings: dict[str, Meeting]  # by slug
     imported: dict[int, list[Schedule]]  # meeting pk -> its imported schedules
     with_records: set[int]  # the pks of those with an occurrence record
-    # New meetings and their schedules, validated, written together by write().
+    # Meetings to delete, then new meetings and their schedules, validated: written together
+    # by write().
+    removed: list[Meeting] = dataclasses.field(default_factory=list)
     new_meetings: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Meeting))
     new_schedules: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Schedule))
     # The stored meetings by (group, subproject) pks, once owned() was asked.
@@ -125,8 +127,10 @@ class StoredMeetings:
         return stored
 
     def write(self) -> list[tuple[Meeting, ValidationError]]:
-        """Write the new meetings, then their schedules; the meetings the database refused
-        (their schedules are not written either)."""
+        """Delete the removed meetings, write the new ones, then their schedules; the meetings
+        the database refused (their schedules are not written either)."""
+        if self.removed:
+            services.meetings_delete(meetings=self.removed)
         refused = self.new_meetings.write()
         self.new_schedules.created = [
             schedule for schedule in self.new_schedules.created if schedule.meeting.pk
@@ -268,7 +272,7 @@ def meetings_retire_imported(
         for meeting in missing:
             if meeting.pk not in stored.with_records:
                 del stored.meetings[meeting.slug]
-                services.meeting_delete(meeting=meeting)
+                stored.removed.append(meeting)  # deleted by stored.write()
                 outcomes.append((meeting, "removed"))
                 continue
             changed = [
