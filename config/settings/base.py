@@ -13,8 +13,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # Zones come from the pinned `tzdata` package on every machine, never the system's database (the
 # two disagree, e.g. on Africa/Casablanca): pages, API, feeds and VTIMEZONEs read one tz version.
-zoneinfo.reset_tzpath(to=[])
-zoneinfo.ZoneInfo.clear_cache()
+# Once: the zones cached since are tzdata's, and a zone read twice must stay the same object (an
+# ambiguous time in one object's zone never equals the same time in another's, PEP 495).
+if zoneinfo.TZPATH:
+    zoneinfo.reset_tzpath(to=[])
+    zoneinfo.ZoneInfo.clear_cache()
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -36,3 +36,13 @@ def test_the_feeds_vtimezones_follow_the_pinned_tzdata():
         before, after = transition.at - datetime.timedelta(seconds=1), transition.at
         assert before.astimezone(zone).utcoffset() == transition.offset_from
         assert after.astimezone(zone).utcoffset() == transition.offset_to
+
+
+def test_reading_the_settings_again_keeps_each_zone_the_same_object(base_settings):
+    # Two objects of one zone disagree on an ambiguous time (PEP 495): 01:30 on the day the
+    # clocks go back in one never equals 01:30 in the other, so a feed's RECURRENCE-ID read with
+    # a fresh object would not match a page's occurrence.
+    zone = ZoneInfo("America/Los_Angeles")
+    base_settings()
+
+    assert ZoneInfo("America/Los_Angeles") is zone
