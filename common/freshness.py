@@ -17,6 +17,7 @@ import datetime
 import math
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,6 +63,19 @@ def known() -> str | None:
 def remember(version: str) -> None:
     """Note a version read from the cache along with something else (one round trip for both)."""
     _read[:] = [version, time.monotonic()]
+
+
+def read(key: str) -> tuple[str, Any]:
+    """The data version and the value the shared cache holds at `key` for it, in one round trip:
+    a value stored as (version, value) under another version is None."""
+    found = cache.get_many([KEY, key])
+    version = found.get(KEY)
+    if version is None:
+        version = current()
+    else:
+        remember(version)
+    stored = found.get(key)
+    return version, stored[1] if stored is not None and stored[0] == version else None
 
 
 def bump() -> None:

@@ -20,7 +20,6 @@ view gave a shorter max-age, and never past the moment its view said the clock m
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,13 +27,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import cc_delim_re, get_conditional_response, get_max_age
 from django.utils.http import parse_http_date_safe
 
 from common import freshness
 
-# Django's GZipMiddleware's test of Accept-Encoding.
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # What a stored copy may vary on: the key holds Accept and gzip-or-not, and only requests without
 # a session (or any other cookie but the CSRF one) are served from it.
 VARIES_ON = {"accept", "accept-encoding", "cookie"}
@@ -103,7 +101,7 @@ def _key(request: HttpRequest) -> str:
             request.path,
             meta.get("QUERY_STRING", ""),
             meta.get("HTTP_ACCEPT", ""),
-            "gzip" if ACCEPTS_GZIP.search(meta.get("HTTP_ACCEPT_ENCODING", "")) else "",
+            "gzip" if re_accepts_gzip.search(meta.get("HTTP_ACCEPT_ENCODING", "")) else "",
         ]
     )
     return "agora:page:" + hashlib.sha256(identity.encode()).hexdigest()
@@ -113,27 +111,17 @@ def _find(key: str) -> tuple[str, Stored | bool | None]:
     """The data version, and what is known of `key` under it: its Stored copy, NOT_STORED (this
     process saw lately that its answer is not to be stored), or False (nothing)."""
     version = freshness.known()
-    if version is None:
-        found = cache.get_many([freshness.KEY, key])
-        if freshness.KEY in found:
-            version = found[freshness.KEY]
-            freshness.remember(version)
-        else:
-            version = freshness.current()
-        shared = found.get(key)
-    elif version:
+    if version:
         entry = _kept.get(key)
         if entry is not None and entry[0] == version and entry[1] > time.time():
             _kept.move_to_end(key)
             return version, entry[2]
-        shared = cache.get(key)
-    if not version:
-        # The cache is unreachable: no change made elsewhere would be seen.
+    version, shared = freshness.read(key)
+    # Without a version the cache is unreachable: no change made elsewhere would be seen.
+    if not version or shared is None or shared.expires <= time.time():
         return version, False
-    if shared is None or shared[0] != version or shared[1].expires <= time.time():
-        return version, False
-    _keep(key, version, shared[1])
-    return version, shared[1]
+    _keep(key, version, shared)
+    return version, shared
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> Stored | None:

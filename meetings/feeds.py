@@ -19,7 +19,6 @@ import importlib.metadata
 import inspect
 import logging
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
+from django.middleware.gzip import re_accepts_gzip
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -65,8 +65,6 @@ MAX_AGE = 5 * 60
 # The last body served at a URL, kept across invalidations: what it serves while the database
 # is unreachable.
 LAST_COPY_KEY = "meetings:feed-last:{}"
-# Django's GZipMiddleware's test of Accept-Encoding.
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # How many feeds each process keeps in its memory (settings.AGORA_FEED_RECHECK_SECONDS).
 FEEDS_KEPT = 32
 # Longest one worker may hold the right to render a feed (a render takes well under a second).
@@ -414,16 +412,7 @@ def _cache_keys(request: HttpRequest, spec: FeedSpec) -> tuple[str, str]:
 
 def _cached(key: str) -> tuple[str, RenderedFeed | None]:
     """The current data version and the feed cached under `key` for it: one cache round trip."""
-    found = cache.get_many([freshness.KEY, key])
-    version = found.get(freshness.KEY)
-    if version is None:
-        version = freshness.current()
-    else:
-        freshness.remember(version)
-    stored = found.get(key)
-    if stored is None or stored[0] != version:
-        return version, None
-    return version, stored[1]
+    return freshness.read(key)
 
 
 def respond(request: HttpRequest, spec: FeedSpec) -> HttpResponse:
@@ -546,7 +535,7 @@ def _response(request: HttpRequest, rendered: RenderedFeed, filename: str) -> Ht
     not_modified = _not_modified(request, rendered)
     if not_modified is not None:
         return _headers(not_modified, rendered, filename)
-    gzipped = ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    gzipped = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     response = HttpResponse(
         rendered.gzipped if gzipped else rendered.body, content_type="text/calendar; charset=utf-8"
     )
