@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
-from django.http import Http404
 
 from governance import models, privacy
 
@@ -200,8 +199,8 @@ class GroupDetail:
     committee: models.Committee | None
 
 
-def group_detail(*, slug: str) -> GroupDetail:
-    """The page of the group `slug`, with public channels only; Http404 when unknown."""
+def group_detail(*, slug: str) -> GroupDetail | None:
+    """The page of the group `slug`, with public channels only; None when unknown."""
     groups = models.Group.objects.select_related("committee").prefetch_related(
         Prefetch(
             "roles",
@@ -223,10 +222,9 @@ def group_detail(*, slug: str) -> GroupDetail:
         Prefetch("stakeholder_groups", queryset=models.Group.objects.order_by("name")),
         Prefetch("stakeholder_of", queryset=models.Group.objects.order_by("name")),
     )
-    try:
-        group = groups.get(slug=slug)
-    except models.Group.DoesNotExist:
-        raise Http404(f"No group {slug!r}.") from None
+    group = groups.filter(slug=slug).first()
+    if group is None:
+        return None
     current = [role for role in group.all_roles if role.is_current]
     try:
         committee = group.committee
@@ -302,8 +300,8 @@ class PersonDetail:
     subprojects_led: list[models.Subproject]
 
 
-def person_detail(*, handle: str) -> PersonDetail:
-    """The page of the person `handle`, whatever its case; Http404 when unknown."""
+def person_detail(*, handle: str) -> PersonDetail | None:
+    """The page of the person `handle`, whatever its case; None when unknown."""
     people = models.Person.objects.prefetch_related(
         "links",
         Prefetch(
@@ -315,10 +313,9 @@ def person_detail(*, handle: str) -> PersonDetail:
         ),
         Prefetch("subprojects_led", queryset=models.Subproject.objects.select_related("group")),
     )
-    try:
-        person = people.get(handle__iexact=handle)
-    except models.Person.DoesNotExist:
-        raise Http404(f"No person {handle!r}.") from None
+    person = people.filter(handle__iexact=handle).first()
+    if person is None:
+        return None
     return PersonDetail(
         person=person,
         # Upcoming terms (elected, not yet started) are listed with the current ones.

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -31,7 +32,8 @@ def group_list(request):
 
 @require_safe
 def group_detail(request, slug):
-    detail = selectors.group_detail(slug=slug)
+    if (detail := selectors.group_detail(slug=slug)) is None:
+        raise Http404(f"No group {slug!r}.")
     return render(
         request,
         "governance/group_detail.html",
@@ -66,7 +68,8 @@ def person_list(request):
 
 @require_safe
 def person_detail(request, handle):
-    detail = selectors.person_detail(handle=handle)
+    if (detail := selectors.person_detail(handle=handle)) is None:
+        raise Http404(f"No person {handle!r}.")
     if detail.person.handle != handle:
         return redirect(detail.person, permanent=True)
     return render(

@@ -137,7 +137,8 @@ class MeetingAdmin(ServiceAdmin):
         """The coming occurrences as readers see them, in every display zone."""
         if not meeting.pk:
             return "Save the meeting with a schedule to see its occurrences."
-        slots = selectors.meeting_detail(slug=meeting.slug, upcoming_count=PREVIEW_COUNT).upcoming
+        detail = selectors.meeting_detail(slug=meeting.slug, upcoming_count=PREVIEW_COUNT)
+        slots = detail.upcoming if detail else []
         if not slots:
             return "No coming occurrence."
         rows = format_html_join(

@@ -659,6 +659,8 @@ def occurrence_event(request: HttpRequest, slug: str, day: datetime.date) -> Htt
     """The occurrences of one date of a meeting (those moved away from it included) as a
     calendar to download and open: the one-event .ics of an occurrence page."""
     detail = selectors.occurrence_detail(slug=slug, day=day)
+    if detail is None:
+        raise Http404(f"No meeting {slug!r}.")
     slots = detail.slots + [slot for slot in detail.moved_away if slot not in detail.slots]
     if not slots:
         raise Http404("The meeting does not meet on this date.")

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http.request import split_domain_port, validate_host
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from common import freshness
@@ -214,11 +213,14 @@ def _has_record_content(slot: Slot) -> bool:
 
 def meeting_detail(
     *, slug: str, upcoming_count: int = 6, now: datetime.datetime | None = None
-) -> MeetingDetail:
+) -> MeetingDetail | None:
     """The meeting, its next `upcoming_count` occurrences, the past weeks' occurrences and
-    older ones with minutes, recordings, agendas or a cancellation (newest first)."""
+    older ones with minutes, recordings, agendas or a cancellation (newest first); None when
+    there is no meeting `slug`."""
     now = now or timezone.now()
-    meeting = get_object_or_404(_meeting_queryset(), slug=slug)
+    meeting = _meeting_queryset().filter(slug=slug).first()
+    if meeting is None:
+        return None
     schedules = list(meeting.schedules.all())
     confirmed = [schedule for schedule in schedules if schedule.is_confirmed]
     upcoming = _next_slots(confirmed, now, upcoming_count)
@@ -259,19 +261,23 @@ class OccurrenceDetail:
         return [slot for slot in [*self.slots, *self.moved_away] if slot.original_date == self.date]
 
 
-def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail:
+def occurrence_detail(*, slug: str, day: datetime.date) -> OccurrenceDetail | None:
     """The occurrences of the meeting on local date `day` (with agenda items): those its
     schedules give on `day` and those moved onto it from another date; those moved from `day`
     to another date; the meeting's previous and next dates. Empty `slots` and `moved_away`:
-    no occurrence on `day`."""
+    no occurrence on `day`. None when there is no meeting `slug`."""
     records = Occurrence.objects.prefetch_related("agenda_items__presenter")
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("group").prefetch_related(
+    meeting = (
+        Meeting.objects.select_related("group")
+        .prefetch_related(
             Prefetch("schedules", queryset=Schedule.objects.confirmed()),
             Prefetch("schedules__occurrences", queryset=records),
-        ),
-        slug=slug,
+        )
+        .filter(slug=slug)
+        .first()
     )
+    if meeting is None:
+        return None
     schedules = list(meeting.schedules.all())
     given = [slot for schedule in schedules if (slot := recurrence.slot_on(schedule, day))]
     moved_away = [slot for slot in given if slot.is_moved and slot.local_date != day]

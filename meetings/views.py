@@ -147,14 +147,15 @@ def _meeting_context(request, detail, change) -> dict:
 
 @require_safe
 def meeting_detail(request, slug):
-    detail = selectors.meeting_detail(slug=slug)
+    if (detail := selectors.meeting_detail(slug=slug)) is None:
+        raise Http404(f"No meeting {slug!r}.")
     context = _meeting_context(request, detail, last_saved(detail.meeting))
     return render(request, "meetings/meeting_detail.html", context)
 
 
 @require_safe
 def occurrence_detail(request, slug, day):
-    detail = selectors.occurrence_detail(slug=slug, day=day)
+    detail = _occurrence_detail(slug, day)
     records = [slot.record for slot in [*detail.slots, *detail.moved_away] if slot.record]
     change = last_saved(max(records, key=lambda record: record.updated_at)) if records else None
     return render(
@@ -164,6 +165,12 @@ def occurrence_detail(request, slug, day):
         # A date the schedules do not give: the page names the nearby ones.
         status=200 if detail.slots or detail.moved_away else 404,
     )
+
+
+def _occurrence_detail(slug: str, day: datetime.date) -> selectors.OccurrenceDetail:
+    if (detail := selectors.occurrence_detail(slug=slug, day=day)) is None:
+        raise Http404(f"No meeting {slug!r}.")
+    return detail
 
 
 def _addressed_slot(request, detail):
@@ -178,7 +185,7 @@ def _addressed_slot(request, detail):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def agenda_edit(request, slug, day: datetime.date):
-    detail = selectors.occurrence_detail(slug=slug, day=day)
+    detail = _occurrence_detail(slug, day)
     meeting = detail.meeting
     if not _edits(request.user, meeting):
         return _refuse(request, meeting, f"the agendas of {meeting.title}")
@@ -340,7 +347,7 @@ def _home_zone(meeting: Meeting) -> str:
 def occurrence_change(request, slug, day: datetime.date):
     """Cancel an occurrence with a reason, move it to a date and time in its home zone (the
     other zones shown before saving), or restore it."""
-    detail = selectors.occurrence_detail(slug=slug, day=day)
+    detail = _occurrence_detail(slug, day)
     meeting = detail.meeting
     if not _edits(request.user, meeting, OCCURRENCE_EDIT):
         return _refuse(request, meeting, f"the occurrences of {meeting.title}")

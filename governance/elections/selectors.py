@@ -4,7 +4,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from governance.elections.counting import Outcome, count
@@ -19,11 +18,8 @@ from governance.elections.models import (
 from governance.models import GroupStatus, Person, Role
 
 
-def election_get(*, slug: str) -> Election:
-    try:
-        return Election.objects.select_related("group__committee").get(slug=slug)
-    except Election.DoesNotExist:
-        raise Http404(f"No election {slug!r}.") from None
+def election_get(*, slug: str) -> Election | None:
+    return Election.objects.select_related("group__committee").filter(slug=slug).first()
 
 
 def election_list() -> QuerySet[Election]:

@@ -8,6 +8,7 @@ election is governance.permissions.runs_election.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,9 +20,15 @@ from governance.elections.forms import (
     NominationForm,
     ReceiptForm,
 )
-from governance.elections.models import Phase, RequestStatus
+from governance.elections.models import Election, Phase, RequestStatus
 from governance.models import Person
 from governance.permissions import runs_election
+
+
+def _election(slug: str) -> Election:
+    if (election := selectors.election_get(slug=slug)) is None:
+        raise Http404(f"No election {slug!r}.")
+    return election
 
 
 def _person(request) -> Person | None:
@@ -73,7 +80,7 @@ def _detail_context(request, election, **extra):
 
 @require_safe
 def election_detail(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     return render(
         request, "governance/elections/election_detail.html", _detail_context(request, election)
     )
@@ -104,7 +111,7 @@ def _submit(request, election, form, write, *, done: str, form_name: str):
 @login_required
 @require_POST
 def nominate(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     person = _refuse_without_person(request)
     if not selectors.may_vote(election, person):
         raise PermissionDenied("Only voters of this election may stand in it.")
@@ -121,7 +128,7 @@ def nominate(request, slug):
 @login_required
 @require_POST
 def ask_exception(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     person = _refuse_without_person(request)
     if selectors.may_vote(election, person) or selectors.is_officer(election, person):
         raise PermissionDenied("You need no exception: you vote, or you officiate.")
@@ -138,7 +145,7 @@ def ask_exception(request, slug):
 @login_required
 @require_POST
 def decide_exception(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     if not runs_election(request.user, election):
         raise PermissionDenied("Only the officers of this election decide its exceptions.")
 
@@ -163,7 +170,7 @@ def decide_exception(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def vote(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     person = _refuse_without_person(request)
     if not selectors.may_vote(election, person):
         raise PermissionDenied("You are not a voter of this election.")
@@ -208,7 +215,7 @@ def vote(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def check_receipt(request, slug):
     """Anyone holding a receipt code sees the ballot it belongs to is stored, as it counts."""
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     form = ReceiptForm(request.POST or None)
     ballot = None
     if request.method == "POST" and form.is_valid():
@@ -228,7 +235,7 @@ def check_receipt(request, slug):
 
 @require_safe
 def results(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     return render(
         request,
         "governance/elections/results.html",
@@ -244,7 +251,7 @@ def results(request, slug):
 @login_required
 @require_POST
 def certify(request, slug):
-    election = selectors.election_get(slug=slug)
+    election = _election(slug)
     if not runs_election(request.user, election):
         raise PermissionDenied("Only the officers of this election certify its results.")
     try:
