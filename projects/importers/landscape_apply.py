@@ -248,6 +248,16 @@ class _Import:
         else:
             self.projects = _Projects(self)
 
+    def parts(self, model: type[M], *key: str) -> _Rows[M]:
+        """The rows of `model` that a project holds (`project`), found by it and `key`."""
+        rows = model._default_manager.all()
+        return _Rows(self, model, ("project", *key), rows, project=self.projects)
+
+    def relations_between(self) -> _Rows[ProjectRelation]:
+        rows = ProjectRelation.objects.all()
+        key = ("earlier", "later", "kind")
+        return _Rows(self, ProjectRelation, key, rows, earlier=self.projects, later=self.projects)
+
     def bulk(self, model: type[M]) -> BulkWrite[M]:
         write = BulkWrite(model)
         self.writes.append(write)
@@ -353,21 +363,8 @@ class _LandscapeImport(_Import):
         self.stored_updates: dict[int, list[EvaluationUpdate]] = {}
         for update in self.updates.all:
             self.stored_updates.setdefault(update.evaluation_id, []).append(update)
-        self.relations = _Rows(
-            self,
-            ProjectRelation,
-            ("earlier", "later", "kind"),
-            ProjectRelation.objects.all(),
-            earlier=projects,
-            later=projects,
-        )
-        self.requests = _Rows(
-            self,
-            EvaluationRequest,
-            ("project",),
-            EvaluationRequest.objects.all(),
-            project=projects,
-        )
+        self.relations = self.relations_between()
+        self.requests = self.parts(EvaluationRequest)
 
     def run(self) -> "_LandscapeImport":
         categories = {}
@@ -493,39 +490,11 @@ class _ProjectListImport(_Import):
         super().__init__(listing.problems, areas=True)
         self.listing = listing
         self.as_of = as_of
-        projects = self.projects
-        self.steps = _Rows(
-            self,
-            MaturityStep,
-            ("project", "steward", "level"),
-            MaturityStep.objects.all(),
-            project=projects,
-        )
-        self.apis = _Rows(
-            self,
-            APIVersion,
-            ("project", "api", "version"),
-            APIVersion.objects.all(),
-            project=projects,
-        )
-        self.channels = _Rows(
-            self,
-            ProjectChannel,
-            ("project", "kind", "name"),
-            ProjectChannel.objects.all(),
-            project=projects,
-        )
-        self.tie_ins = _Rows(
-            self, TieIn, ("project", "label"), TieIn.objects.all(), project=projects
-        )
-        self.relations = _Rows(
-            self,
-            ProjectRelation,
-            ("earlier", "later", "kind"),
-            ProjectRelation.objects.all(),
-            earlier=projects,
-            later=projects,
-        )
+        self.steps = self.parts(MaturityStep, "steward", "level")
+        self.apis = self.parts(APIVersion, "api", "version")
+        self.channels = self.parts(ProjectChannel, "kind", "name")
+        self.tie_ins = self.parts(TieIn, "label")
+        self.relations = self.relations_between()
 
     def run(self) -> "_ProjectListImport":
         areas = {}
@@ -612,13 +581,8 @@ class _StatusImport(_Import):
             Release.objects.filter(project__slug=releases_of),
             project=projects,
         )
-        self.features = _Rows(
-            self,
-            Feature,
-            ("project", "name"),
-            Feature.objects.filter(project__slug=project_slug),
-            project=projects,
-        )
+        features = Feature.objects.filter(project__slug=project_slug)
+        self.features = _Rows(self, Feature, ("project", "name"), features, project=projects)
         self.statuses = _Rows(
             self,
             FeatureStatus,
@@ -634,9 +598,8 @@ class _StatusImport(_Import):
             DeploymentRecommendation.objects.all(),
             area=self.areas,
         )
-        self.future_work = _Rows(
-            self, FutureWork, ("slug",), FutureWork.objects.all(), project=projects
-        )
+        works = FutureWork.objects.all()
+        self.future_work = _Rows(self, FutureWork, ("slug",), works, project=projects)
 
     def project(self, slug: str, name: str) -> Project:
         project = self.projects.get(slug=slug)
