@@ -146,3 +146,34 @@ def test_the_list_and_the_status_page_import_whole_at_any_size():
     assert Project.objects.get(slug="project-7").api_versions.get().track == 1  # beta
     _status(12)
     assert FeatureStatus.objects.filter(supported=True).count() == 24
+
+
+def test_a_row_the_database_refuses_is_reported_with_its_line_and_the_others_written():
+    lines = _status_page(3)
+    lines[lines.index("  * **Status**: [Work In Progress](https://example.com/work/1)")] = (
+        "  * **Status**: In progress"
+    )
+    _status(3)  # the project, its releases and future work
+    report = status_import(
+        page=read_status_page(lines),
+        project_slug="other",
+        releases_of="kubernetes",
+        area_name="Cluster management",
+    )
+    line = lines.index("2. **Work 1**") + 1
+    assert [str(p) for p in report.problems if "not stored" in p.message] == [
+        f"line {line}: future work Work 1: not stored: Work in progress needs a link to where "
+        "it is."
+    ]
+    assert report.outcomes["future work"]["updated"] == 2  # now of the other project
+
+
+def test_a_row_that_breaks_a_rule_leaves_nothing_of_its_record():
+    lines = _project_list(2)
+    lines[-1] = lines[-1].replace("| Project 0 |", "| Project 9 |")
+    report = project_list_import(listing=read_project_list(lines), as_of=datetime.date(2024, 1, 1))
+    assert [str(p) for p in report.problems] == [
+        "line 6: project Project 1: not stored: previous project 'Project 9' is not a known project"
+    ]
+    assert list(Project.objects.values_list("slug", flat=True)) == ["project-0"]
+    assert report.changed == ["created: areas Area", "created: projects on the list Project 0"]
