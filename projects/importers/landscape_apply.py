@@ -15,6 +15,7 @@ and kept.
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -127,6 +128,11 @@ class _Rows(Generic[M]):
         self.all.remove(row)
         del self.by_key[self._key(row)]
 
+    def _put_back(self, row: M) -> None:
+        self.write.created.append(row)
+        self.all.append(row)
+        self.by_key[self._key(row)] = row
+
     def set(self, key: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[M, str]:
         """The row with `key`, created or changed to hold `fields` (as projects.services'
         setters do); with "created", "updated" or "unchanged"."""
@@ -171,6 +177,11 @@ class _Rows(Generic[M]):
         return changed
 
     def delete(self, row: M) -> None:
+        """Delete a stored row, or take back one new in this import."""
+        if row.pk is None:
+            self._take_back(row)
+            self.run.record.undo.append(lambda: self._put_back(row))
+            return
         self.write.delete([row])
         self.run.record.undo.append(lambda: self.write.deleted.discard(row.pk))
 
@@ -232,6 +243,31 @@ class _Areas(_Rows[ProjectArea]):
         return self.add(ProjectArea(slug=slug[:80], name=name, position=position)), "created"
 
 
+class _Relations(_Rows[ProjectRelation]):
+    """Projects giving way to others, as services.project_relation_set records them."""
+
+    def __init__(self, run: "_Import"):
+        projects = run.projects
+        rows = ProjectRelation.objects.all()
+        key = ("earlier", "later", "kind")
+        super().__init__(run, ProjectRelation, key, rows, earlier=projects, later=projects)
+
+    def give_way(
+        self, earlier: Project, later: Project, kind: str, date: datetime.date | None = None
+    ) -> str:
+        """Record that `earlier` gave way to `later`; the outcome. The model's constraint that
+        they are two projects is checked here: the database would refuse the row alone."""
+        if earlier is later:
+            (constraint,) = [
+                each
+                for each in ProjectRelation._meta.constraints
+                if each.name == "projectrelation_two_projects"
+            ]
+            raise ValidationError(constraint.get_violation_error_message())
+        key = {"earlier": earlier, "later": later, "kind": kind}
+        return self.set(key, {"date": date, "note": ""})[1]
+
+
 class _Import:
     """One run of an import: its records worked out in memory, then written model by model
     (in the order their `_Rows` were made), then reported in the file's order."""
@@ -252,11 +288,6 @@ class _Import:
         """The rows of `model` that a project holds (`project`), found by it and `key`."""
         rows = model._default_manager.all()
         return _Rows(self, model, ("project", *key), rows, project=self.projects)
-
-    def relations_between(self) -> _Rows[ProjectRelation]:
-        rows = ProjectRelation.objects.all()
-        key = ("earlier", "later", "kind")
-        return _Rows(self, ProjectRelation, key, rows, earlier=self.projects, later=self.projects)
 
     def bulk(self, model: type[M]) -> BulkWrite[M]:
         write = BulkWrite(model)
@@ -360,10 +391,11 @@ class _LandscapeImport(_Import):
             EvaluationUpdate.objects.all(),
             evaluation=self.evaluations,
         )
-        self.stored_updates: dict[int, list[EvaluationUpdate]] = {}
+        # Each evaluation's updates (by identity: the file may give an entry twice).
+        self.updates_of: dict[int, list[EvaluationUpdate]] = {}
         for update in self.updates.all:
-            self.stored_updates.setdefault(update.evaluation_id, []).append(update)
-        self.relations = self.relations_between()
+            self.updates_of.setdefault(id(update.evaluation), []).append(update)
+        self.relations = _Relations(self)
         self.requests = self.parts(EvaluationRequest)
 
     def run(self) -> "_LandscapeImport":
@@ -439,23 +471,27 @@ class _LandscapeImport(_Import):
             self.evaluations.relate(evaluation, "compared", compared)
             changed = True
         wanted = {(update.date, update.version[:100]): update for update in entry.updates}
-        for row in self.stored_updates.get(evaluation.pk, []) if evaluation.pk else []:
+        updates = self.updates_of.setdefault(id(evaluation), [])
+        for row in list(updates):
             if (row.date, row.version) not in wanted:
                 self.updates.delete(row)
+                updates.remove(row)
+                self.record.undo.append(partial(updates.append, row))
                 changed = True
         for (day, version), update in wanted.items():
             key = {"evaluation": evaluation, "date": day, "version": version}
-            _, written = self.updates.set(key, {"body": body_text(update.body)})
+            row, written = self.updates.set(key, {"body": body_text(update.body)})
+            if written == "created":
+                updates.append(row)
+                self.record.undo.append(partial(updates.remove, row))
             changed |= written != "unchanged"
         relations = [
-            self.relations.set(
-                {
-                    "earlier": project,
-                    "later": projects.named(relation.target, relation.url),
-                    "kind": relation.kind,
-                },
-                {"date": relation.date, "note": ""},
-            )[1]
+            self.relations.give_way(
+                project,
+                projects.named(relation.target, relation.url),
+                relation.kind,
+                relation.date,
+            )
             for relation in entry.relations
             if project is not None
         ]
@@ -494,7 +530,7 @@ class _ProjectListImport(_Import):
         self.apis = self.parts(APIVersion, "api", "version")
         self.channels = self.parts(ProjectChannel, "kind", "name")
         self.tie_ins = self.parts(TieIn, "label")
-        self.relations = self.relations_between()
+        self.relations = _Relations(self)
 
     def run(self) -> "_ProjectListImport":
         areas = {}
@@ -549,8 +585,7 @@ class _ProjectListImport(_Import):
                 raise ValidationError(
                     f"previous project {record.previous!r} is not a known project"
                 )
-            key = {"earlier": earlier, "later": project, "kind": RelationKind.SUCCEEDED_BY}
-            outcomes.append(self.relations.set(key, {"date": None, "note": ""})[1])
+            outcomes.append(self.relations.give_way(earlier, project, RelationKind.SUCCEEDED_BY))
         return _outcome(*outcomes)
 
 
@@ -601,6 +636,11 @@ class _StatusImport(_Import):
         works = FutureWork.objects.all()
         self.future_work = _Rows(self, FutureWork, ("slug",), works, project=projects)
 
+    def whole_page(self, what: str) -> None:
+        """What follows is the page's, not a record's: what it cannot store fails the import."""
+        self.record = _Record(0, what)
+        self.records.append(self.record)
+
     def project(self, slug: str, name: str) -> Project:
         project = self.projects.get(slug=slug)
         if project is None:
@@ -627,9 +667,7 @@ class _StatusImport(_Import):
     def run(self) -> "_StatusImport":
         page = self.page
         project_slug, releases_of = self.slugs
-        # The page's projects, releases and area: one it cannot store fails the import.
-        self.record = _Record(0, "the page's projects, releases and area")
-        self.records.append(self.record)
+        self.whole_page("the page's projects and releases")
         name = page.title.removeprefix("Status of ").strip() or project_slug
         project = self.project(project_slug, name)
         releaser = self.project(releases_of, releases_of.replace("-", " ").title())
@@ -637,7 +675,6 @@ class _StatusImport(_Import):
             version: self.release(releaser, version, page.release_dates.get(version))
             for version in page.releases
         }
-        page_record = self.record
         for position, feature in enumerate(page.features):
             what = f"feature {feature.name}"
             outcome = self.each(
@@ -647,7 +684,7 @@ class _StatusImport(_Import):
                 self.count("features", outcome, feature.name)
         area = None
         if page.recommendations:
-            self.record = page_record
+            self.whole_page("the page's area")
             area, outcome = self.areas.named(self.area_name)
             if outcome == "created":
                 self.count("areas", "created", self.area_name)

@@ -177,3 +177,30 @@ def test_a_row_that_breaks_a_rule_leaves_nothing_of_its_record():
     ]
     assert list(Project.objects.values_list("slug", flat=True)) == ["project-0"]
     assert report.changed == ["created: areas Area", "created: projects on the list Project 0"]
+
+
+def test_an_entry_renamed_to_itself_leaves_nothing_and_an_entry_given_twice_holds_the_last():
+    lines = [
+        "# Cluster",
+        "## tool",
+        "*Date: 01/02/2018*",
+        "[tool](https://github.com/x/tool) does it.",
+        "*Update on 02/02/2018, v2*",
+        "first",
+        "## tool",
+        "*Date: 01/03/2018*",
+        "[tool](https://github.com/x/tool) does it again.",
+        "*Update on 03/02/2018, v3*",
+        "second",
+        "## loop",
+        "*Date: 01/03/2018*",
+        "[loop](https://github.com/x/loop) was renamed to [loop](https://github.com/x/loop).",
+    ]
+    report = landscape_import(notes=read_landscape_notes(lines))
+    assert [str(p) for p in report.problems] == [
+        "line 12: entry loop: not stored: A project cannot give way to itself."
+    ]
+    assert list(Project.objects.values_list("slug", flat=True)) == ["tool"]
+    tool = Evaluation.objects.get()
+    assert tool.evaluated_on == datetime.date(2018, 1, 3)
+    assert [(u.version, u.body) for u in tool.updates.all()] == [("v3", "second")]
