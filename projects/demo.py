@@ -2,6 +2,10 @@
 landscape notebook (the feature table, future work, landscape and the proposals' keps/ tree
 from `demo_data/`, through the importers).
 
+The projects of the list are written here, in bulk (common.bulk), not read from a document:
+they hold what the project list README cannot say (licenses, a repository beside a homepage,
+each maturity step with its date and decision, the groups that own or work on them).
+
 `load()` is called by `manage.py load_demo`; it only adds what is missing, so it can run again.
 """
 

@@ -183,6 +183,7 @@ class _Rows(Generic[M]):
             self.run.record.undo.append(lambda: self._put_back(row))
             return
         self.write.delete([row])
+        self.run.deleting[(self.write.model, row.pk)] = self.run.record
         self.run.record.undo.append(lambda: self.write.deleted.discard(row.pk))
 
     def relate(self, row: M, name: str, targets: Iterable[Model]) -> None:
@@ -278,6 +279,7 @@ class _Import:
         self.records: list[_Record] = []
         self.record = _Record(0, "")
         self.owner: dict[int, _Record] = {}  # id(row) -> the record it is written for
+        self.deleting: dict[tuple[type[Model], Any], _Record] = {}  # (model, pk) -> the record
         if areas:  # written before the projects in them, which hold them
             self.areas = _Areas(self)
             self.projects = _Projects(self, area=self.areas)
@@ -355,6 +357,11 @@ class _Import:
             return True
 
         write.created = [row for row in write.created if keep(row)]
+        write.deleted = {
+            pk
+            for pk in write.deleted
+            if not getattr(self.deleting.get((write.model, pk)), "problem", "")
+        }
         write.updated = {pk: row for pk, row in write.updated.items() if keep(row)}
         for entries in write.related.values():
             for key, (row, targets) in list(entries.items()):
