@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -199,6 +200,7 @@ class BulkWrite(Generic[M]):
             )
 
 
+@cache  # a model's history is made once; reaching it makes a manager class each time
 def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
     """The many-to-many fields whose links `model`'s history keeps with each entry, by name."""
     history = get_history_model_for_model(model)

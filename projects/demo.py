@@ -2,6 +2,10 @@
 landscape notebook (the feature table, future work, landscape and the proposals' keps/ tree
 from `demo_data/`, through the importers).
 
+The projects of the list are written here, in bulk (common.bulk), not read from a document:
+they hold what the project list README cannot say (licenses, a repository beside a homepage,
+each maturity step with its date and decision, the groups that own or work on them).
+
 `load()` is called by `manage.py load_demo`; it only adds what is missing, so it can run again.
 """
 
@@ -9,8 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
-from governance import services as governance_services
+from common.bulk import BulkWrite
 from governance.models import Group, GroupKind, Person
 from projects import services
 from projects.importers.documents import read_document
@@ -26,15 +31,20 @@ from projects.importers.project_list import read_project_list
 from projects.importers.status_page import read_status_page
 from projects.models import (
     RELEASE_DATE_FIELDS,
+    APIVersion,
     ChannelKind,
     MaturityLevel,
+    MaturityStep,
     Project,
     ProjectArea,
+    ProjectChannel,
     ProjectGroup,
     Proposal,
     ProposalStatus,
     Release,
     Stage,
+    TieIn,
+    parse_release_version,
 )
 
 SLACK = "https://kubernetes.slack.com/messages/"
@@ -513,44 +523,117 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _group(slug: str) -> Group:
-    return Group.objects.filter(slug=slug).first() or governance_services.group_create(
-        slug=slug, name=GROUPS[slug], kind=GroupKind.SIG
-    )
+def _written(*writes: BulkWrite) -> None:
+    """Write each in turn; the demo's own data is never refused."""
+    for write in writes:
+        refused = write.write()
+        if refused:
+            raise ValueError(f"the demo's {write.model.__name__} rows do not store: {refused}")
 
 
-def _person(handle: str) -> Person:
-    """The person with this handle; the demo fills their name and affiliation if missing."""
-    name, affiliation = PEOPLE[handle]
-    person = Person.objects.filter(handle__iexact=handle).first()
-    if person is None:
-        return governance_services.person_create(handle=handle, name=name, affiliation=affiliation)
-    missing = {"name": name, "affiliation": affiliation}
-    missing = {
-        field: value for field, value in missing.items() if value and not getattr(person, field)
-    }
-    if missing:
-        governance_services.person_update(person=person, **missing)
-    return person
+def _groups() -> dict[str, Group]:
+    """The GROUPS, those missing created as SIGs."""
+    groups = {group.slug: group for group in Group.objects.filter(slug__in=GROUPS)}
+    write = BulkWrite(Group)
+    for slug, name in GROUPS.items():
+        if slug not in groups:
+            groups[slug] = write.create(Group(slug=slug, name=name, kind=GroupKind.SIG))
+    _written(write)
+    return groups
 
 
-def _project(spec: dict, area: ProjectArea, groups: dict[str, Group]) -> Project:
-    links = {"slug", "name", "area", "groups", "maturity", "apis", "channels", "tie_ins"}
-    fields = {name: value for name, value in spec.items() if name not in links}
-    project = services.project_create(slug=spec["slug"], name=spec["name"], area=area, **fields)
-    for group, relation in spec.get("groups", []):
-        services.project_link_group(project=project, group=groups[group], relation=relation)
-    for steward, level, day, decision in spec.get("maturity", []):
-        services.maturity_step_add(
-            project=project, steward=steward, level=level, date=_day(day), decision_url=decision
+def _areas() -> dict[str, ProjectArea]:
+    areas = {area.slug: area for area in ProjectArea.objects.filter(slug__in=dict(AREAS))}
+    write = BulkWrite(ProjectArea)
+    for position, (slug, name) in enumerate(AREAS):
+        if slug not in areas:
+            areas[slug] = write.create(ProjectArea(slug=slug, name=name, position=position))
+    _written(write)
+    return areas
+
+
+def _people() -> None:
+    """The PEOPLE, found by handle in any case; the demo fills their name and affiliation if
+    missing."""
+    stored: dict[str, Person] = {}
+    handles = [handle.lower() for handle in PEOPLE]
+    for person in Person.objects.alias(key=Lower("handle")).filter(key__in=handles).order_by("pk"):
+        stored.setdefault(person.handle.lower(), person)
+    write = BulkWrite(Person)
+    for handle, (name, affiliation) in PEOPLE.items():
+        person = stored.get(handle.lower())
+        if person is None:
+            write.create(Person(handle=handle, name=name, affiliation=affiliation))
+            continue
+        missing = {"name": name, "affiliation": affiliation}
+        write.update(
+            person,
+            {
+                field: value
+                for field, value in missing.items()
+                if value and not getattr(person, field)
+            },
         )
-    for api, version in spec.get("apis", []):
-        services.api_version_add(project=project, api=api, version=version)
-    for kind, name, url in spec.get("channels", []):
-        services.channel_add(project=project, kind=kind, name=name, url=url)
-    for position, (label, url) in enumerate(spec.get("tie_ins", [])):
-        services.tie_in_add(project=project, label=label, url=url, position=position)
-    return project
+    _written(write)
+
+
+# The parts of a project in PROJECTS: key -> (model, the fields each tuple gives).
+PARTS = {
+    "groups": (ProjectGroup, ("group", "relation")),
+    "maturity": (MaturityStep, ("steward", "level", "date", "decision_url")),
+    "apis": (APIVersion, ("api", "version")),
+    "channels": (ProjectChannel, ("kind", "name", "url")),
+    "tie_ins": (TieIn, ("label", "url", "position")),
+}
+
+
+def _projects(areas: dict[str, ProjectArea], groups: dict[str, Group]) -> None:
+    """The PROJECTS missing, with their groups, maturity, API versions, channels and tie-ins,
+    written model by model."""
+    stored = set(
+        Project.objects.filter(slug__in=[spec["slug"] for spec in PROJECTS]).values_list(
+            "slug", flat=True
+        )
+    )
+    projects = BulkWrite(Project)
+    parts = {key: BulkWrite(model) for key, (model, _) in PARTS.items()}
+    for spec in PROJECTS:
+        if spec["slug"] in stored:
+            continue
+        fields = {name: value for name, value in spec.items() if name not in PARTS}
+        project = projects.create(Project(**fields | {"area": areas[spec["area"]]}))
+        values = {
+            "groups": [(groups[slug], relation) for slug, relation in spec.get("groups", [])],
+            "maturity": [
+                (steward, level, _day(day), decision)
+                for steward, level, day, decision in spec.get("maturity", [])
+            ],
+            "apis": spec.get("apis", []),
+            "channels": spec.get("channels", []),
+            "tie_ins": [(label, url, n) for n, (label, url) in enumerate(spec.get("tie_ins", []))],
+        }
+        for key, (model, names) in PARTS.items():
+            for each in values[key]:
+                parts[key].create(model(project=project, **dict(zip(names, each, strict=True))))
+    _written(projects, *parts.values())
+
+
+def _releases(kubernetes: Project) -> dict[str, Release]:
+    """The RELEASES of Kubernetes, those missing created with their dates."""
+    stored = {release.sort_key: release for release in kubernetes.releases.all()}
+    write = BulkWrite(Release)
+    releases = {}
+    for version, dates in RELEASES.items():
+        release = stored.get(parse_release_version(version))
+        releases[version] = release or write.create(
+            Release(
+                project=kubernetes,
+                version=version,
+                **dict(zip(RELEASE_DATE_FIELDS, map(_day, dates), strict=True)),
+            )
+        )
+    _written(write)
+    return releases
 
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
@@ -598,27 +681,12 @@ def _import_documents() -> None:
 @transaction.atomic
 def load():
     """Add the demo's project list, releases, feature table and proposals that are missing."""
-    groups = {slug: _group(slug) for slug in GROUPS}
-    areas = {}
-    for position, (slug, name) in enumerate(AREAS):
-        area = ProjectArea.objects.filter(slug=slug).first()
-        areas[slug] = area or services.area_create(slug=slug, name=name, position=position)
-    for spec in PROJECTS:
-        if not Project.objects.filter(slug=spec["slug"]).exists():
-            _project(spec, areas[spec["area"]], groups)
-
+    groups = _groups()
+    _projects(_areas(), groups)
     kubernetes = Project.objects.get(slug="kubernetes")
-    releases = {}
-    for version, dates in RELEASES.items():
-        release = Release.objects.filter(project=kubernetes).with_version(version).first()
-        releases[version] = release or services.release_create(
-            project=kubernetes,
-            version=version,
-            **dict(zip(RELEASE_DATE_FIELDS, map(_day, dates), strict=True)),
-        )
+    releases = _releases(kubernetes)
     _import_documents()
-    for handle in PEOPLE:
-        _person(handle)
+    _people()
     keps = read_keps(DEMO_DATA / "keps")
     paths = {record.path for record in keps.records}
     imported = kubernetes.proposals.filter(source_path__in=paths).values_list("source_path")

@@ -221,6 +221,16 @@ class APIVersion(models.Model):
         return f"{self.api} {self.version}"
 
     def save(self, *args, **kwargs):
+        self._read_version()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Checked rows are written in bulk too (common.bulk), without save().
+        super().clean()
+        self._read_version()
+
+    def _read_version(self):
+        """Keep the sort columns in step with `version`."""
         match = API_VERSION.match(self.version)
         if match:
             major, track, serial = match.groups()
@@ -229,7 +239,6 @@ class APIVersion(models.Model):
                 track, self.Track.STABLE
             )
             self.serial = int(serial or 0)
-        super().save(*args, **kwargs)
 
 
 class ChannelKind(models.TextChoices):

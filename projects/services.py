@@ -71,49 +71,6 @@ def project_update(*, project: Project, **fields: Any) -> Project:
 
 
 @transaction.atomic
-def project_link_group(*, project: Project, group: Group, relation: str) -> ProjectGroup:
-    """Link `group` to `project` as owner or related group (changing an existing link)."""
-    link = ProjectGroup.objects.filter(project=project, group=group).first()
-    link = link or ProjectGroup(project=project, group=group)
-    model_update(instance=link, fields={"relation": relation})
-    return link
-
-
-@transaction.atomic
-def maturity_step_add(
-    *, project: Project, steward: str, level: str, date: datetime.date, decision_url: str = ""
-) -> MaturityStep:
-    step = MaturityStep(project=project)
-    fields = {"steward": steward, "level": level, "date": date, "decision_url": decision_url}
-    model_update(instance=step, fields=fields)
-    return step
-
-
-@transaction.atomic
-def api_version_add(*, project: Project, api: str, version: str) -> APIVersion:
-    api_version = APIVersion(project=project)
-    model_update(instance=api_version, fields={"api": api, "version": version})
-    return api_version
-
-
-@transaction.atomic
-def channel_add(
-    *, project: Project, kind: str, name: str, url: str, is_private: bool = False
-) -> ProjectChannel:
-    channel = ProjectChannel(project=project)
-    fields = {"kind": kind, "name": name, "url": url, "is_private": is_private}
-    model_update(instance=channel, fields=fields)
-    return channel
-
-
-@transaction.atomic
-def tie_in_add(*, project: Project, label: str, url: str, position: int = 0) -> TieIn:
-    tie_in = TieIn(project=project)
-    model_update(instance=tie_in, fields={"label": label, "url": url, "position": position})
-    return tie_in
-
-
-@transaction.atomic
 def release_create(*, project: Project, version: str, **dates: datetime.date | None) -> Release:
     release = Release(project=project)
     model_update(instance=release, fields={"version": version, **dates})
@@ -706,11 +663,3 @@ def future_work_update(*, future_work: FutureWork, **fields: Any) -> FutureWork:
 @transaction.atomic
 def future_work_delete(*, future_work: FutureWork) -> None:
     _delete(future_work)
-
-
-@transaction.atomic
-def recommendation_set(
-    *, area: ProjectArea, name: str, **fields: Any
-) -> tuple[DeploymentRecommendation, str]:
-    """`area`'s recommendation `name`, with its link, notes and place in the order."""
-    return _upsert(DeploymentRecommendation, {"area": area, "name": name}, fields)
