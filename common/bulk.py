@@ -16,17 +16,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Model
+from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import AutoField, Field, Max, Model
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import (
-    bulk_create_with_history,
-    bulk_update_with_history,
-    get_history_model_for_model,
-)
+from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
 
 from common.services import changed_fields, check_fields, validate_and_save, validate_fields
 
@@ -123,12 +121,13 @@ class BulkWrite(Generic[M]):
         return refused
 
     def _insert(self, instances: list[M]) -> None:
-        bulk_create_with_history(instances, self.model, default_date=timezone.now())
+        self.model._default_manager.bulk_create(instances)
+        _write_history(self.model, instances, "+")
 
     def _update(self, instances: list[M]) -> None:
-        bulk_update_with_history(
-            instances, self.model, sorted(self.fields), default_date=timezone.now()
-        )
+        if self.fields:
+            self.model._default_manager.bulk_update(instances, sorted(self.fields))
+        _write_history(self.model, instances, "~")
 
     def _stamp(self, instances: list[M]) -> None:
         """bulk_update does not set `auto_now` fields: set them, as save() would."""
@@ -197,6 +196,66 @@ class BulkWrite(Generic[M]):
                 snapshot(history_id=latest[getattr(row, f"{source}_id")], **_values(row))
                 for row in rows
             )
+
+
+def _write_history(model: type[Model], instances: list[M], history_type: str) -> None:
+    """The history entries of written `instances`, each as django-simple-history's
+    bulk_history_create makes it (its user, date and change reason, one date for the write,
+    the history model's other fields at their defaults), inserted as columns of values:
+    building a historical instance apiece, and compiling it, cost more than the write."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
+        return
+    history = get_history_model_for_model(model)
+    date = timezone.now()
+    users = [history.get_default_history_user(instance) for instance in instances]
+    columns = {
+        **{
+            each.attname: [getattr(instance, each.attname) for instance in instances]
+            for each in history.tracked_fields
+        },
+        "history_date": [getattr(instance, "_history_date", date) for instance in instances],
+        "history_user_id": [None if user is None else user.pk for user in users],
+        "history_change_reason": [get_change_reason_from_object(each) for each in instances],
+        "history_type": [history_type] * len(instances),
+        "history_relation_id": [instance.pk for instance in instances],
+    }
+    fields = [each for each in history._meta.concrete_fields if not isinstance(each, AutoField)]
+    _insert_columns(
+        connections[router.db_for_write(history)],
+        history,
+        {
+            each: columns.get(each.attname) or [each.get_default() for _ in instances]
+            for each in fields
+        },
+    )
+
+
+def _insert_columns(
+    db: BaseDatabaseWrapper, model: type[Model], columns: dict[Field, list[Any]]
+) -> None:
+    """Insert rows into `model`'s table in one statement, given the values of each field: on
+    PostgreSQL an array per column (as Django's bulk_create does), elsewhere the statement of
+    a row run for each."""
+    values = [_prepared(db, field, column) for field, column in columns.items()]
+    quote = db.ops.quote_name
+    names = ", ".join(quote(each.column) for each in columns)
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({names})"
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{each.db_type(db).split('(')[0]}[]" for each in columns)
+            cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays})", values)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"{insert} VALUES ({placeholders})", list(zip(*values, strict=True)))
+
+
+def _prepared(db: BaseDatabaseWrapper, field: Field, column: list[Any]) -> list[Any]:
+    """The database's values of `column`; one value the column holds throughout (the write's
+    date, type and user) is prepared once."""
+    first = column[0]
+    if all(value is first for value in column):
+        return [field.get_db_prep_save(first, db)] * len(column)
+    return [field.get_db_prep_save(value, db) for value in column]
 
 
 def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
