@@ -121,8 +121,24 @@ class BulkWrite(Generic[M]):
         return refused
 
     def _insert(self, instances: list[M]) -> None:
-        self.model._default_manager.bulk_create(instances)
-        _write_history(self.model, instances, "+")
+        """bulk_create's insert of new records (the keys of related records they hold taken,
+        each field's `pre_save` value, the keys given set), its values kept for the history."""
+        opts = self.model._meta
+        db = connections[router.db_for_write(self.model)]
+        for instance in instances:
+            instance._prepare_related_fields_for_save(operation_name="bulk_create")
+        values = {
+            each: _prepared(db, each, [each.pre_save(instance, True) for instance in instances])
+            for each in opts.concrete_fields
+            if not isinstance(each, AutoField) and not each.generated
+        }
+        keys = _insert_columns(db, self.model, values, returning=opts.pk)
+        for instance, key in zip(instances, keys, strict=True):
+            instance.pk = key
+            instance._state.adding = False
+            instance._state.db = db.alias
+        written = {each.attname: column for each, column in values.items()}
+        _write_history(self.model, instances, "+", written | {opts.pk.attname: keys})
 
     def _update(self, instances: list[M]) -> None:
         if self.fields:
@@ -198,20 +214,29 @@ class BulkWrite(Generic[M]):
             )
 
 
-def _write_history(model: type[Model], instances: list[M], history_type: str) -> None:
+def _write_history(
+    model: type[Model],
+    instances: list[M],
+    history_type: str,
+    written: dict[str, list[Any]] | None = None,
+) -> None:
     """The history entries of written `instances`, each as django-simple-history's
     bulk_history_create makes it (its user, date and change reason, one date for the write,
-    the history model's other fields at their defaults), inserted as columns of values:
-    building a historical instance apiece, and compiling it, cost more than the write."""
+    the history model's other fields at their defaults), inserted as columns of values (those
+    `written` by attname, as the database has them): building a historical instance apiece,
+    and compiling it, cost more than the write."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
         return
     history = get_history_model_for_model(model)
+    db = connections[router.db_for_write(history)]
+    written = written or {}
     date = timezone.now()
     users = [history.get_default_history_user(instance) for instance in instances]
     columns = {
         **{
             each.attname: [getattr(instance, each.attname) for instance in instances]
             for each in history.tracked_fields
+            if each.attname not in written
         },
         "history_date": [getattr(instance, "_history_date", date) for instance in instances],
         "history_user_id": [None if user is None else user.pk for user in users],
@@ -219,34 +244,49 @@ def _write_history(model: type[Model], instances: list[M], history_type: str) ->
         "history_type": [history_type] * len(instances),
         "history_relation_id": [instance.pk for instance in instances],
     }
-    fields = [each for each in history._meta.concrete_fields if not isinstance(each, AutoField)]
-    _insert_columns(
-        connections[router.db_for_write(history)],
-        history,
-        {
-            each: columns.get(each.attname) or [each.get_default() for _ in instances]
-            for each in fields
-        },
-    )
+    values = {
+        each: written.get(each.attname)
+        or _prepared(db, each, columns.get(each.attname) or [each.get_default() for _ in instances])
+        for each in history._meta.concrete_fields
+        if not isinstance(each, AutoField)
+    }
+    _insert_columns(db, history, values)
 
 
 def _insert_columns(
-    db: BaseDatabaseWrapper, model: type[Model], columns: dict[Field, list[Any]]
-) -> None:
-    """Insert rows into `model`'s table in one statement, given the values of each field: on
-    PostgreSQL an array per column (as Django's bulk_create does), elsewhere the statement of
-    a row run for each."""
-    values = [_prepared(db, field, column) for field, column in columns.items()]
+    db: BaseDatabaseWrapper,
+    model: type[Model],
+    values: dict[Field, list[Any]],
+    returning: Field | None = None,
+) -> list[Any]:
+    """Insert rows into `model`'s table given the database values of each field, and return
+    each row's `returning` field: on PostgreSQL in one statement, an array per column (as
+    Django's bulk_create does); elsewhere the statement of a row run for each, or, to return
+    a field, in batches of rows as bulk_create makes them."""
     quote = db.ops.quote_name
-    names = ", ".join(quote(each.column) for each in columns)
+    names = ", ".join(quote(each.column) for each in values)
     insert = f"INSERT INTO {quote(model._meta.db_table)} ({names})"
+    back = f" RETURNING {quote(returning.column)}" if returning else ""
+    rows = list(zip(*values.values(), strict=True))
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{each.db_type(db).split('(')[0]}[]" for each in columns)
-            cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays})", values)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"{insert} VALUES ({placeholders})", list(zip(*values, strict=True)))
+            arrays = ", ".join(f"%s::{each.db_type(db).split('(')[0]}[]" for each in values)
+            cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays}){back}", list(values.values()))
+            return [row[0] for row in cursor.fetchall()] if returning else []
+        row = f"({', '.join(['%s'] * len(values))})"
+        if not returning:
+            cursor.executemany(f"{insert} VALUES {row}", rows)
+            return []
+        size = max(db.ops.bulk_batch_size(list(values), rows), 1)
+        keys = []
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"{insert} VALUES {', '.join([row] * len(batch))}{back}",
+                [value for each in batch for value in each],
+            )
+            keys += [each[0] for each in cursor.fetchall()]
+        return keys
 
 
 def _prepared(db: BaseDatabaseWrapper, field: Field, column: list[Any]) -> list[Any]:
