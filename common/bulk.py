@@ -126,7 +126,9 @@ class BulkWrite(Generic[M]):
         opts = self.model._meta
         db = connections[router.db_for_write(self.model)]
         for instance in instances:
-            instance._prepare_related_fields_for_save(operation_name="bulk_create")
+            instance._prepare_related_fields_for_save(  # type: ignore[attr-defined]
+                operation_name="bulk_create"
+            )
         values = {
             each: _prepared(db, each, [each.pre_save(instance, True) for instance in instances])
             for each in opts.concrete_fields
@@ -270,7 +272,8 @@ def _insert_columns(
     rows = list(zip(*values.values(), strict=True))
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{each.db_type(db).split('(')[0]}[]" for each in values)
+            # Each type without its size, as bulk_create casts: varchar[], not varchar(50)[].
+            arrays = ", ".join(f"%s::{str(each.db_type(db)).split('(')[0]}[]" for each in values)
             cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays}){back}", list(values.values()))
             return [row[0] for row in cursor.fetchall()] if returning else []
         row = f"({', '.join(['%s'] * len(values))})"
