@@ -12,7 +12,7 @@ for the caches that follow the data (a receiver connects in its AppConfig.ready(
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -186,10 +186,13 @@ class BulkWrite(Generic[M]):
             stored = [instance.pk for instance, _ in written if id(instance) not in new]
             if stored:
                 through._default_manager.filter(**{f"{source}__in": stored}).delete()
-            through._default_manager.bulk_create(
-                through(**{f"{source}_id": instance.pk, f"{target}_id": each.pk})
-                for instance, targets in written
-                for each in targets
+            links = [(instance.pk, each.pk) for instance, targets in written for each in targets]
+            _insert_values(
+                through,
+                {
+                    f"{source}_id": [key for key, _ in links],
+                    f"{target}_id": [key for _, key in links],
+                },
             )
         kept = _history_m2m_fields(self.model)
         written_pks = [instance.pk for instance in created + updated]
@@ -206,14 +209,16 @@ class BulkWrite(Generic[M]):
             snapshot = HistoricalRecords.m2m_models[relation]
             through = relation.remote_field.through
             source = relation.m2m_field_name()
+            names = [each.attname for each in through._meta.concrete_fields]
             rows = through._default_manager.filter(**{f"{source}__in": written_pks})
+            links = list(rows.values_list(*names))
             # A record saved one by one (the database refused the batch) has its snapshot of
             # the links before; this one replaces it.
             snapshot._default_manager.filter(history_id__in=latest.values()).delete()
-            snapshot._default_manager.bulk_create(
-                snapshot(history_id=latest[getattr(row, f"{source}_id")], **_values(row))
-                for row in rows
-            )
+            if links:
+                columns = dict(zip(names, zip(*links, strict=True), strict=True))
+                history_ids = [latest[key] for key in columns[f"{source}_id"]]
+                _insert_values(snapshot, {**columns, "history_id": history_ids})
 
 
 def _write_history(
@@ -255,6 +260,18 @@ def _write_history(
     _insert_columns(db, history, values)
 
 
+def _insert_values(model: type[Model], columns: dict[str, Sequence[Any]]) -> None:
+    """Insert rows into `model`'s table given the values of each field, by attname."""
+    db = connections[router.db_for_write(model)]
+    fields = {each.attname: each for each in model._meta.concrete_fields}
+    if any(columns.values()):
+        _insert_columns(
+            db,
+            model,
+            {fields[name]: _prepared(db, fields[name], column) for name, column in columns.items()},
+        )
+
+
 def _insert_columns(
     db: BaseDatabaseWrapper,
     model: type[Model],
@@ -292,7 +309,7 @@ def _insert_columns(
         return keys
 
 
-def _prepared(db: BaseDatabaseWrapper, field: Field, column: list[Any]) -> list[Any]:
+def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> list[Any]:
     """The database's values of `column`; one value the column holds throughout (the write's
     date, type and user) is prepared once."""
     first = column[0]
@@ -305,7 +322,3 @@ def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
     """The many-to-many fields whose links `model`'s history keeps with each entry, by name."""
     history = get_history_model_for_model(model)
     return {each.name: each for each in getattr(history, "_history_m2m_fields", [])}
-
-
-def _values(row: Model) -> dict[str, Any]:
-    return {each.attname: getattr(row, each.attname) for each in row._meta.concrete_fields}
