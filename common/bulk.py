@@ -280,19 +280,37 @@ def _insert_columns(
 ) -> list[Any]:
     """Insert rows into `model`'s table given the database values of each field, and return
     each row's `returning` field: on PostgreSQL in one statement, an array per column (as
-    Django's bulk_create does); elsewhere the statement of a row run for each, or, to return
-    a field, in batches of rows as bulk_create makes them."""
+    Django's bulk_create does) and one value for a column that holds it throughout; elsewhere
+    the statement of a row run for each, or, to return a field, in batches of rows as
+    bulk_create makes them."""
     quote = db.ops.quote_name
     names = ", ".join(quote(each.column) for each in values)
     insert = f"INSERT INTO {quote(model._meta.db_table)} ({names})"
     back = f" RETURNING {quote(returning.column)}" if returning else ""
-    rows = list(zip(*values.values(), strict=True))
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            # Each type without its size, as bulk_create casts: varchar[], not varchar(50)[].
-            arrays = ", ".join(f"%s::{str(each.db_type(db)).split('(')[0]}[]" for each in values)
-            cursor.execute(f"{insert} SELECT * FROM UNNEST({arrays}){back}", list(values.values()))
+            select: list[str] = []
+            arrays: list[str] = []
+            scalars: list[Any] = []
+            columns: list[list[Any]] = []
+            for each, column in values.items():
+                # Each type without its size, as bulk_create casts: varchar[], not varchar(50)[].
+                kind = str(each.db_type(db)).split("(")[0]
+                if (arrays or len(values) > len(select) + 1) and _constant(column):
+                    select.append(f"%s::{kind}")
+                    scalars.append(column[0])
+                else:
+                    select.append(f"u.c{len(arrays)}")
+                    arrays.append(f"%s::{kind}[]")
+                    columns.append(column)
+            names = ", ".join(f"c{n}" for n in range(len(arrays)))
+            cursor.execute(
+                f"{insert} SELECT {', '.join(select)} FROM UNNEST({', '.join(arrays)}) "
+                f"AS u({names}){back}",
+                scalars + columns,
+            )
             return [row[0] for row in cursor.fetchall()] if returning else []
+        rows = list(zip(*values.values(), strict=True))
         row = f"({', '.join(['%s'] * len(values))})"
         if not returning:
             cursor.executemany(f"{insert} VALUES {row}", rows)
@@ -312,10 +330,14 @@ def _insert_columns(
 def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> list[Any]:
     """The database's values of `column`; one value the column holds throughout (the write's
     date, type and user) is prepared once."""
-    first = column[0]
-    if all(value is first for value in column):
-        return [field.get_db_prep_save(first, db)] * len(column)
+    if _constant(column):
+        return [field.get_db_prep_save(column[0], db)] * len(column)
     return [field.get_db_prep_save(value, db) for value in column]
+
+
+def _constant(column: Sequence[Any]) -> bool:
+    """Whether `column` holds one value (one object) throughout."""
+    return all(value is column[0] for value in column)
 
 
 def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
