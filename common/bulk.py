@@ -247,7 +247,9 @@ def _write_history(
         },
         "history_date": [getattr(instance, "_history_date", date) for instance in instances],
         "history_user_id": [None if user is None else user.pk for user in users],
-        "history_change_reason": [get_change_reason_from_object(each) for each in instances],
+        "history_change_reason": [
+            get_change_reason_from_object(each) or None for each in instances
+        ],
         "history_type": [history_type] * len(instances),
         "history_relation_id": [instance.pk for instance in instances],
     }
