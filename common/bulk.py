@@ -12,22 +12,20 @@ for the caches that follow the data (a receiver connects in its AppConfig.ready(
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Model
+from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import AutoField, Field, Max, Model
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import (
-    bulk_create_with_history,
-    bulk_update_with_history,
-    get_history_model_for_model,
-)
+from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
 
 from common.services import changed_fields, check_fields, validate_and_save, validate_fields
 
@@ -124,12 +122,31 @@ class BulkWrite(Generic[M]):
         return refused
 
     def _insert(self, instances: list[M]) -> None:
-        bulk_create_with_history(instances, self.model, default_date=timezone.now())
+        """bulk_create's insert of new records (the keys of related records they hold taken,
+        each field's `pre_save` value, the keys given set), its values kept for the history."""
+        opts = self.model._meta
+        db = connections[router.db_for_write(self.model)]
+        for instance in instances:
+            instance._prepare_related_fields_for_save(  # type: ignore[attr-defined]
+                operation_name="bulk_create"
+            )
+        values = {
+            each: _prepared(db, each, [each.pre_save(instance, True) for instance in instances])
+            for each in opts.concrete_fields
+            if not isinstance(each, AutoField) and not each.generated
+        }
+        keys = _insert_columns(db, self.model, values, returning=opts.pk)
+        for instance, key in zip(instances, keys, strict=True):
+            instance.pk = key
+            instance._state.adding = False
+            instance._state.db = db.alias
+        written = {each.attname: column for each, column in values.items()}
+        _write_history(self.model, instances, "+", written | {opts.pk.attname: keys})
 
     def _update(self, instances: list[M]) -> None:
-        bulk_update_with_history(
-            instances, self.model, sorted(self.fields), default_date=timezone.now()
-        )
+        if self.fields:
+            self.model._default_manager.bulk_update(instances, sorted(self.fields))
+        _write_history(self.model, instances, "~")
 
     def _stamp(self, instances: list[M]) -> None:
         """bulk_update does not set `auto_now` fields: set them, as save() would."""
@@ -170,10 +187,13 @@ class BulkWrite(Generic[M]):
             stored = [instance.pk for instance, _ in written if id(instance) not in new]
             if stored:
                 through._default_manager.filter(**{f"{source}__in": stored}).delete()
-            through._default_manager.bulk_create(
-                through(**{f"{source}_id": instance.pk, f"{target}_id": each.pk})
-                for instance, targets in written
-                for each in targets
+            links = [(instance.pk, each.pk) for instance, targets in written for each in targets]
+            _insert_values(
+                through,
+                {
+                    f"{source}_id": [key for key, _ in links],
+                    f"{target}_id": [key for _, key in links],
+                },
             )
         kept = _history_m2m_fields(self.model)
         written_pks = [instance.pk for instance in created + updated]
@@ -190,14 +210,137 @@ class BulkWrite(Generic[M]):
             snapshot = HistoricalRecords.m2m_models[relation]
             through = relation.remote_field.through
             source = relation.m2m_field_name()
+            names = [each.attname for each in through._meta.concrete_fields]
             rows = through._default_manager.filter(**{f"{source}__in": written_pks})
+            links = list(rows.values_list(*names))
             # A record saved one by one (the database refused the batch) has its snapshot of
             # the links before; this one replaces it.
             snapshot._default_manager.filter(history_id__in=latest.values()).delete()
-            snapshot._default_manager.bulk_create(
-                snapshot(history_id=latest[getattr(row, f"{source}_id")], **_values(row))
-                for row in rows
+            if links:
+                columns = dict(zip(names, zip(*links, strict=True), strict=True))
+                history_ids = [latest[key] for key in columns[f"{source}_id"]]
+                _insert_values(snapshot, {**columns, "history_id": history_ids})
+
+
+def _write_history(
+    model: type[Model],
+    instances: list[M],
+    history_type: str,
+    written: dict[str, list[Any]] | None = None,
+) -> None:
+    """The history entries of written `instances`, each as django-simple-history's
+    bulk_history_create makes it (its user, date and change reason, one date for the write,
+    the history model's other fields at their defaults), inserted as columns of values (those
+    `written` by attname, as the database has them): building a historical instance apiece,
+    and compiling it, cost more than the write."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
+        return
+    history = get_history_model_for_model(model)
+    db = connections[router.db_for_write(history)]
+    written = written or {}
+    date = timezone.now()
+    users = [history.get_default_history_user(instance) for instance in instances]
+    columns = {
+        **{
+            each.attname: [getattr(instance, each.attname) for instance in instances]
+            for each in history.tracked_fields
+            if each.attname not in written
+        },
+        "history_date": [getattr(instance, "_history_date", date) for instance in instances],
+        "history_user_id": [None if user is None else user.pk for user in users],
+        "history_change_reason": [
+            get_change_reason_from_object(each) or None for each in instances
+        ],
+        "history_type": [history_type] * len(instances),
+        "history_relation_id": [instance.pk for instance in instances],
+    }
+    values = {
+        each: written.get(each.attname)
+        or _prepared(db, each, columns.get(each.attname) or [each.get_default() for _ in instances])
+        for each in history._meta.concrete_fields
+        if not isinstance(each, AutoField)
+    }
+    _insert_columns(db, history, values)
+
+
+def _insert_values(model: type[Model], columns: dict[str, Sequence[Any]]) -> None:
+    """Insert rows into `model`'s table given the values of each field, by attname."""
+    db = connections[router.db_for_write(model)]
+    fields = {each.attname: each for each in model._meta.concrete_fields}
+    if any(columns.values()):
+        _insert_columns(
+            db,
+            model,
+            {fields[name]: _prepared(db, fields[name], column) for name, column in columns.items()},
+        )
+
+
+def _insert_columns(
+    db: BaseDatabaseWrapper,
+    model: type[Model],
+    values: dict[Field, list[Any]],
+    returning: Field | None = None,
+) -> list[Any]:
+    """Insert rows into `model`'s table given the database values of each field, and return
+    each row's `returning` field: on PostgreSQL in one statement, an array per column (as
+    Django's bulk_create does) and one value for a column that holds it throughout; elsewhere
+    the statement of a row run for each, or, to return a field, in batches of rows as
+    bulk_create makes them."""
+    quote = db.ops.quote_name
+    names = ", ".join(quote(each.column) for each in values)
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({names})"
+    back = f" RETURNING {quote(returning.column)}" if returning else ""
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            select: list[str] = []
+            arrays: list[str] = []
+            scalars: list[Any] = []
+            columns: list[list[Any]] = []
+            for each, column in values.items():
+                # Each type without its size, as bulk_create casts: varchar[], not varchar(50)[].
+                kind = str(each.db_type(db)).split("(")[0]
+                if (arrays or len(values) > len(select) + 1) and _constant(column):
+                    select.append(f"%s::{kind}")
+                    scalars.append(column[0])
+                else:
+                    select.append(f"u.c{len(arrays)}")
+                    arrays.append(f"%s::{kind}[]")
+                    columns.append(column)
+            names = ", ".join(f"c{n}" for n in range(len(arrays)))
+            cursor.execute(
+                f"{insert} SELECT {', '.join(select)} FROM UNNEST({', '.join(arrays)}) "
+                f"AS u({names}){back}",
+                scalars + columns,
             )
+            return [row[0] for row in cursor.fetchall()] if returning else []
+        rows = list(zip(*values.values(), strict=True))
+        row = f"({', '.join(['%s'] * len(values))})"
+        if not returning:
+            cursor.executemany(f"{insert} VALUES {row}", rows)
+            return []
+        size = max(db.ops.bulk_batch_size(list(values), rows), 1)
+        keys = []
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(
+                f"{insert} VALUES {', '.join([row] * len(batch))}{back}",
+                [value for each in batch for value in each],
+            )
+            keys += [each[0] for each in cursor.fetchall()]
+        return keys
+
+
+def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> list[Any]:
+    """The database's values of `column`; one value the column holds throughout (the write's
+    date, type and user) is prepared once."""
+    if _constant(column):
+        return [field.get_db_prep_save(column[0], db)] * len(column)
+    return [field.get_db_prep_save(value, db) for value in column]
+
+
+def _constant(column: Sequence[Any]) -> bool:
+    """Whether `column` holds one value (one object) throughout."""
+    return all(value is column[0] for value in column)
 
 
 @cache  # a model's history is made once; reaching it makes a manager class each time
@@ -205,7 +348,3 @@ def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
     """The many-to-many fields whose links `model`'s history keeps with each entry, by name."""
     history = get_history_model_for_model(model)
     return {each.name: each for each in getattr(history, "_history_m2m_fields", [])}
-
-
-def _values(row: Model) -> dict[str, Any]:
-    return {each.attname: getattr(row, each.attname) for each in row._meta.concrete_fields}

@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from common.bulk import BulkWrite, bulk_written
 from governance.models import Group, Person, Subproject
@@ -121,3 +123,37 @@ def test_a_model_may_give_its_own_checks_and_changed_fields_are_written():
     assert write.write() == []
     assert checked == [person]
     assert Person.objects.get(handle="jane").name == "Jane Doe"
+
+
+def test_history_entries_are_those_simple_history_writes(admin_user, django_user_model, rf):
+    """Each entry has the write's date and type, the record's values, the request's user (or
+    the record's own) and the record's change reason, as django-simple-history gives them."""
+    stored = PersonFactory(handle="stored", name="Stored")
+    write = BulkWrite(Person)
+    new = write.create(Person(handle="new", name="New", time_zone="Europe/Berlin"))
+    new._change_reason = "imported"
+    write.update(stored, {"name": "Renamed"})
+    stored._history_user = django_user_model.objects.create_user("editor")
+    request = rf.get("/")
+    request.user = admin_user
+    HistoricalRecords.context.request = request
+    try:
+        before = timezone.now()
+        assert write.write() == []
+    finally:
+        del HistoricalRecords.context.request
+    created, updated = new.history.get(), stored.history.latest()
+    assert (created.history_type, created.history_change_reason) == ("+", "imported")
+    assert (created.history_user, created.id, created.handle, created.time_zone) == (
+        admin_user,
+        new.pk,
+        "new",
+        "Europe/Berlin",
+    )
+    assert created.updated_at == new.updated_at and created.history_date >= before
+    assert (updated.history_type, updated.history_change_reason, updated.name) == (
+        "~",
+        None,
+        "Renamed",
+    )
+    assert updated.history_user == stored._history_user
