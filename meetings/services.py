@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.bulk import BulkWrite
 from common.services import (
     EditConflict,
     model_set_related,
@@ -221,6 +222,49 @@ def occurrence_cancel(
     )
 
 
+@transaction.atomic
+def occurrences_cancel(
+    *, schedule: Schedule, original_dates: Iterable[datetime.date], reason: str
+) -> list[Occurrence]:
+    """Cancel many occurrences of one schedule at once, as occurrence_cancel cancels each
+    (readers see the reason, subscribers hear of each one), written together: the schedule's
+    SEQUENCE is raised once, for the one change calendar clients see."""
+    days = sorted(set(original_dates))
+    if not days:
+        return []
+    stored = {
+        record.original_date: record
+        for record in Occurrence.objects.select_for_update().filter(
+            schedule=schedule, original_date__in=days
+        )
+    }
+    fields = {
+        "status": OccurrenceStatus.CANCELLED,
+        "reason": reason.strip(),
+        "moved_start": None,
+        "moved_duration_minutes": None,
+    }
+    written = BulkWrite(Occurrence)
+    changes: list[tuple[Occurrence, str]] = []
+    for day in days:
+        record = stored.get(day)
+        if record is None:
+            record = Occurrence(schedule=schedule, original_date=day, **fields)
+            changes.append((written.create(record), OccurrenceStatus.SCHEDULED))
+        else:
+            previous = record.status
+            record.schedule = schedule  # held, not looked up by validation
+            written.update(record, fields)
+            changes.append((record, previous))
+    refused = written.write()
+    if refused:
+        raise refused[0][1]
+    _raise_sequence(schedule)
+    for record, previous in changes:
+        signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
+    return [record for record, _ in changes]
+
+
 def occurrence_move(
     *,
     schedule: Schedule,
@@ -344,8 +388,10 @@ def schedule_end(*, schedule: Schedule, on: datetime.date, reason: str) -> bool:
         original_date=schedule.first_date, status=OccurrenceStatus.CANCELLED
     ):
         days.add(schedule.first_date)
-    for day in sorted(days):
-        if recurrence.schedule_dates_on(schedule, day):
-            occurrence_cancel(schedule=schedule, original_date=day, reason=reason)
+    occurrences_cancel(
+        schedule=schedule,
+        original_dates=[day for day in days if recurrence.schedule_dates_on(schedule, day)],
+        reason=reason,
+    )
     _save_changes(schedule, {"last_date": last})
     return True

@@ -10,7 +10,7 @@ from django.db import connection
 
 from governance import permissions as rules
 from governance.models import RoleKind
-from meetings import recurrence, services
+from meetings import recurrence, services, signals
 from meetings.models import Occurrence, OccurrenceStatus
 from tests.factories import PersonFactory, RoleFactory
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
@@ -108,6 +108,47 @@ class TestSequence:
         )
         schedule.refresh_from_db()
         assert schedule.sequence == 4
+
+    def test_many_cancellations_at_once_raise_sequence_once_and_each_is_heard_of(self, schedule):
+        moved = services.occurrence_move(
+            schedule=schedule, original_date=MONDAY, duration_minutes=90, reason="Longer"
+        )
+        heard = []
+
+        def hear(sender, *, record, previous, **kwargs):
+            heard.append((record.original_date, record.status, previous))
+
+        signals.occurrence_status_changed.connect(hear)
+        try:
+            days = [MONDAY, MONDAY + datetime.timedelta(days=7), MONDAY - datetime.timedelta(7)]
+            services.occurrences_cancel(schedule=schedule, original_dates=days, reason=" Break ")
+        finally:
+            signals.occurrence_status_changed.disconnect(hear)
+
+        assert schedule.sequence == 2
+        cancelled = OccurrenceStatus.CANCELLED
+        assert heard == [
+            (MONDAY - datetime.timedelta(7), cancelled, OccurrenceStatus.SCHEDULED),
+            (MONDAY, cancelled, OccurrenceStatus.MOVED),
+            (MONDAY + datetime.timedelta(7), cancelled, OccurrenceStatus.SCHEDULED),
+        ]
+        records = Occurrence.objects.filter(schedule=schedule)
+        assert {(r.status, r.reason, r.moved_duration_minutes) for r in records} == {
+            (cancelled, "Break", None)
+        }
+        moved.refresh_from_db()
+        assert [h.history_type for h in moved.history.order_by("history_id")] == ["+", "~"]
+        assert records.count() == 3
+
+    def test_cancellations_at_once_on_a_date_the_schedule_lacks_write_nothing(self, schedule):
+        with pytest.raises(ValidationError):
+            services.occurrences_cancel(
+                schedule=schedule,
+                original_dates=[MONDAY, MONDAY + datetime.timedelta(days=1)],
+                reason="Break",
+            )
+        schedule.refresh_from_db()
+        assert (schedule.sequence, Occurrence.objects.count()) == (0, 0)
 
 
 @pytest.mark.django_db
