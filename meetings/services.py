@@ -228,7 +228,7 @@ def _cancel_records(
 ) -> list[tuple[Occurrence, str]]:
     """Cancel the occurrences of each schedule on its dates, validated as occurrence_cancel
     validates one and written together; each record with its status before. Raising the
-    SEQUENCE and telling subscribers (`_heard`) are the caller's."""
+    SEQUENCE and telling subscribers of each (`_heard`) are the caller's."""
     days = {schedule: sorted(set(dates)) for schedule, dates in wanted.items()}
     days = {schedule: dates for schedule, dates in days.items() if dates}
     if not days:
@@ -273,20 +273,6 @@ def _written(bulk: BulkWrite) -> None:
 def _heard(changes: list[tuple[Occurrence, str]]) -> None:
     for record, previous in changes:
         signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
-
-
-@transaction.atomic
-def occurrences_cancel(
-    *, schedule: Schedule, original_dates: Iterable[datetime.date], reason: str
-) -> list[Occurrence]:
-    """Cancel many occurrences of one schedule at once, as occurrence_cancel cancels each
-    (readers see the reason, subscribers hear of each one), written together: the schedule's
-    SEQUENCE is raised once, for the one change calendar clients see."""
-    changes = _cancel_records({schedule: original_dates}, reason)
-    if changes:
-        _raise_sequence(schedule)
-        _heard(changes)
-    return [record for record, _ in changes]
 
 
 def occurrence_move(

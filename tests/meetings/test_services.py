@@ -109,46 +109,48 @@ class TestSequence:
         schedule.refresh_from_db()
         assert schedule.sequence == 4
 
-    def test_many_cancellations_at_once_raise_sequence_once_and_each_is_heard_of(self, schedule):
-        moved = services.occurrence_move(
+    def test_schedules_ended_at_once_raise_each_sequence_once_and_each_is_heard_of(self, schedule):
+        tuesdays = ScheduleFactory(meeting=schedule.meeting, first_date=datetime.date(2026, 10, 6))
+        services.occurrence_move(
             schedule=schedule, original_date=MONDAY, duration_minutes=90, reason="Longer"
+        )
+        agenda = Occurrence.objects.create(
+            schedule=tuesdays, original_date=datetime.date(2026, 10, 27)
+        )
+        services.occurrence_cancel(
+            schedule=tuesdays, original_date=datetime.date(2026, 11, 3), reason="Election day"
         )
         heard = []
 
         def hear(sender, *, record, previous, **kwargs):
-            heard.append((record.original_date, record.status, previous))
+            heard.append((record.schedule_id, record.original_date, previous))
 
         signals.occurrence_status_changed.connect(hear)
         try:
-            days = [MONDAY, MONDAY + datetime.timedelta(days=7), MONDAY - datetime.timedelta(7)]
-            services.occurrences_cancel(schedule=schedule, original_dates=days, reason=" Break ")
+            ended = services.schedules_end(
+                schedules=[schedule, tuesdays], on=datetime.date(2026, 10, 19), reason=" Merged "
+            )
+            again = services.schedules_end(
+                schedules=[schedule, tuesdays], on=datetime.date(2026, 10, 19), reason="Merged"
+            )
         finally:
             signals.occurrence_status_changed.disconnect(hear)
 
-        assert schedule.sequence == 2
-        cancelled = OccurrenceStatus.CANCELLED
+        assert (ended, again) == ([schedule, tuesdays], [])
         assert heard == [
-            (MONDAY - datetime.timedelta(7), cancelled, OccurrenceStatus.SCHEDULED),
-            (MONDAY, cancelled, OccurrenceStatus.MOVED),
-            (MONDAY + datetime.timedelta(7), cancelled, OccurrenceStatus.SCHEDULED),
+            (schedule.pk, MONDAY, OccurrenceStatus.MOVED),
+            (tuesdays.pk, agenda.original_date, OccurrenceStatus.SCHEDULED),
         ]
-        records = Occurrence.objects.filter(schedule=schedule)
-        assert {(r.status, r.reason, r.moved_duration_minutes) for r in records} == {
-            (cancelled, "Break", None)
-        }
-        moved.refresh_from_db()
-        assert [h.history_type for h in moved.history.order_by("history_id")] == ["+", "~"]
-        assert records.count() == 3
-
-    def test_cancellations_at_once_on_a_date_the_schedule_lacks_write_nothing(self, schedule):
-        with pytest.raises(ValidationError):
-            services.occurrences_cancel(
-                schedule=schedule,
-                original_dates=[MONDAY, MONDAY + datetime.timedelta(days=1)],
-                reason="Break",
-            )
-        schedule.refresh_from_db()
-        assert (schedule.sequence, Occurrence.objects.count()) == (0, 0)
+        for each, last_date in ((schedule, "2026-10-18"), (tuesdays, "2026-10-18")):
+            each.refresh_from_db()
+            assert (str(each.last_date), each.sequence) == (last_date, 2)
+        records = Occurrence.objects.order_by("original_date")
+        assert [(r.original_date.isoformat(), r.status, r.reason) for r in records] == [
+            ("2026-10-26", OccurrenceStatus.CANCELLED, "Merged"),
+            ("2026-10-27", OccurrenceStatus.CANCELLED, "Merged"),
+            ("2026-11-03", OccurrenceStatus.CANCELLED, "Election day"),
+        ]
+        assert [h.history_type for h in agenda.history.order_by("history_id")] == ["+", "~"]
 
 
 @pytest.mark.django_db
