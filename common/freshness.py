@@ -5,7 +5,7 @@ The version is a random token in the shared cache. Any committed change to what 
 replaces it (config.apps connects the model signals to `bump_after_commit`), which makes every
 copy cached under the old one unreachable on every app server sharing the cache at once. Writes
 that send no model signals (bulk_create, QuerySet.update(), raw SQL) call `bump_after_commit()`
-themselves.
+themselves. A write of many rows (an import) wraps them in `bumped_once()`: one replacement.
 
 Each process keeps the version it read last for settings.AGORA_FEED_RECHECK_SECONDS before
 asking the cache again: a change reaches every app server within that many seconds.
@@ -13,15 +13,17 @@ asking the cache again: a change reaches every app server within that many secon
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import math
+import threading
 import time
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.dispatch import Signal
 from django.http import HttpResponse
 
@@ -36,6 +38,8 @@ replaced = Signal()
 
 # The version this process read last, and when (time.monotonic()).
 _read: list = ["", -math.inf]
+# In a thread inside bumped_once(): the databases whose changes wait for its end ("aliases").
+_batched = threading.local()
 
 
 def current() -> str:
@@ -94,7 +98,34 @@ def bump_after_commit(using: str | None = None) -> None:
     After commit: a copy made meanwhile from the old data must not be stored as current. Robust:
     the change is committed, so a failing bump is logged, never a 500.
     """
+    aliases = getattr(_batched, "aliases", None)
+    if aliases is not None:
+        aliases.add(using or DEFAULT_DB_ALIAS)
+        return
     transaction.on_commit(bump, using=using, robust=True)
+
+
+@contextlib.contextmanager
+def bumped_once():
+    """Within it, the changes that would each queue a replacement (bump_after_commit) queue one,
+    at its end: an import of thousands of rows replaces the version once, when it commits.
+
+    Open it inside the changes' transaction: the replacement is queued in that transaction, so
+    it runs after the last change commits (and not at all if it rolls back). Only the block's
+    own changes are gathered: one made before or after it queues its own replacement, as a
+    change always does, for that change may commit on its own. A block inside another is part
+    of it.
+    """
+    if getattr(_batched, "aliases", None) is not None:
+        yield
+        return
+    _batched.aliases = set()
+    try:
+        yield
+    finally:
+        aliases, _batched.aliases = _batched.aliases, None
+        for using in aliases:
+            bump_after_commit(using)
 
 
 def stays_right_until(response: HttpResponse, moment: datetime.datetime) -> HttpResponse:

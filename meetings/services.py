@@ -4,13 +4,15 @@ schedule's iCalendar SEQUENCE, so calendar clients replace what they stored.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
+from common.bulk import BulkWrite
 from common.services import (
     EditConflict,
     model_set_related,
@@ -221,6 +223,58 @@ def occurrence_cancel(
     )
 
 
+def _cancel_records(
+    wanted: Mapping[Schedule, Iterable[datetime.date]], reason: str
+) -> list[tuple[Occurrence, str]]:
+    """Cancel the occurrences of each schedule on its dates, validated as occurrence_cancel
+    validates one and written together; each record with its status before. Raising the
+    SEQUENCE and telling subscribers of each (`_heard`) are the caller's."""
+    days = {schedule: sorted(set(dates)) for schedule, dates in wanted.items()}
+    days = {schedule: dates for schedule, dates in days.items() if dates}
+    if not days:
+        return []
+    which = Q()
+    for schedule, dates in days.items():
+        which |= Q(schedule=schedule, original_date__in=dates)
+    stored = {
+        (record.schedule_id, record.original_date): record
+        for record in Occurrence.objects.select_for_update().filter(which)
+    }
+    fields = {
+        "status": OccurrenceStatus.CANCELLED,
+        "reason": reason.strip(),
+        "moved_start": None,
+        "moved_duration_minutes": None,
+    }
+    written = BulkWrite(Occurrence)
+    changes: list[tuple[Occurrence, str]] = []
+    for schedule, dates in days.items():
+        for day in dates:
+            record = stored.get((schedule.pk, day))
+            if record is None:
+                record = Occurrence(schedule=schedule, original_date=day, **fields)
+                changes.append((written.create(record), OccurrenceStatus.SCHEDULED))
+            else:
+                previous = record.status
+                record.schedule = schedule  # held, not looked up by validation
+                written.update(record, fields)
+                changes.append((record, previous))
+    _written(written)
+    return changes
+
+
+def _written(bulk: BulkWrite) -> None:
+    """Write `bulk`; a record the database refuses refuses the whole change."""
+    refused = bulk.write()
+    if refused:
+        raise refused[0][1]
+
+
+def _heard(changes: list[tuple[Occurrence, str]]) -> None:
+    for record, previous in changes:
+        signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
+
+
 def occurrence_move(
     *,
     schedule: Schedule,
@@ -328,24 +382,53 @@ def agenda_save(
     return record
 
 
-@transaction.atomic
 def schedule_end(*, schedule: Schedule, on: datetime.date, reason: str) -> bool:
     """End `schedule` before `on`, or on its first date when that is not earlier; whether it
     changed. Its occurrences from `on` on are cancelled, records kept, so none is left outside
     the schedule; a schedule that never met gets its only occurrence cancelled."""
+    return bool(schedules_end(schedules=[schedule], on=on, reason=reason))
+
+
+def end_date(schedule: Schedule, on: datetime.date) -> datetime.date | None:
+    """The last date schedule_end gives `schedule` ending it before `on`; None when it ends by
+    then already (schedule_end leaves it as it is)."""
     last = max(on - datetime.timedelta(days=1), schedule.first_date)
     if schedule.last_date is not None and schedule.last_date <= last:
-        return False
-    later = schedule.occurrences.filter(original_date__gte=on).exclude(
-        status=OccurrenceStatus.CANCELLED
-    )
-    days = {record.original_date for record in later}
-    if schedule.first_date >= on and not schedule.occurrences.filter(
-        original_date=schedule.first_date, status=OccurrenceStatus.CANCELLED
+        return None
+    return last
+
+
+@transaction.atomic
+def schedules_end(
+    *, schedules: Iterable[Schedule], on: datetime.date, reason: str
+) -> list[Schedule]:
+    """End each of `schedules` as schedule_end ends one, all written together; the ones that
+    changed. Each one's SEQUENCE is raised once, for its end and its cancellations: calendar
+    clients see one change of it."""
+    ending = [(each, last) for each in schedules if (last := end_date(each, on)) is not None]
+    if not ending:
+        return []
+    held = defaultdict(list)
+    for record in Occurrence.objects.filter(
+        schedule__in=[each for each, _ in ending], original_date__gte=on
     ):
-        days.add(schedule.first_date)
-    for day in sorted(days):
-        if recurrence.schedule_dates_on(schedule, day):
-            occurrence_cancel(schedule=schedule, original_date=day, reason=reason)
-    _save_changes(schedule, {"last_date": last})
-    return True
+        held[record.schedule_id].append(record)
+    wanted = {}
+    for schedule, _ in ending:
+        cancelled = {
+            record.original_date
+            for record in held[schedule.pk]
+            if record.status == OccurrenceStatus.CANCELLED
+        }
+        days = {record.original_date for record in held[schedule.pk]} - cancelled
+        if schedule.first_date >= on and schedule.first_date not in cancelled:
+            days.add(schedule.first_date)
+        wanted[schedule] = [day for day in days if recurrence.schedule_dates_on(schedule, day)]
+    changes = _cancel_records(wanted, reason)
+    ends = BulkWrite(Schedule)
+    for schedule, last in ending:
+        # (validated once the cancellations are written: none is stranded)
+        ends.update(schedule, {"last_date": last, "sequence": schedule.sequence + 1})
+    _written(ends)
+    _heard(changes)
+    return [schedule for schedule, _ in ending]

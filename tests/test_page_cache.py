@@ -7,6 +7,7 @@ import time
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import timezone
@@ -156,3 +157,26 @@ def test_a_response_its_view_keeps_from_caches_is_not_stored(mark):
     mark(response)
     respond_with(response)(get("/a/"))
     assert respond_with(HttpResponse(b"second"))(get("/a/")).content == b"second"
+
+
+def test_the_changes_of_a_batch_replace_the_version_once_and_one_after_it_its_own(
+    client, django_capture_on_commit_callbacks
+):
+    group = GroupFactory(name="SIG Node")
+    client.get("/groups/")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+        freshness.bumped_once(),
+    ):
+        GroupFactory(name="SIG Apps")
+        group.name = "SIG Nodes"
+        group.save()
+    assert callbacks.count(freshness.bump) == 1
+    assert b"SIG Nodes" in client.get("/groups/").content
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        group.name = "SIG Node"
+        group.save()
+    assert freshness.bump in callbacks
+    assert b"SIG Nodes" not in client.get("/groups/").content

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common import freshness
 from common.bulk import BulkWrite
 from common.services import changed_fields, validate_fields
 from governance.importers.sigs_yaml import (
@@ -88,7 +89,7 @@ def sigs_import(
     there are, unless `allow_removals`: the report says what it would have changed
     (`changed`, `removals`) and why it was not applied (`refused`).
     """
-    with transaction.atomic():
+    with transaction.atomic(), freshness.bumped_once():
         report = _SigsImport(document, on or timezone.localdate()).run()
         over = report.removals_over(settings.AGORA_IMPORT_REMOVAL_SHARE)
         if over and not allow_removals:

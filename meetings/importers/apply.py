@@ -92,6 +92,11 @@ class StoredMeetings:
     # Meetings to delete, then new meetings and their schedules, validated: written together
     # by write().
     removed: list[Meeting] = dataclasses.field(default_factory=list)
+    # The schedules of retired meetings to end (RETIRED_REASON), by the day they end before:
+    # ended together by write().
+    ending: dict[datetime.date, list[Schedule]] = dataclasses.field(
+        default_factory=lambda: defaultdict(list)
+    )
     new_meetings: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Meeting))
     new_schedules: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Schedule))
     # The stored meetings by (group, subproject) pks, once owned() was asked.
@@ -127,8 +132,11 @@ class StoredMeetings:
         return stored
 
     def write(self) -> list[tuple[Meeting, ValidationError]]:
-        """Delete the removed meetings, write the new ones, then their schedules; the meetings
-        the database refused (their schedules are not written either)."""
+        """End the schedules of retired meetings, delete the removed meetings, write the new
+        ones, then their schedules; the meetings the database refused (their schedules are not
+        written either)."""
+        for on, schedules in self.ending.items():
+            services.schedules_end(schedules=schedules, on=on, reason=RETIRED_REASON)
         if self.removed:
             services.meetings_delete(meetings=self.removed)
         refused = self.new_meetings.write()
@@ -262,23 +270,22 @@ def meetings_retire_imported(
 
     A meeting with nothing stored about its occurrences is "removed". One with agendas, minutes,
     recordings or cancellations is kept for them and its imported schedules end before `on`
-    ("ended"; "unchanged" once ended). Meetings made by hand are never touched.
+    ("ended"; "unchanged" once ended). Meetings made by hand are never touched. What changes
+    is written by stored.write().
     """
     missing = [meeting for meeting in stored.owned(group, subproject) if meeting.slug not in keep]
     outcomes: list[tuple[Meeting, str]] = []
-    if not missing:
-        return outcomes
-    with transaction.atomic():
-        for meeting in missing:
-            if meeting.pk not in stored.with_records:
-                del stored.meetings[meeting.slug]
-                stored.removed.append(meeting)  # deleted by stored.write()
-                outcomes.append((meeting, "removed"))
-                continue
-            changed = [
-                services.schedule_end(schedule=schedule, on=on, reason=RETIRED_REASON)
-                for schedule in stored.imported[meeting.pk]
-                if schedule.is_confirmed
-            ]
-            outcomes.append((meeting, "ended" if any(changed) else "unchanged"))
+    for meeting in missing:
+        if meeting.pk not in stored.with_records:
+            del stored.meetings[meeting.slug]
+            stored.removed.append(meeting)
+            outcomes.append((meeting, "removed"))
+            continue
+        ending = [
+            schedule
+            for schedule in stored.imported[meeting.pk]
+            if schedule.is_confirmed and services.end_date(schedule, on) is not None
+        ]
+        stored.ending[on] += ending
+        outcomes.append((meeting, "ended" if ending else "unchanged"))
     return outcomes

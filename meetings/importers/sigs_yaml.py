@@ -268,6 +268,8 @@ def _text(value: Any) -> str:
 
 def _visible(text: str) -> str:
     """`text` without format characters (zero-width spaces, BOMs), which links cannot hold."""
+    if text.isascii():  # (every format character is outside ASCII)
+        return text
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from common import freshness
 from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import SigsFileError, parse
 from governance.models import (
@@ -514,3 +515,15 @@ def test_a_persons_agora_time_zone_is_imported_and_a_bad_or_second_one_reported(
     assert any("chairs[1].agora.time_zone" in p and "Mars/Olympus" in p for p in problems)
     assert any("in the time zone 'Asia/Tokyo' here but 'Europe/Berlin'" in p for p in problems)
     assert sigs_import(document=parse(PEOPLE_WITH_ZONES)).changes == 0
+
+
+def test_an_import_replaces_the_data_version_once_when_it_commits(
+    import_file, django_capture_on_commit_callbacks
+):
+    before = freshness.current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        import_file("sigs_small.yaml")
+
+    assert Group.objects.count() > 1
+    assert callbacks.count(freshness.bump) == 1
+    assert freshness.current() != before

@@ -130,11 +130,15 @@ def test_a_meeting_with_a_later_agenda_and_move_is_ended_by_the_import_dropping_
     )
     agenda = Occurrence.objects.create(schedule=schedule, original_date=datetime.date(2026, 9, 9))
     AgendaItemFactory(occurrence=agenda, title="Release retro")
+    schedule.refresh_from_db()
+    before = schedule.sequence
 
     report = run_import(meeting("Another"), on=datetime.date(2026, 9, 1))
 
     schedule.refresh_from_db()
     assert schedule.last_date == datetime.date(2026, 8, 31)
+    # The end and its two cancellations are one change of the event for calendar clients.
+    assert schedule.sequence == before + 1
     assert report.counts["meetings no longer in the file", "ended"] == 1
     kept = Occurrence.objects.filter(schedule=schedule).order_by("original_date")
     assert [(r.original_date, r.status) for r in kept] == [

@@ -10,7 +10,7 @@ from django.db import connection
 
 from governance import permissions as rules
 from governance.models import RoleKind
-from meetings import recurrence, services
+from meetings import recurrence, services, signals
 from meetings.models import Occurrence, OccurrenceStatus
 from tests.factories import PersonFactory, RoleFactory
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
@@ -108,6 +108,49 @@ class TestSequence:
         )
         schedule.refresh_from_db()
         assert schedule.sequence == 4
+
+    def test_schedules_ended_at_once_raise_each_sequence_once_and_each_is_heard_of(self, schedule):
+        tuesdays = ScheduleFactory(meeting=schedule.meeting, first_date=datetime.date(2026, 10, 6))
+        services.occurrence_move(
+            schedule=schedule, original_date=MONDAY, duration_minutes=90, reason="Longer"
+        )
+        agenda = Occurrence.objects.create(
+            schedule=tuesdays, original_date=datetime.date(2026, 10, 27)
+        )
+        services.occurrence_cancel(
+            schedule=tuesdays, original_date=datetime.date(2026, 11, 3), reason="Election day"
+        )
+        heard = []
+
+        def hear(sender, *, record, previous, **kwargs):
+            heard.append((record.schedule_id, record.original_date, previous))
+
+        signals.occurrence_status_changed.connect(hear)
+        try:
+            ended = services.schedules_end(
+                schedules=[schedule, tuesdays], on=datetime.date(2026, 10, 19), reason=" Merged "
+            )
+            again = services.schedules_end(
+                schedules=[schedule, tuesdays], on=datetime.date(2026, 10, 19), reason="Merged"
+            )
+        finally:
+            signals.occurrence_status_changed.disconnect(hear)
+
+        assert (ended, again) == ([schedule, tuesdays], [])
+        assert heard == [
+            (schedule.pk, MONDAY, OccurrenceStatus.MOVED),
+            (tuesdays.pk, agenda.original_date, OccurrenceStatus.SCHEDULED),
+        ]
+        for each, last_date in ((schedule, "2026-10-18"), (tuesdays, "2026-10-18")):
+            each.refresh_from_db()
+            assert (str(each.last_date), each.sequence) == (last_date, 2)
+        records = Occurrence.objects.order_by("original_date")
+        assert [(r.original_date.isoformat(), r.status, r.reason) for r in records] == [
+            ("2026-10-26", OccurrenceStatus.CANCELLED, "Merged"),
+            ("2026-10-27", OccurrenceStatus.CANCELLED, "Merged"),
+            ("2026-11-03", OccurrenceStatus.CANCELLED, "Election day"),
+        ]
+        assert [h.history_type for h in agenda.history.order_by("history_id")] == ["+", "~"]
 
 
 @pytest.mark.django_db
