@@ -1,6 +1,7 @@
 """The one way every app's services change a stored record's fields."""
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -64,17 +65,25 @@ def validate_fields(instance: Model, *, clean: bool = True) -> None:
     Without `clean`, the fields only: the caller applies the model's clean() rules itself."""
     held = [
         field.name
-        for field in instance._meta.concrete_fields
-        if isinstance(field, ForeignKey)
-        and not field.remote_field.limit_choices_to
-        and field.is_cached(instance)
-        and getattr(instance, field.name) is not None
-        and getattr(instance, field.name).pk == getattr(instance, field.attname)
+        for field in _plain_foreign_keys(type(instance))
+        if field.is_cached(instance)
+        and (related := field.get_cached_value(instance)) is not None
+        and related.pk == getattr(instance, field.attname)
     ]
     if clean:
         instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
     else:
         instance.clean_fields(exclude=held)
+
+
+@cache
+def _plain_foreign_keys(model: type[Model]) -> list[ForeignKey]:
+    """The model's foreign keys not narrowed by `limit_choices_to`."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, ForeignKey) and not field.remote_field.limit_choices_to
+    ]
 
 
 def check_fields(instance: Model, fields: Iterable[str]) -> None:

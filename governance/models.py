@@ -83,12 +83,16 @@ class Person(TimeStamped):
     def clean(self):
         super().clean()
         if self.pk and self.affiliation:
-            for committee in Committee.objects.filter(
-                group__roles__in=Role.objects.current().filter(person=self, kind__in=SEAT_KINDS)
-            ).distinct():
-                error = committee.seat_error(person=self, affiliation=self.affiliation)
-                if error:
-                    raise ValidationError({"affiliation": error})
+            self.check_affiliation(Committee.seats_held([self.pk]).get(self.pk, []))
+
+    def check_affiliation(self, seats: Iterable[tuple["Committee", set["Person"]]]) -> None:
+        """ValidationError if this person's affiliation breaks the cap of a committee whose
+        seat they hold: `seats`, each such committee with the other holders of its seats
+        (Committee.seats_held; clean() reads them, an import passes what it read at once)."""
+        for committee, others in seats:
+            error = committee.seat_problem(affiliation=self.affiliation, others=others)
+            if error:
+                raise ValidationError({"affiliation": error})
 
 
 class PersonLink(models.Model):
@@ -183,7 +187,12 @@ class Group(TimeStamped):
         super().clean()
         if self.kind == GroupKind.COMMITTEE or not self.pk:
             return
-        if Committee.objects.filter(group=self).exists():
+        self.check_kind(chartered=Committee.objects.filter(group=self).exists())
+
+    def check_kind(self, *, chartered: bool) -> None:
+        """ValidationError if the group has a committee charter (`chartered`: clean() reads
+        it, an import passes what it read at once) and is no longer a committee."""
+        if chartered and self.kind != GroupKind.COMMITTEE:
             raise ValidationError(
                 {"kind": "This group has a committee charter: it must stay a committee."}
             )
@@ -397,11 +406,27 @@ class Committee(TimeStamped):
     def __str__(self):
         return f"{self.group} ({self.get_purpose_display().lower()})"
 
-    def seat_error(self, *, person: Person, affiliation: str, role: Role | None = None) -> str:
-        """Why `person` (with `affiliation`) cannot hold a seat, or "" when they can."""
-        return self.seat_problem(
-            affiliation=affiliation, others=self.seat_holders(person=person, role=role)
+    @classmethod
+    def seats_held(
+        cls, person_ids: Iterable[int]
+    ) -> dict[int, list[tuple["Committee", set[Person]]]]:
+        """For each of these people who holds a committee's seat today, each such committee
+        (in the committees' order) with the people holding its other seats (as seat_holders
+        gives them), read at once."""
+        people = set(person_ids)
+        holders = list(
+            Role.objects.current()
+            .filter(kind__in=SEAT_KINDS, group__committee__isnull=False)
+            .select_related("person")
         )
+        groups = {role.group_id for role in holders if role.person_id in people}
+        held: dict[int, list[tuple[Committee, set[Person]]]] = {}
+        for committee in cls.objects.filter(group_id__in=groups) if groups else []:
+            seated = [role for role in holders if role.group_id == committee.group_id]
+            for person_id in {role.person_id for role in seated} & people:
+                others = {role.person for role in seated if role.person_id != person_id}
+                held.setdefault(person_id, []).append((committee, others))
+        return held
 
     def seat_holders(self, *, person: Person, role: Role | None = None) -> set[Person]:
         """The people holding the committee's seats today, but `person` (and `role`)."""

@@ -506,6 +506,10 @@ def milestone_field(stage: str) -> str:
     return f"{stage}_milestone"
 
 
+# Each stage with the Proposal field holding its release, in stage order.
+STAGE_MILESTONES = [(stage, milestone_field(stage)) for stage in Stage.values]
+
+
 class ProposalQuerySet(models.QuerySet):
     def flagged(self):
         return self.exclude(flags=[])
@@ -678,7 +682,7 @@ class Proposal(TimeStamped):
 
     def milestones(self) -> list[tuple[str, Release]]:
         """(stage, release) for each stage with a milestone, in stage order."""
-        pairs = [(stage, getattr(self, milestone_field(stage))) for stage in Stage.values]
+        pairs = [(stage, getattr(self, name)) for stage, name in STAGE_MILESTONES]
         return [(stage, release) for stage, release in pairs if release is not None]
 
     def rule_violations(self) -> dict[str, str]:

@@ -135,7 +135,7 @@ class _SigsImport:
         self.roles = BulkWrite(Role, validate=partial(validate_fields, clean=False))
         self.channels_written = BulkWrite(Channel)
         self.subprojects_written = BulkWrite(Subproject)
-        self.groups_written = BulkWrite(Group)
+        self.groups_written = BulkWrite(Group, validate=self.check_group)
 
     def run(self) -> ImportReport:
         self.report.existing.update(
@@ -192,7 +192,15 @@ class _SigsImport:
                 key__in=list(self.document.people)
             )
         }
-        written = BulkWrite(Person)
+        # Person.clean()'s rule, with the seats the stored people hold read at once.
+        seats = Committee.seats_held(person.pk for person in stored.values())
+
+        def check(person: Person) -> None:
+            validate_fields(person, clean=False)
+            if person.pk and person.affiliation:
+                person.check_affiliation(seats.get(person.pk, []))
+
+        written = BulkWrite(Person, validate=check)
         for key, record in self.document.people.items():
             fields: dict[str, Any] = {"name": record.name} if record.name else {}
             if record.affiliation is not None:
@@ -227,7 +235,12 @@ class _SigsImport:
                 | Q(kind__in=GROUP_LISTS.values())
             )
         }
-        written = BulkWrite(Group)
+        # Read here, so that Group.clean()'s rule (check_group) needs no query per group.
+        self.committees = {
+            committee.group_id: committee
+            for committee in Committee.objects.filter(group__in=list(self.groups.values()))
+        }
+        written = BulkWrite(Group, validate=self.check_group)
         accepted = []
         for record in self.document.groups:
             fields: dict[str, Any] = {
@@ -258,6 +271,12 @@ class _SigsImport:
         refused = self.written(written)
         return [entry for entry in accepted if id(entry[1]) not in refused]
 
+    def check_group(self, group: Group) -> None:
+        """Group.clean(), with the committee charters read at once (import_groups)."""
+        validate_fields(group, clean=False)
+        if group.pk:
+            group.check_kind(chartered=group.pk in self.committees)
+
     def read_stored(self) -> None:
         """What the groups hold: their roles, channels, subprojects with their leads,
         committee charters and stakeholder SIGs."""
@@ -286,10 +305,6 @@ class _SigsImport:
             subproject__group__in=groups
         ).values_list("subproject_id", "person_id"):
             self.leads[subproject_id].add(person_id)
-        self.committees = {
-            committee.group_id: committee
-            for committee in Committee.objects.filter(group__in=groups)
-        }
         self.stakeholder_ids: dict[int, set[int]] = defaultdict(set)
         for from_id, to_id in Group.stakeholder_groups.through.objects.filter(
             from_group__in=groups

@@ -124,9 +124,12 @@ class StoredMeetings:
             ),
         )
         by_meeting = defaultdict(list)
+        by_pk = {meeting.pk: meeting for meeting in stored.meetings.values()}
         for schedule in imported_schedules.filter(meeting__in=stored.meetings.values()).order_by(
             "pk"
         ):
+            # Held, so that validating a change (its end) looks none up.
+            schedule.meeting = by_pk[schedule.meeting_id]
             by_meeting[schedule.meeting_id].append(schedule)
         stored.imported = dict(by_meeting)
         return stored

@@ -349,7 +349,17 @@ class _KepImport:
         """The people and feature gates of the proposals written, in bulk: the rows they no
         longer have deleted first, as a row replacing one may hold the same values."""
         stale_people, stale_gates = BulkWrite(ProposalPerson), BulkWrite(FeatureGate)
-        people = BulkWrite(ProposalPerson, validate=services.participant_check)
+        # A row's checks read only its role, stage and position, which repeat from row to
+        # row: each combination that passed is not checked again.
+        passed: set[tuple[str, str, int]] = set()
+
+        def check_participant(row: ProposalPerson) -> None:
+            key = (row.role, row.stage, row.position)
+            if key not in passed:
+                services.participant_check(row)
+                passed.add(key)
+
+        people = BulkWrite(ProposalPerson, validate=check_participant)
         # Each gate's fields were checked with its file (check).
         gates = BulkWrite(FeatureGate, validate=lambda gate: None)
         for path, changes in self.changes.items():
