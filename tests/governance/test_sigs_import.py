@@ -23,7 +23,7 @@ from governance.models import (
     RoleKind,
     Subproject,
 )
-from governance.services import committee_set, group_create
+from governance.services import committee_set, group_create, person_create, role_create
 from governance.signals import sigs_imported
 from tests.governance.snapshot import governance_snapshot, row_counts
 
@@ -527,3 +527,53 @@ def test_an_import_replaces_the_data_version_once_when_it_commits(
     assert Group.objects.count() > 1
     assert callbacks.count(freshness.bump) == 1
     assert freshness.current() != before
+
+
+SEATED_COMPANIES = """
+sigs:
+  - dir: sig-apps
+    name: Apps
+    leadership:
+      chairs:
+        - github: bob
+          company: Acme
+committees:
+  - dir: committee-steering
+    name: Steering
+    leadership:
+      chairs:
+        - github: ada
+        - github: bob
+"""
+
+
+def test_a_person_whose_new_company_breaks_a_committees_cap_is_reported_and_kept(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 12), tick=False)
+    steering = group_create(slug="committee-steering", name="Steering", kind=GroupKind.COMMITTEE)
+    committee_set(group=steering, purpose=CommitteePurpose.STEERING, max_seats_per_affiliation=1)
+    for handle, company in [("ada", "Acme"), ("bob", "Other")]:
+        person = person_create(handle=handle, affiliation=company)
+        role_create(person=person, group=steering, kind=RoleKind.MEMBER)
+
+    report = sigs_import(document=parse(SEATED_COMPANIES))
+
+    assert [str(problem) for problem in report.problems] == [
+        "sigs[0] (sig-apps).leadership.chairs[0]: Acme would hold 2 seats of Steering; at most "
+        "1 may be held by one affiliation. Skipped."
+    ]
+    assert Person.objects.get(handle="bob").affiliation == "Other"
+    assert current("committee-steering", RoleKind.MEMBER) == ["ada", "bob"]
+
+
+def test_a_chartered_committee_listed_as_a_sig_is_reported_and_kept(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 12), tick=False)
+    steering = group_create(slug="committee-steering", name="Steering", kind=GroupKind.COMMITTEE)
+    committee_set(group=steering, purpose=CommitteePurpose.STEERING)
+
+    report = sigs_import(document=parse("sigs:\n  - dir: committee-steering\n    name: Steering\n"))
+
+    assert [str(problem) for problem in report.problems] == [
+        "sigs[0] (committee-steering): This group has a committee charter: it must stay a "
+        "committee. Skipped."
+    ]
+    assert Group.objects.get(slug="committee-steering").kind == GroupKind.COMMITTEE
