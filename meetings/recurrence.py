@@ -381,8 +381,9 @@ def describe(schedule: Schedule) -> str:
     return f"{rule}{until}, {hours}"
 
 
-def validate_schedule(schedule: Schedule) -> None:
-    """The messages an editor reads for a schedule that cannot be stored as given."""
+def validate_schedule(schedule: Schedule, *, holding: list[Occurrence] | None = None) -> None:
+    """The messages an editor reads for a schedule that cannot be stored as given; `holding`,
+    when given, is what holding_records read of the saved schedule (else it is read)."""
     errors: dict[str, str] = {}
     if schedule.frequency == Frequency.MONTHLY and schedule.week_of_month is None:
         errors["week_of_month"] = "Choose which week of the month (first to fourth, or last)."
@@ -401,7 +402,7 @@ def validate_schedule(schedule: Schedule) -> None:
     if errors:
         raise ValidationError(errors)
     if not schedule.is_confirmed:
-        _refuse_stranding(schedule)
+        _refuse_stranding(schedule, holding)
         return
     if schedule.frequency == Frequency.RRULE:
         try:
@@ -429,18 +430,21 @@ def validate_schedule(schedule: Schedule) -> None:
                 f"its first occurrence from then is {first:%A %Y-%m-%d}."
             }
         )
-    _refuse_stranding(schedule)
+    _refuse_stranding(schedule, holding)
 
 
-def stranded_records(schedule: Schedule) -> list[Occurrence]:
-    """Stored moves, agendas, minutes and recordings on dates the schedule does not give.
-
-    A cancellation is not among them: an occurrence that does not happen stays so.
-    """
-    if schedule.pk is None:
-        return []
-    holding = (
-        schedule.occurrences.exclude(status=OccurrenceStatus.CANCELLED)
+def holding_records(schedules: Iterable[Schedule]) -> dict[int, list[Occurrence]]:
+    """The stored moves, agendas, minutes and recordings of saved `schedules`, by schedule pk,
+    each schedule's by date, read at once. A cancellation is not among them: an occurrence
+    that does not happen stays so."""
+    saved = [schedule for schedule in schedules if schedule.pk is not None]
+    held: dict[int, list[Occurrence]] = {schedule.pk: [] for schedule in saved}
+    if not saved:
+        return held
+    records = (
+        saved[0]
+        .occurrences.model._default_manager.filter(schedule__in=saved)
+        .exclude(status=OccurrenceStatus.CANCELLED)
         .filter(
             models.Q(status=OccurrenceStatus.MOVED)
             | ~models.Q(minutes="")
@@ -450,11 +454,25 @@ def stranded_records(schedule: Schedule) -> list[Occurrence]:
         .distinct()
         .order_by("original_date")
     )
+    for record in records:
+        held[record.schedule_id].append(record)
+    return held
+
+
+def stranded_records(
+    schedule: Schedule, holding: list[Occurrence] | None = None
+) -> list[Occurrence]:
+    """Stored moves, agendas, minutes and recordings on dates the schedule does not give, of
+    its `holding` records (holding_records; read when not given)."""
+    if schedule.pk is None:
+        return []
+    if holding is None:
+        holding = holding_records([schedule])[schedule.pk]
     return [record for record in holding if not schedule_dates_on(schedule, record.original_date)]
 
 
-def _refuse_stranding(schedule: Schedule) -> None:
-    stranded = stranded_records(schedule)
+def _refuse_stranding(schedule: Schedule, holding: list[Occurrence] | None = None) -> None:
+    stranded = stranded_records(schedule, holding)
     if stranded:
         dates = ", ".join(
             f"{record.original_date:%a %Y-%m-%d} ({record.get_status_display().lower()})"

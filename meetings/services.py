@@ -17,6 +17,7 @@ from common.services import (
     EditConflict,
     model_set_related,
     model_update,
+    validate_fields,
     version_claim,
     version_require,
 )
@@ -425,7 +426,15 @@ def schedules_end(
             days.add(schedule.first_date)
         wanted[schedule] = [day for day in days if recurrence.schedule_dates_on(schedule, day)]
     changes = _cancel_records(wanted, reason)
-    ends = BulkWrite(Schedule)
+    # Schedule.clean()'s rules, with the records the schedules hold once the cancellations
+    # are written read at once.
+    holding = recurrence.holding_records(schedule for schedule, _ in ending)
+
+    def check(schedule: Schedule) -> None:
+        validate_fields(schedule, clean=False)
+        recurrence.validate_schedule(schedule, holding=holding[schedule.pk])
+
+    ends = BulkWrite(Schedule, validate=check)
     for schedule, last in ending:
         # (validated once the cancellations are written: none is stranded)
         ends.update(schedule, {"last_date": last, "sequence": schedule.sequence + 1})
