@@ -555,14 +555,17 @@ class Channel(TimeStamped):
         return ""
 
 
+# An http(s) URL (a ValidationError otherwise).
+validate_http_url = URLValidator(schemes=["http", "https"])
+
+
 def validate_url_list(value):
     """A list of http(s) URLs."""
     if not isinstance(value, list):
         raise ValidationError("Enter a list of URLs.")
-    check = URLValidator(schemes=["http", "https"])
     for index, url in enumerate(value):
         try:
-            check(url)
+            validate_http_url(url)
         except ValidationError:
             raise ValidationError(f"Item {index + 1} is not a URL: {url!r}.") from None
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email, validate_slug
+from django.core.validators import validate_email, validate_slug
 
 from governance.importers.limited_yaml import YamlFileError, read_yaml
 from governance.models import (
@@ -27,6 +27,7 @@ from governance.models import (
     GroupKind,
     RoleKind,
     handle_validator,
+    validate_http_url,
 )
 from governance.timezones import validate_time_zone
 
@@ -94,7 +95,6 @@ def emeritus_role_kinds(group_kind: str) -> tuple[str, ...]:
     return (*LEADERSHIP_KINDS, chairs_role_kind(group_kind))
 
 
-_check_url = URLValidator(schemes=["http", "https"])
 # Characters that cannot be seen but change a value: zero-width spaces, BOMs, controls, NBSP.
 _INVISIBLE_CATEGORIES = {"Cf", "Cc", "Zs", "Zl", "Zp"}
 
@@ -378,7 +378,7 @@ class _Parser:
     def url(self, value: Any, place: str) -> str | None:
         url = self.token(value, place)
         try:
-            _check_url(url)
+            validate_http_url(url)
         except ValidationError:
             self.problem(place, f"not a valid http(s) URL: {url!r}: skipped")
             return None
