@@ -58,11 +58,12 @@ def validate_and_save(instance: Model) -> None:
         raise
 
 
-def validate_fields(instance: Model, *, clean: bool = True) -> None:
+def validate_fields(instance: Model, *, clean: bool = True, exclude: Iterable[str] = ()) -> None:
     """The checks `validate_and_save` makes before writing: `full_clean()` without the unique
     and check constraints, which the write leaves to the database, and without looking up
     again a related row the instance holds (saved, not narrowed by `limit_choices_to`).
-    Without `clean`, the fields only: the caller applies the model's clean() rules itself."""
+    Without `clean`, the fields only: the caller applies the model's clean() rules itself.
+    `exclude`: fields whose values the caller's reader has already checked as the model would."""
     held = [
         field.name
         for field in _plain_foreign_keys(type(instance))
@@ -70,6 +71,7 @@ def validate_fields(instance: Model, *, clean: bool = True) -> None:
         and (related := field.get_cached_value(instance)) is not None
         and related.pk == getattr(instance, field.attname)
     ]
+    held += exclude
     if clean:
         instance.full_clean(exclude=held, validate_unique=False, validate_constraints=False)
     else:

@@ -134,7 +134,11 @@ class _SigsImport:
         # Role's clean() rules are applied in memory (check_term, check_seat): fields alone here.
         self.roles = BulkWrite(Role, validate=partial(validate_fields, clean=False))
         self.channels_written = BulkWrite(Channel)
-        self.subprojects_written = BulkWrite(Subproject)
+        # A subproject's OWNERS files are http(s) URLs, each checked by the reader
+        # (sigs_yaml._Parser.subproject) with validate_url_list's check: not again here.
+        self.subprojects_written = BulkWrite(
+            Subproject, validate=partial(validate_fields, exclude=["owners_files"])
+        )
         self.groups_written = BulkWrite(Group, validate=self.check_group)
 
     def run(self) -> ImportReport:
