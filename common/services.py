@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, ForeignKey, Model, QuerySet
 
@@ -94,6 +94,20 @@ def check_fields(instance: Model, fields: Iterable[str]) -> None:
     unknown = [name for name in fields if not _is_settable(instance, name)]
     if unknown:
         raise TypeError(f"{type(instance).__name__} has no field {', '.join(map(repr, unknown))}")
+
+
+def refusal_text(error: Exception) -> str:
+    """Why a write was refused, as one line for an import's report: each field at fault named
+    with its messages ("name: message; ..."), the model's own messages (clean(), constraints)
+    as they are."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return "; ".join(
+            " ".join(messages) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        )
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
 
 
 def model_set_related(*, instance: Model, name: str, values: Iterable[Model] | None) -> list[str]:

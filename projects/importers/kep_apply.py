@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
 from common.bulk import BulkWrite, M
+from common.services import refusal_text
 from governance.models import Group, Person
 from projects import services
 from projects.importers.kep_yaml import (
@@ -59,16 +60,7 @@ def _in_claim_order(records: Sequence[KepRecord]) -> list[KepRecord]:
 
 def _reason(error: Exception) -> str:
     """Why a file was not stored, naming the field at fault."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        messages = [
-            " ".join(each) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(each)}"
-            for name, each in error.message_dict.items()
-        ]
-    elif isinstance(error, ValidationError):
-        messages = error.messages
-    else:
-        messages = [str(error)]
-    return "not stored: " + "; ".join(messages)
+    return f"not stored: {refusal_text(error)}"
 
 
 def _check_gate(gate: FeatureGate) -> None:

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Generic
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey, Model
 from django.utils.text import slugify
 
 from common.bulk import BulkWrite, M
-from common.services import changed_fields
+from common.services import changed_fields, refusal_text
 from projects.importers.documents import DocumentReport, LineProblem
 from projects.importers.landscape_notes import EntryRecord, LandscapeNotes, body_text
 from projects.importers.project_list import ProjectList, ProjectRecord
@@ -49,17 +49,6 @@ from projects.models import (
     TieIn,
     parse_release_version,
 )
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        return "; ".join(
-            " ".join(messages) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(messages)}"
-            for field, messages in error.message_dict.items()
-        )
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 def _outcome(*outcomes: str) -> str:
@@ -307,7 +296,7 @@ class _Import:
             for undo in reversed(record.undo):
                 undo()
             record.counts.clear()
-            record.problem = _reason(error)
+            record.problem = refusal_text(error)
             return None
 
     def count(self, kind: str, outcome: str, name: str) -> None:
@@ -321,7 +310,7 @@ class _Import:
         for write in self.writes:
             self._drop_orphans(write)
             for row, error in write.write():
-                self._refuse(row, _reason(error))
+                self._refuse(row, refusal_text(error))
         for record in self.records:
             if record.problem:
                 message = f"{record.what}: not stored: {record.problem}"
