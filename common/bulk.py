@@ -6,8 +6,9 @@ in a few statements, each with its django-simple-history entry. When the databas
 batch, the records are written one by one in savepoints, so the ones it refuses are named (with
 the model's messages) and the others are written.
 
-Bulk writes send no post_save or post_delete: `bulk_written` is sent instead, once per write,
-for the caches that follow the data (a receiver connects in its AppConfig.ready()).
+Bulk writes send no post_save or post_delete: `bulk_written` is sent instead, once per write
+(and once for each other model a deletion cascaded to), for the caches that follow the data (a
+receiver connects in its AppConfig.ready()).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from django.conf import settings
@@ -22,6 +24,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import AutoField, Field, Max, Model
+from django.db.models.deletion import Collector
+from django.db.models.sql import DeleteQuery
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -109,16 +113,16 @@ class BulkWrite(Generic[M]):
         updated = list(self.updated.values())
         self._stamp(updated)
         refused = self._each(self.created, self._insert) + self._each(updated, self._update)
-        if self.deleted:
-            self.model._default_manager.filter(pk__in=self.deleted).delete()
+        deleted = self._delete() if self.deleted else {}
         refused_ids = {id(instance) for instance, _ in refused}
         created = [instance for instance in self.created if id(instance) not in refused_ids]
         updated = [instance for instance in updated if id(instance) not in refused_ids]
         self._relate(created, updated, refused_ids)
-        if created or updated or self.deleted:
-            bulk_written.send(
-                sender=self.model, created=created, updated=updated, deleted=set(self.deleted)
-            )
+        own = deleted.pop(self.model, set())
+        if created or updated or own:
+            bulk_written.send(sender=self.model, created=created, updated=updated, deleted=own)
+        for model, keys in deleted.items():
+            bulk_written.send(sender=model, created=[], updated=[], deleted=keys)
         return refused
 
     def _insert(self, instances: list[M]) -> None:
@@ -144,9 +148,58 @@ class BulkWrite(Generic[M]):
         _write_history(self.model, instances, "+", written | {opts.pk.attname: keys})
 
     def _update(self, instances: list[M]) -> None:
-        if self.fields:
-            self.model._default_manager.bulk_update(instances, sorted(self.fields))
-        _write_history(self.model, instances, "~")
+        """bulk_update's write of the changed fields (the keys of related records they hold
+        taken), as columns of prepared values, which the history entries keep too."""
+        opts = self.model._meta
+        db = connections[router.db_for_write(self.model)]
+        fields = [
+            each
+            for each in opts.concrete_fields
+            if each.name in self.fields or each.attname in self.fields
+        ]
+        written: dict[str, list[Any]] = {}
+        if fields:
+            for instance in instances:
+                instance._prepare_related_fields_for_save(  # type: ignore[attr-defined]
+                    operation_name="bulk_update", fields=fields
+                )
+            values = {
+                each: _prepared(
+                    db, each, [getattr(instance, each.attname) for instance in instances]
+                )
+                for each in fields
+            }
+            keys = _prepared(db, opts.pk, [instance.pk for instance in instances])
+            _update_columns(db, self.model, values, keys)
+            written = {each.attname: column for each, column in values.items()}
+        _write_history(self.model, instances, "~", written)
+
+    def _delete(self) -> dict[type[Model], set[Any]]:
+        """Delete the records as QuerySet.delete() does (Django's Collector: its refusals, what
+        they cascade to, the links it sets to null), each model's history entries ("-", as
+        django-simple-history's post_delete makes them, in the same order) written at once,
+        without pre_delete or post_delete; the keys deleted, by model (a link table's
+        excepted). A deleted record's entry keeps no many-to-many links: they went first."""
+        db = router.db_for_write(self.model)
+        rows = self.model._default_manager.using(db).filter(pk__in=self.deleted)
+        collector = Collector(using=db, origin=rows)
+        collector.collect(rows)  # type: ignore[arg-type]
+        collector.sort()
+        # Collector.delete() sends the signals of the rows it read (collector.data): they are
+        # deleted here, after what it deletes without reading and the links it sets to null.
+        read, collector.data = collector.data, {}
+        deleted: dict[type[Model], set[Any]] = {}
+        with transaction.atomic(using=db, savepoint=False):
+            collector.delete()
+            for model, instances in read.items():
+                # Each model's rows as Collector.delete() deletes them: by key, descending.
+                ordered = sorted(instances, key=attrgetter("pk"), reverse=True)
+                DeleteQuery(model).delete_batch([each.pk for each in ordered], db)
+                if not model._meta.auto_created:
+                    if _has_history(model):
+                        _write_history(model, ordered, "-")
+                    deleted[model] = {each.pk for each in ordered}
+        return deleted
 
     def _stamp(self, instances: list[M]) -> None:
         """bulk_update does not set `auto_now` fields: set them, as save() would."""
@@ -292,25 +345,10 @@ def _insert_columns(
     back = f" RETURNING {quote(returning.column)}" if returning else ""
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            select: list[str] = []
-            arrays: list[str] = []
-            scalars: list[Any] = []
-            columns: list[list[Any]] = []
-            for each, column in values.items():
-                # Each type without its size, as bulk_create casts: varchar[], not varchar(50)[].
-                kind = str(each.db_type(db)).split("(")[0]
-                if (arrays or len(values) > len(select) + 1) and _constant(column):
-                    select.append(f"%s::{kind}")
-                    scalars.append(column[0])
-                else:
-                    select.append(f"u.c{len(arrays)}")
-                    arrays.append(f"%s::{kind}[]")
-                    columns.append(column)
-            names = ", ".join(f"c{n}" for n in range(len(arrays)))
+            select, (rows_sql, arrays) = _unnest(db, values)
             cursor.execute(
-                f"{insert} SELECT {', '.join(select)} FROM UNNEST({', '.join(arrays)}) "
-                f"AS u({names}){back}",
-                scalars + columns,
+                f"{insert} SELECT {', '.join(sql for sql, _ in select)} FROM {rows_sql}{back}",
+                [value for _, scalar in select for value in scalar] + arrays,
             )
             return [row[0] for row in cursor.fetchall()] if returning else []
         rows = list(zip(*values.values(), strict=True))
@@ -330,6 +368,58 @@ def _insert_columns(
         return keys
 
 
+def _update_columns(
+    db: BaseDatabaseWrapper, model: type[Model], values: dict[Field, list[Any]], keys: list[Any]
+) -> None:
+    """Set the fields of `model`'s rows with the database keys `keys` to the database values of
+    each field: on PostgreSQL in one statement (the rows as `_insert_columns` sends them),
+    elsewhere the statement of a row run for each."""
+    quote = db.ops.quote_name
+    table = quote(model._meta.db_table)
+    key = f"{table}.{quote(model._meta.pk.column)}"
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            columns, (rows_sql, arrays) = _unnest(db, {**values, model._meta.pk: keys})
+            *sets, (on, scalar) = columns
+            assigned = ", ".join(
+                f"{quote(each.column)} = {sql}" for each, (sql, _) in zip(values, sets, strict=True)
+            )
+            cursor.execute(
+                f"UPDATE {table} SET {assigned} FROM {rows_sql} WHERE {key} = {on}",
+                [value for _, each in sets for value in each] + arrays + scalar,
+            )
+            return
+        assigned = ", ".join(f"{quote(each.column)} = %s" for each in values)
+        cursor.executemany(
+            f"UPDATE {table} SET {assigned} WHERE {key} = %s",
+            list(zip(*values.values(), keys, strict=True)),
+        )
+
+
+def _unnest(
+    db: BaseDatabaseWrapper, values: dict[Field, list[Any]]
+) -> tuple[list[tuple[str, list[Any]]], tuple[str, list[Any]]]:
+    """PostgreSQL's rows of the database values of each field, as Django's bulk_create sends
+    them (an array per column, cast to its type without its size: varchar[], not
+    varchar(50)[]), a column that holds one value throughout sent once, not as an array
+    (psycopg's dumping of arrays is most of the cost): each column's SQL with its parameter,
+    and the FROM item of the rows, `UNNEST(…) AS u(…)`, with its parameters."""
+    columns: list[tuple[str, list[Any]]] = []
+    arrays: list[str] = []
+    params: list[Any] = []
+    for each, column in values.items():
+        kind = str(each.db_type(db)).split("(")[0]
+        # (one array at least: the rows are those of the arrays)
+        if (arrays or len(values) > len(columns) + 1) and _constant(column):
+            columns.append((f"%s::{kind}", [column[0]]))
+        else:
+            columns.append((f"u.c{len(arrays)}", []))
+            arrays.append(f"%s::{kind}[]")
+            params.append(column)
+    names = ", ".join(f"c{n}" for n in range(len(arrays)))
+    return columns, (f"UNNEST({', '.join(arrays)}) AS u({names})", params)
+
+
 def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> list[Any]:
     """The database's values of `column`; one value the column holds throughout (the write's
     date, type and user) is prepared once."""
@@ -341,6 +431,10 @@ def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> l
 def _constant(column: Sequence[Any]) -> bool:
     """Whether `column` holds one value (one object) throughout."""
     return all(value is column[0] for value in column)
+
+
+def _has_history(model: type[Model]) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
 
 
 @cache  # a model's history is made once; reaching it makes a manager class each time

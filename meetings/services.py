@@ -142,7 +142,9 @@ def meeting_delete(*, meeting: Meeting) -> None:
 @transaction.atomic
 def meetings_delete(*, meetings: Iterable[Meeting]) -> None:
     """Delete meetings, with their schedules and occurrence records, in one go."""
-    Meeting.objects.filter(pk__in=[meeting.pk for meeting in meetings]).delete()
+    deleted = BulkWrite(Meeting)
+    deleted.delete(meetings)
+    _written(deleted)
 
 
 @transaction.atomic

@@ -2,12 +2,15 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models.signals import post_delete
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.bulk import BulkWrite, bulk_written
-from governance.models import Group, Person, Subproject
+from governance.models import Channel, Group, Person, Subproject
 from tests.factories import GroupFactory, PersonFactory
+from tests.governance.factories import ChannelFactory, SubprojectFactory
+from tests.meetings.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +160,77 @@ def test_history_entries_are_those_simple_history_writes(admin_user, django_user
         "Renamed",
     )
     assert updated.history_user == stored._history_user
+
+
+def test_changed_fields_are_written_each_record_with_its_own_values():
+    group = GroupFactory()
+    subprojects = [SubprojectFactory(group=group) for _ in range(2)]
+    channels = [ChannelFactory(group=group, url="https://slack.k8s.io/") for _ in range(3)]
+    write = BulkWrite(Channel)
+    for n, (channel, subproject) in enumerate(zip(channels, [*subprojects, None], strict=True)):
+        write.update(channel, {"subproject": subproject, "description": f"Channel {n}"})
+    assert write.write() == []
+    stored = Channel.objects.order_by("pk")
+    assert [(c.subproject, c.description, c.url) for c in stored] == [
+        (subprojects[0], "Channel 0", "https://slack.k8s.io/"),
+        (subprojects[1], "Channel 1", "https://slack.k8s.io/"),
+        (None, "Channel 2", "https://slack.k8s.io/"),
+    ]
+    assert [
+        (entry.subproject_id, entry.description)
+        for entry in Channel.history.filter(history_type="~").order_by("history_id")
+    ] == [(c.subproject_id, c.description) for c in stored]
+
+
+def test_deleted_records_go_with_what_they_cascade_to_each_with_its_history_entry(
+    admin_user, rf, django_assert_max_num_queries
+):
+    """As QuerySet.delete() deletes them (a subproject's channels and lead links go with it; its
+    meeting stays, without it), each row with its "-" entry as django-simple-history's
+    post_delete makes it; `bulk_written` is sent for each model, post_delete for none."""
+    group = GroupFactory()
+    kept = SubprojectFactory(group=group, name="kept")
+    gone = SubprojectFactory(group=group, name="gone", leads=[PersonFactory()])
+    channels = [ChannelFactory(group=group, subproject=gone) for _ in range(3)]
+    ChannelFactory(group=group, subproject=kept)
+    meeting = MeetingFactory(group=group, subproject=gone)
+    written, deleted = {}, []
+
+    def heard(sender, **kwargs):
+        written[sender] = kwargs["deleted"]
+
+    def heard_delete(sender, **kwargs):
+        deleted.append(sender)
+
+    bulk_written.connect(heard)
+    post_delete.connect(heard_delete)
+    request = rf.get("/")
+    request.user = admin_user
+    HistoricalRecords.context.request = request
+    write = BulkWrite(Subproject)
+    write.delete([gone])
+    try:
+        with django_assert_max_num_queries(9):
+            assert write.write() == []
+    finally:
+        bulk_written.disconnect(heard)
+        post_delete.disconnect(heard_delete)
+        del HistoricalRecords.context.request
+    assert list(Subproject.objects.all()) == [kept]
+    assert list(Channel.objects.values_list("subproject", flat=True)) == [kept.pk]
+    meeting.refresh_from_db()
+    assert meeting.subproject is None
+    assert written == {Subproject: {gone.pk}, Channel: {channel.pk for channel in channels}}
+    assert deleted == []
+    entry = Subproject.history.get(history_type="-")
+    assert (entry.id, entry.name, entry.history_user, list(entry.leads.all())) == (
+        gone.pk,
+        "gone",
+        admin_user,
+        [],
+    )
+    entries = Channel.history.filter(history_type="-").order_by("history_id")
+    # In the order post_delete writes them: by key, descending.
+    assert [(e.id, e.subproject_id, e.history_user) for e in entries] == [
+        (channel.pk, gone.pk, admin_user) for channel in reversed(channels)
+    ]

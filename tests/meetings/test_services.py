@@ -11,9 +11,9 @@ from django.db import connection
 from governance import permissions as rules
 from governance.models import RoleKind
 from meetings import recurrence, services, signals
-from meetings.models import Occurrence, OccurrenceStatus
+from meetings.models import Meeting, Occurrence, OccurrenceStatus, Schedule
 from tests.factories import PersonFactory, RoleFactory
-from tests.meetings.factories import MeetingFactory, ScheduleFactory
+from tests.meetings.factories import MeetingFactory, OccurrenceFactory, ScheduleFactory
 
 MONDAY = datetime.date(2026, 10, 26)
 TIMING = {
@@ -350,3 +350,20 @@ def test_a_misspelt_schedule_field_is_refused_and_nothing_changes():
 
     schedule.refresh_from_db()
     assert schedule.sequence == sequence
+
+
+@pytest.mark.django_db
+def test_meetings_are_deleted_with_their_schedules_each_with_its_history_entry(
+    django_assert_max_num_queries,
+):
+    meetings = [MeetingFactory() for _ in range(3)]
+    schedules = [ScheduleFactory(meeting=meeting) for meeting in meetings]
+    OccurrenceFactory(schedule=schedules[0])
+    with django_assert_max_num_queries(16):
+        services.meetings_delete(meetings=meetings)
+    assert not Meeting.objects.exists() and not Schedule.objects.exists()
+    assert not Occurrence.objects.exists()
+    for model, records in [(Meeting, meetings), (Schedule, schedules)]:
+        gone = model.history.filter(history_type="-").order_by("history_id")
+        assert list(gone.values_list("id", flat=True)) == [each.pk for each in reversed(records)]
+    assert Occurrence.history.filter(history_type="-").count() == 1
