@@ -16,6 +16,7 @@ Environment: BENCH_SECONDS (each load run, default 3), BENCH_ROUNDS (default 3),
 from __future__ import annotations
 
 import datetime
+import gc
 import operator
 import os
 import re
@@ -380,6 +381,10 @@ def naive_feed() -> bytes:
 
 
 def seconds(work: Callable[[], object]) -> float:
+    """How long `work` takes, from a collected heap: a full collection that earlier steps (the
+    demo's load, the previous run) made due is not charged to it; those its own allocations
+    cause are."""
+    gc.collect()
     started = time.perf_counter()
     work()
     return time.perf_counter() - started
