@@ -202,7 +202,7 @@ class BulkWrite(Generic[M]):
         return deleted
 
     def _stamp(self, instances: list[M]) -> None:
-        """bulk_update does not set `auto_now` fields: set them, as save() would."""
+        """An update written in bulk does not set `auto_now` fields: set them, as save() would."""
         now = timezone.now()
         for model_field in self.model._meta.concrete_fields:
             if getattr(model_field, "auto_now", False):

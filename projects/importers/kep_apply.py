@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from common import freshness
 from common.bulk import BulkWrite, M
 from common.services import refusal_text
 from governance.models import Group, Person
@@ -435,6 +436,7 @@ class _KepImport:
 
 
 @transaction.atomic
+@freshness.bumped_once()
 def keps_import(
     *, project: Project, directory: KepDirectory, dry_run: bool = False
 ) -> KepImportReport:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import ForeignKey, Model
 from django.utils.text import slugify
 
+from common import freshness
 from common.bulk import BulkWrite, M
 from common.services import changed_fields, refusal_text
 from projects.importers.documents import DocumentReport, LineProblem
@@ -497,6 +498,7 @@ class _LandscapeImport(_Import):
 
 
 @transaction.atomic
+@freshness.bumped_once()
 def landscape_import(*, notes: LandscapeNotes, dry_run: bool = False) -> DocumentReport:
     """Bring the landscape (categories, evaluations, relations, to-evaluate list) in line with
     the read notes. `dry_run` reports the same and writes nothing."""
@@ -586,6 +588,7 @@ class _ProjectListImport(_Import):
 
 
 @transaction.atomic
+@freshness.bumped_once()
 def project_list_import(
     *, listing: ProjectList, as_of: datetime.date, dry_run: bool = False
 ) -> DocumentReport:
@@ -732,6 +735,7 @@ class _StatusImport(_Import):
 
 
 @transaction.atomic
+@freshness.bumped_once()
 def status_import(
     *,
     page: StatusPage,

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import freshness
 from governance.models import Group, GroupKind, Person
 from projects.importers.kep_yaml import parse_kep
 from projects.models import Proposal, ProposalPerson, ProposalStatus, Release, Stage
@@ -523,3 +524,11 @@ def test_the_real_enhancements_import_653_proposals_and_skip_2(shared_data, kube
     assert again[-2].startswith(
         "655 kep.yaml files: 0 imported, 0 updated, 653 unchanged, 2 skipped"
     )
+
+
+def test_an_import_replaces_the_data_version_once(
+    kubernetes, groups, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        import_keps()
+    assert callbacks.count(freshness.bump) == 1

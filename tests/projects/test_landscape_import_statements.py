@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import freshness
 from projects.importers.landscape_apply import (
     landscape_import,
     project_list_import,
@@ -44,6 +45,7 @@ def _notes(count: int) -> list[str]:
                 "More of it.",
                 "",
             ]
+    # A comparison, then the notes' TODO list as the seed document writes it ("(TODO: basic, P2)").
     lines += ["## tool-0 vs. tool-1", "", "*Date: 03/01/2019*", "", "Both.", "", "# TODOs", ""]
     lines += [f"- todo-{number} (TODO: basic, P{number % 3})" for number in range(count)]
     return lines
@@ -204,3 +206,10 @@ def test_an_entry_renamed_to_itself_leaves_nothing_and_an_entry_given_twice_hold
     tool = Evaluation.objects.get()
     assert tool.evaluated_on == datetime.date(2018, 1, 3)
     assert [(u.version, u.body) for u in tool.updates.all()] == [("v3", "second")]
+
+
+@pytest.mark.parametrize("run", [_landscape, _listed, _status])
+def test_an_import_replaces_the_data_version_once(run, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        run(6)
+    assert callbacks.count(freshness.bump) == 1
