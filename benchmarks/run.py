@@ -405,8 +405,22 @@ def cold_feed_ratio() -> float:
     return statistics.median(ours) / statistics.median(naive)
 
 
+def read_sigs(text: str) -> None:
+    """What import_sigs reads from sigs.yaml before it writes: governance's parse, and the
+    meetings reader's readings of each group's and subproject's meetings list (which the
+    import makes as it applies the groups, through governance.signals.sigs_imported)."""
+    from governance.importers.sigs_yaml import parse
+    from meetings.importers.sigs_yaml import read_meetings_list
+
+    today = timezone.localdate()
+    for group in parse(text).groups:
+        for record in (group, *group.subprojects):
+            read_meetings_list(record.data, on=today)
+
+
 def import_figures() -> list[tuple[str, float, str, float]]:
-    """import_sigs and import_keps against parsing alone; peak RSS of the import.
+    """import_sigs and import_keps against parsing alone (`read_sigs`, `read_keps`); peak RSS
+    of the import.
 
     import_sigs is timed in this process, as its parse is, and its peak RSS is that of a child
     process making the same import as a dry run (all the work, nothing written)."""
@@ -415,14 +429,13 @@ def import_figures() -> list[tuple[str, float, str, float]]:
     if not sigs.exists() or not keps.exists():
         print(f"(no import figures: {SHARED_DATA} lacks sigs.yaml or keps/)")
         return []
-    from governance.importers.sigs_yaml import parse
     from projects.importers.kep_apply import keps_import
     from projects.importers.kep_yaml import read_keps
     from projects.models import Project
 
     # A parse has no side effects, so it is timed three times (the median); an import only once.
     parse_sigs = statistics.median(
-        seconds(lambda: parse(sigs.read_text(encoding="utf-8"))) for _ in range(3)
+        seconds(lambda: read_sigs(sigs.read_text(encoding="utf-8"))) for _ in range(3)
     )
     parse_keps = statistics.median(seconds(lambda: read_keps(keps)) for _ in range(3))
 

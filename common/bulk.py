@@ -13,6 +13,7 @@ receiver connects in its AppConfig.ready()).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -127,7 +128,7 @@ class BulkWrite(Generic[M]):
 
     def _insert(self, instances: list[M]) -> None:
         """bulk_create's insert of new records (the keys of related records they hold taken,
-        each field's `pre_save` value, the keys given set), its values kept for the history."""
+        each field's `pre_save` value, the keys given set)."""
         opts = self.model._meta
         db = connections[router.db_for_write(self.model)]
         for instance in instances:
@@ -144,12 +145,11 @@ class BulkWrite(Generic[M]):
             instance.pk = key
             instance._state.adding = False
             instance._state.db = db.alias
-        written = {each.attname: column for each, column in values.items()}
-        _write_history(self.model, instances, "+", written | {opts.pk.attname: keys})
+        _write_history(self.model, instances, "+")
 
     def _update(self, instances: list[M]) -> None:
         """bulk_update's write of the changed fields (the keys of related records they hold
-        taken), as columns of prepared values, which the history entries keep too."""
+        taken), as columns of prepared values."""
         opts = self.model._meta
         db = connections[router.db_for_write(self.model)]
         fields = [
@@ -157,7 +157,6 @@ class BulkWrite(Generic[M]):
             for each in opts.concrete_fields
             if each.name in self.fields or each.attname in self.fields
         ]
-        written: dict[str, list[Any]] = {}
         if fields:
             for instance in instances:
                 instance._prepare_related_fields_for_save(  # type: ignore[attr-defined]
@@ -171,8 +170,7 @@ class BulkWrite(Generic[M]):
             }
             keys = _prepared(db, opts.pk, [instance.pk for instance in instances])
             _update_columns(db, self.model, values, keys)
-            written = {each.attname: column for each, column in values.items()}
-        _write_history(self.model, instances, "~", written)
+        _write_history(self.model, instances, "~")
 
     def _delete(self) -> dict[type[Model], set[Any]]:
         """Delete the records as QuerySet.delete() does (Django's Collector: its refusals, what
@@ -252,7 +250,7 @@ class BulkWrite(Generic[M]):
         written_pks = [instance.pk for instance in created + updated]
         if not kept or not written_pks:
             return
-        history = get_history_model_for_model(self.model)
+        history = _history(self.model)
         pk_name = self.model._meta.pk.attname
         latest = dict(
             history._default_manager.filter(**{f"{pk_name}__in": written_pks})
@@ -275,45 +273,81 @@ class BulkWrite(Generic[M]):
                 _insert_values(snapshot, {**columns, "history_id": history_ids})
 
 
-def _write_history(
-    model: type[Model],
-    instances: list[M],
-    history_type: str,
-    written: dict[str, list[Any]] | None = None,
-) -> None:
-    """The history entries of written `instances`, each as django-simple-history's
-    bulk_history_create makes it (its user, date and change reason, one date for the write,
-    the history model's other fields at their defaults), inserted as columns of values (those
-    `written` by attname, as the database has them): building a historical instance apiece,
-    and compiling it, cost more than the write."""
+def _write_history(model: type[Model], instances: list[M], history_type: str) -> None:
+    """The history entries of `instances`, each as django-simple-history's bulk_history_create
+    makes it (its user, date and change reason, one date for the write, the history model's
+    other fields at their defaults). Written or changed records have their rows copied by the
+    database (`INSERT … SELECT`), so their values are not sent a second time; deleted ones
+    ("-") are gone from the table, and their entries are inserted from the instances' values.
+    Building a historical instance apiece, and compiling it, cost more than the write."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
         return
-    history = get_history_model_for_model(model)
+    history = _history(model)
     db = connections[router.db_for_write(history)]
-    written = written or {}
     date = timezone.now()
-    users = [history.get_default_history_user(instance) for instance in instances]
-    columns = {
-        **{
-            each.attname: [getattr(instance, each.attname) for instance in instances]
-            for each in history.tracked_fields
-            if each.attname not in written
-        },
-        "history_date": [getattr(instance, "_history_date", date) for instance in instances],
-        "history_user_id": [None if user is None else user.pk for user in users],
-        "history_change_reason": [
-            get_change_reason_from_object(each) or None for each in instances
-        ],
-        "history_type": [history_type] * len(instances),
-        "history_relation_id": [instance.pk for instance in instances],
-    }
-    values = {
-        each: written.get(each.attname)
-        or _prepared(db, each, columns.get(each.attname) or [each.get_default() for _ in instances])
-        for each in history._meta.concrete_fields
-        if not isinstance(each, AutoField)
-    }
-    _insert_columns(db, history, values)
+    tracked_names = {each.name for each in history.tracked_fields}
+    tracked: list[Field] = []
+    # Each entry's own values, by the history model's field.
+    own: dict[Field, list[Any]] = {}
+    for each in history._meta.concrete_fields:
+        if each.name in tracked_names:
+            tracked.append(each)
+        elif each.name == "history_date":
+            own[each] = [getattr(instance, "_history_date", date) for instance in instances]
+        elif each.name == "history_user":
+            users = [history.get_default_history_user(instance) for instance in instances]
+            own[each] = [None if user is None else user.pk for user in users]
+        elif each.name == "history_change_reason":
+            own[each] = [get_change_reason_from_object(instance) or None for instance in instances]
+        elif each.name == "history_type":
+            own[each] = [history_type] * len(instances)
+        elif not isinstance(each, AutoField):
+            own[each] = [each.get_default()] * len(instances)
+    if history_type == "-":
+        columns = {
+            each: [getattr(instance, each.attname) for instance in instances] for each in tracked
+        }
+        values = {each: _prepared(db, each, column) for each, column in (columns | own).items()}
+        _insert_columns(db, history, values)
+        return
+    # The records whose entries add the same values, copied together (one group, usually).
+    alike: dict[tuple, list[Any]] = defaultdict(list)
+    for index, instance in enumerate(instances):
+        alike[tuple(column[index] for column in own.values())].append(instance.pk)
+    for added, keys in alike.items():
+        _copy_rows(db, model, tracked, history, dict(zip(own, added, strict=True)), keys)
+
+
+def _copy_rows(
+    db: BaseDatabaseWrapper,
+    model: type[Model],
+    tracked: list[Field],
+    history: type[Model],
+    added: dict[Field, Any],
+    keys: list[Any],
+) -> None:
+    """Insert into `history`'s table the `tracked` fields of the rows of `model`'s table with
+    the primary keys `keys` (in their order), each with the `added` values, in as few
+    statements as the database takes parameters for."""
+    quote = db.ops.quote_name
+    table = quote(model._meta.db_table)
+    source = {each.name: each.column for each in model._meta.concrete_fields}
+    names = ", ".join(quote(each.column) for each in [*tracked, *added])
+    row = ", ".join(
+        [*(f"{table}.{quote(source[each.name])}" for each in tracked), *["%s"] * len(added)]
+    )
+    params = [each.get_db_prep_save(value, db) for each, value in added.items()]
+    pk = f"{table}.{quote(model._meta.pk.column)}"
+    limit = db.features.max_query_params
+    size = limit - len(params) if limit else len(keys)
+    with db.cursor() as cursor:
+        for start in range(0, len(keys), size):
+            batch = _prepared(db, model._meta.pk, keys[start : start + size])
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} "
+                f"FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                params + batch,
+            )
 
 
 def _insert_values(model: type[Model], columns: dict[str, Sequence[Any]]) -> None:
@@ -343,14 +377,15 @@ def _insert_columns(
     names = ", ".join(quote(each.column) for each in values)
     insert = f"INSERT INTO {quote(model._meta.db_table)} ({names})"
     back = f" RETURNING {quote(returning.column)}" if returning else ""
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            select, (rows_sql, arrays) = _unnest(db, values)
+    if db.vendor == "postgresql":
+        select, (rows_sql, arrays) = _unnest(db, values)
+        with _binding_cursor(db) as cursor:
             cursor.execute(
                 f"{insert} SELECT {', '.join(sql for sql, _ in select)} FROM {rows_sql}{back}",
                 [value for _, scalar in select for value in scalar] + arrays,
             )
             return [row[0] for row in cursor.fetchall()] if returning else []
+    with db.cursor() as cursor:
         rows = list(zip(*values.values(), strict=True))
         row = f"({', '.join(['%s'] * len(values))})"
         if not returning:
@@ -377,18 +412,19 @@ def _update_columns(
     quote = db.ops.quote_name
     table = quote(model._meta.db_table)
     key = f"{table}.{quote(model._meta.pk.column)}"
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            columns, (rows_sql, arrays) = _unnest(db, {**values, model._meta.pk: keys})
-            *sets, (on, scalar) = columns
-            assigned = ", ".join(
-                f"{quote(each.column)} = {sql}" for each, (sql, _) in zip(values, sets, strict=True)
-            )
+    if db.vendor == "postgresql":
+        columns, (rows_sql, arrays) = _unnest(db, {**values, model._meta.pk: keys})
+        *sets, (on, scalar) = columns
+        assigned = ", ".join(
+            f"{quote(each.column)} = {sql}" for each, (sql, _) in zip(values, sets, strict=True)
+        )
+        with _binding_cursor(db) as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {assigned} FROM {rows_sql} WHERE {key} = {on}",
                 [value for _, each in sets for value in each] + arrays + scalar,
             )
-            return
+        return
+    with db.cursor() as cursor:
         assigned = ", ".join(f"{quote(each.column)} = %s" for each in values)
         cursor.executemany(
             f"UPDATE {table} SET {assigned} WHERE {key} = %s",
@@ -401,9 +437,10 @@ def _unnest(
 ) -> tuple[list[tuple[str, list[Any]]], tuple[str, list[Any]]]:
     """PostgreSQL's rows of the database values of each field, as Django's bulk_create sends
     them (an array per column, cast to its type without its size: varchar[], not
-    varchar(50)[]), a column that holds one value throughout sent once, not as an array
-    (psycopg's dumping of arrays is most of the cost): each column's SQL with its parameter,
-    and the FROM item of the rows, `UNNEST(…) AS u(…)`, with its parameters."""
+    varchar(50)[]) in psycopg's binary format (`%b`: its text format quotes each value in
+    Python), a column that holds one value throughout sent once, not as an array: each
+    column's SQL with its parameter, and the FROM item of the rows, `UNNEST(…) AS u(…)`,
+    with its parameters (to run in `_binding_cursor`)."""
     columns: list[tuple[str, list[Any]]] = []
     arrays: list[str] = []
     params: list[Any] = []
@@ -414,10 +451,24 @@ def _unnest(
             columns.append((f"%s::{kind}", [column[0]]))
         else:
             columns.append((f"u.c{len(arrays)}", []))
-            arrays.append(f"%s::{kind}[]")
+            arrays.append(f"%b::{kind}[]")
             params.append(column)
     names = ", ".join(f"c{n}" for n in range(len(arrays)))
     return columns, (f"UNNEST({', '.join(arrays)}) AS u({names})", params)
+
+
+def _binding_cursor(db: BaseDatabaseWrapper):
+    """A cursor of Django's on PostgreSQL that sends its parameters apart from the statement
+    (psycopg's server-side binding) where Django's own binds them into its text: the only one
+    that takes arrays in the binary format. Wrapped as Django wraps its cursors, so that the
+    statement is logged and counted as theirs are."""
+    from django.db.backends.postgresql.base import (  # type: ignore[attr-defined]  # psycopg 3
+        ServerBindingCursor,
+    )
+
+    db.ensure_connection()
+    cursor = ServerBindingCursor(db.connection)
+    return db.make_debug_cursor(cursor) if db.queries_logged else db.make_cursor(cursor)
 
 
 def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> list[Any]:
@@ -438,7 +489,11 @@ def _has_history(model: type[Model]) -> bool:
 
 
 @cache  # a model's history is made once; reaching it makes a manager class each time
+def _history(model: type[Model]) -> Any:
+    return get_history_model_for_model(model)
+
+
+@cache
 def _history_m2m_fields(model: type[Model]) -> dict[str, Any]:
     """The many-to-many fields whose links `model`'s history keeps with each entry, by name."""
-    history = get_history_model_for_model(model)
-    return {each.name: each for each in getattr(history, "_history_m2m_fields", [])}
+    return {each.name: each for each in getattr(_history(model), "_history_m2m_fields", [])}

@@ -9,8 +9,6 @@ group and subproject gets its meetings back (meetings.exporters.sigs_yaml), one 
 """
 
 import datetime
-from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -24,7 +22,7 @@ from meetings.importers.sigs_yaml import (
     Reading,
     ScheduleReading,
     meeting_slug,
-    read_meeting,
+    read_meetings_list,
 )
 from meetings.models import Meeting, Occurrence, Schedule
 from meetings.recurrence import describe, schedule_slots
@@ -39,11 +37,12 @@ NO_LONGER_LISTED = "meetings no longer in the file"
 def import_meetings(sender, *, imported: list[ImportedRecord], report, on, **kwargs) -> None:
     """The meetings lists of every imported group and subproject, what is stored about them
     read at once (meetings.importers.apply.StoredMeetings)."""
-    lists = [(record, _read_list(record.data, on=on)) for record in imported]
+    lists = [(record, read_meetings_list(record.data, on=on)) for record in imported]
     slugs = {
         slug
         for record, readings in lists
-        for reading in readings or []
+        if readings
+        for reading in readings
         if reading
         for slug in _slug_candidates(record, reading, len(readings))
     }
@@ -76,15 +75,6 @@ def _entries(group, subproject: Subproject | None, *, include_private: bool) -> 
         .order_by("meeting_id", "pk")
     )
     return meeting_entries(schedules, include_private=include_private, today=timezone.localdate())
-
-
-def _read_list(data: Mapping, *, on: datetime.date) -> list[MeetingReading | None] | None:
-    """The readings of a meetings list (None for an entry that is not a mapping), or None
-    when it is not a list."""
-    entries: Any = data.get("meetings") or []
-    if not isinstance(entries, list):
-        return None
-    return [read_meeting(raw, on=on) if isinstance(raw, Mapping) else None for raw in entries]
 
 
 def _base_slug(record: ImportedRecord, reading: MeetingReading) -> str:

@@ -323,6 +323,17 @@ def read_meeting(raw: Mapping[str, Any], *, on: datetime.date) -> MeetingReading
     )
 
 
+def read_meetings_list(
+    data: Mapping[str, Any], *, on: datetime.date
+) -> list[MeetingReading | None] | None:
+    """The readings of the meetings list of a group or subproject of sigs.yaml (its mapping,
+    `data`): None for an entry that is not a mapping, and None when it is not a list."""
+    entries: Any = data.get("meetings") or []
+    if not isinstance(entries, list):
+        return None
+    return [read_meeting(raw, on=on) if isinstance(raw, Mapping) else None for raw in entries]
+
+
 def _read_agora(
     agora: Mapping[str, Any], notes: list[str]
 ) -> tuple[list[Mapping[str, Any]], str, dict[str, Any]]:
