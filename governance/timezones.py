@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 
 
 @cache
-def _available_zones() -> tuple[str, ...]:
-    return tuple(sorted(zoneinfo.available_timezones()))
+def available_zones() -> frozenset[str]:
+    """The IANA zones tzdata has, read once (zoneinfo scans its files at each call)."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 @cache
 def _zones_by_lowercase() -> dict[str, str]:
-    return {zone.lower(): zone for zone in _available_zones()}
+    return {zone.lower(): zone for zone in sorted(available_zones())}
 
 
 def suggest_zones(value: str, limit: int = 3) -> list[str]:
@@ -34,7 +35,7 @@ def suggest_zones(value: str, limit: int = 3) -> list[str]:
 
 def validate_time_zone(value: str) -> None:
     """Rejects a name that is not an IANA zone, naming the closest valid ones."""
-    if value in _available_zones():
+    if value in available_zones():
         return
     suggestions = suggest_zones(value)
     hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
@@ -49,7 +50,7 @@ def _place_zones() -> list[str]:
     """One zone per place (tzdata's zone.tab, without old aliases such as US/Eastern), and UTC."""
     table = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
     rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
-    return sorted({row[2] for row in rows} & set(_available_zones()) | {"UTC"})
+    return sorted({row[2] for row in rows} & available_zones() | {"UTC"})
 
 
 TIME_ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in _place_zones()]

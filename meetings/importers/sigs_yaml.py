@@ -40,7 +40,6 @@ import enum
 import functools
 import re
 import unicodedata
-import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +48,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
+from governance.timezones import available_zones
 from meetings.models import MeetingKind
 from meetings.recurrence import WEEKDAYS, Frequency, parse_custom_rule, week_of_month
 
@@ -383,7 +383,7 @@ def _read_link(value: Any) -> tuple[Any, str]:
 def _read_zones(value: Any) -> tuple[Any, str]:
     if not isinstance(value, list) or not all(isinstance(zone, str) for zone in value):
         return None, "not a list of time zones"
-    unknown = [zone for zone in value if zone not in zoneinfo.available_timezones()]
+    unknown = [zone for zone in value if zone not in available_zones()]
     if unknown:
         return None, f"{', '.join(unknown)} is not an IANA time zone"
     return value, ""
@@ -476,7 +476,7 @@ def read_zone(text: str) -> tuple[str, str]:
         return "", f"“{text}” names different time zones ({', '.join(sorted(zones))})"
     if zones:
         return zones.pop(), ""
-    if text in zoneinfo.available_timezones():
+    if text in available_zones():
         return text, ""
     # "Warsaw": the one IANA zone named after that city.
     cities = _zones_by_city().get(names[0].replace(" ", "_"), ())
@@ -488,7 +488,7 @@ def read_zone(text: str) -> tuple[str, str]:
 @functools.cache
 def _zones_by_city() -> dict[str, tuple[str, ...]]:
     cities: dict[str, list[str]] = {}
-    for zone in sorted(zoneinfo.available_timezones()):
+    for zone in sorted(available_zones()):
         if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
             cities.setdefault(zone.rsplit("/", 1)[1].lower(), []).append(zone)
     return {city: tuple(zones) for city, zones in cities.items()}
