@@ -49,13 +49,17 @@ PAST_TERMS = [
 
 def load() -> None:
     call_command("import_sigs", str(SIGS_YAML), "--charter-base", CHARTER_BASE, stdout=StringIO())
+    committees = Group.objects.in_bulk(COMMITTEES, field_name="slug")
     for slug, charter in COMMITTEES.items():
-        committee_set(group=Group.objects.get(slug=slug), **charter)
+        committee_set(group=committees[slug], **charter)
     for slug, handle, start, end in PAST_TERMS:
-        role = Role.objects.get(group__slug=slug, person__handle=handle)
+        # (with its person and group, which validation then does not look up again)
+        role = Role.objects.select_related("person", "group").get(
+            group__slug=slug, person__handle=handle
+        )
         role_update(role=role, start=start, end=end, end_unknown=False)
     channel_create(
-        group=Group.objects.get(slug="committee-security-response"),
+        group=committees["committee-security-response"],
         kind=ChannelKind.PRIVATE_MAILING_LIST,
         name="security-response-private@example.org",
     )

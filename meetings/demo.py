@@ -79,16 +79,22 @@ def load() -> None:
     handles = {presenter for items in AGENDAS.values() for _, presenter, _, _ in items}
     people = {person.handle: person for person in Person.objects.filter(handle__in=handles)}
     now = timezone.now()
+    # Each schedule's next dates, worked out once: an agenda saved does not move them.
+    upcoming = {
+        schedule.pk: _upcoming(schedule, now) for each in schedules.values() for schedule in each
+    }
     for slug, items in AGENDAS.items():
         for schedule in schedules[slug]:
-            _agenda(schedule, _upcoming(schedule, now)[0], items, people)
+            _agenda(schedule, upcoming[schedule.pk][0], items, people)
     forum_first, forum_third = schedules["community-meeting-forum"]
     _minutes(forum_first, now)
-    _move_second_next(forum_third, now, "Monday is a public holiday in the US.")
+    _move_second_next(
+        forum_third, upcoming[forum_third.pk][1], "Monday is a public holiday in the US."
+    )
     architecture_fourth = schedules["community-architecture-forum"][1]
     occurrence_cancel(
         schedule=architecture_fourth,
-        original_date=_upcoming(architecture_fourth, now)[1],
+        original_date=upcoming[architecture_fourth.pk][1],
         reason="Most of the SIG is at the contributor summit that week.",
     )
 
@@ -138,9 +144,9 @@ def _minutes(schedule: Schedule, now: datetime.datetime) -> None:
         )
 
 
-def _move_second_next(schedule: Schedule, now: datetime.datetime, reason: str) -> None:
-    """Move the schedule's second next occurrence to the next day, at the same local time."""
-    day = _upcoming(schedule, now)[1]
+def _move_second_next(schedule: Schedule, day: datetime.date, reason: str) -> None:
+    """Move the schedule's occurrence on `day` (its second next) to the next day, at the same
+    local time."""
     next_day = datetime.datetime.combine(day + datetime.timedelta(days=1), schedule.start_time)
     occurrence_move(
         schedule=schedule,

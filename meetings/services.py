@@ -362,18 +362,26 @@ def agenda_save(
         for position, item in enumerate(items, start=1)
     ]
     # A concurrent first save of the same occurrence surfaces as the INSERT's IntegrityError.
-    record.full_clean(validate_unique=not is_new, validate_constraints=not is_new)
+    if is_new:
+        validate_fields(record)
+    else:
+        record.full_clean()
     for entry in entries:
-        entry.full_clean(exclude=["occurrence"])
+        # (AgendaItem has no unique or check constraint for full_clean to test)
+        validate_fields(entry, exclude=["occurrence"])
     try:
         with transaction.atomic():
             record.save()
     except IntegrityError:
         raise _conflict(schedule, original_date) from None
-    record.agenda_items.all().delete()
+    if not is_new:
+        record.agenda_items.all().delete()
     AgendaItem.objects.bulk_create(entries)
     _raise_sequence(schedule)
-    agenda_changed = before[1] != list(record.agenda_items.values(*AGENDA_FIELDS))
+    # A new record's agenda is what was written: it changed when it has items.
+    agenda_changed = (
+        bool(entries) if is_new else before[1] != list(record.agenda_items.values(*AGENDA_FIELDS))
+    )
     minutes_changed = bool(minutes.strip()) and minutes != before[0]
     if agenda_changed or minutes_changed:
         signals.occurrence_agenda_saved.send(

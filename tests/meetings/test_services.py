@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from governance import permissions as rules
 from governance.models import RoleKind
@@ -224,6 +225,30 @@ class TestAgendaSave:
             (1, "Intro", presenter.display_name),
             (2, "KEP review", "Sam"),
         ]
+
+    def test_a_first_save_does_not_read_its_presenters_again(self, schedule):
+        """The schedule and the presenters are rows the save holds: its statements do not grow
+        with the items."""
+        people = PersonFactory.create_batch(3)
+
+        def statements(day, presenters) -> int:
+            with CaptureQueriesContext(connection) as queries:
+                services.agenda_save(
+                    schedule=schedule,
+                    original_date=day,
+                    items=[{"title": person.handle, "presenter": person} for person in presenters],
+                    minutes="",
+                    recording_url="",
+                    expected_version=services.UNSAVED_VERSION,
+                )
+            return len(queries)
+
+        one = statements(MONDAY - datetime.timedelta(days=7), people[:1])
+        assert statements(MONDAY, people) == one
+        assert [
+            item.presenter
+            for item in Occurrence.objects.get(original_date=MONDAY).agenda_items.all()
+        ] == people
 
     def test_stale_version_is_a_conflict_and_writes_nothing(self, schedule):
         first = self.save(schedule, services.UNSAVED_VERSION, "Theirs", minutes="their notes")
