@@ -30,7 +30,7 @@ from governance.models import Group
 from projects.importers.documents import DocumentReport, LineProblem
 from projects.importers.kep_yaml import group_name_and_kind
 from projects.importers.landscape_notes import EntryRecord, LandscapeNotes, body_text
-from projects.importers.project_list import AreaRecord, ProjectList, ProjectRecord
+from projects.importers.project_list import ProjectList, ProjectRecord
 from projects.importers.status_page import FeatureRecord, StatusPage
 from projects.models import (
     APIVersion,
@@ -203,11 +203,8 @@ class _Projects(_Rows[Project]):
 
     def find(self, name: str, *urls: str, slug: str = "") -> Project | None:
         """The project with this slug (made from `name` unless given), name or address."""
-        slug, folded, addresses = (
-            slug or slugify(name)[:80],
-            name.casefold(),
-            set(filter(None, urls)),
-        )
+        slug = slug or slugify(name)[:80]
+        folded, addresses = name.casefold(), set(filter(None, urls))
         for project in self.all:
             if (
                 project.slug == slug
@@ -544,7 +541,8 @@ class _ProjectListImport(_Import):
     def run(self) -> "_ProjectListImport":
         areas = {}
         for position, area in enumerate(self.listing.areas):
-            stored = self.each(area.line, f"area {area.name}", self.area, area, position)
+            what = f"area {area.name}"
+            stored = self.each(area.line, what, self.areas.named, area.name, position, area.slug)
             if stored:
                 areas[area.name] = stored[0]
                 self.count("areas", stored[1], area.name)
@@ -556,9 +554,6 @@ class _ProjectListImport(_Import):
             if outcome:
                 self.count("projects on the list", outcome, record.name)
         return self
-
-    def area(self, area: AreaRecord, position: int) -> tuple[ProjectArea, str]:
-        return self.areas.named(area.name, position, area.slug)
 
     def group(self, slug: str, name: str) -> Group:
         """The group of this directory, created when missing as import_keps creates one."""
