@@ -161,11 +161,10 @@ def _first_plan(kubernetes: Project, auth: Group, v128: Release) -> None:
 
 
 def _import_list() -> None:
-    """The project list, then the projects the community moved to (a level either states
-    without a date is the list's of 2023-11-01)."""
-    for name in ["project-list-readme.md", "project-list.md"]:
-        listing = read_project_list(read_document(DEMO_DATA / name))
-        _imported(project_list_import(listing=listing, as_of=date(2023, 11, 1)))
+    """The project list, before the releases of its Kubernetes (a level it states undated is
+    the list's of 2023-11-01)."""
+    listing = read_project_list(read_document(DEMO_DATA / "project-list.md"))
+    _imported(project_list_import(listing=listing, as_of=date(2023, 11, 1)))
 
 
 def _import_documents() -> None:
