@@ -1,6 +1,8 @@
 """The demo community's project list, Kubernetes releases, feature status table, proposals and
 landscape notebook: the project list, feature table, future work, landscape and the proposals'
-keps/ tree are `demo_data/` documents, read by the importers.
+keps/ tree are `demo_data/` documents, read by the importers. The groups the list and the KEPs
+name are governance's demo's (its sigs.yaml, loaded first); loaded alone, the list's Groups
+links create them.
 
 Written here is what no format carries: the Kubernetes releases with their cycle's dates (a
 status page dates a few releases, nothing dates a cycle), the names and affiliations of the
@@ -161,8 +163,8 @@ def _first_plan(kubernetes: Project, auth: Group, v128: Release) -> None:
 
 
 def _import_list() -> None:
-    """The project list, before the releases of its Kubernetes (a level it states undated is
-    the list's of 2023-11-01)."""
+    """The project list (a level it states undated is the list's of 2023-11-01): first, for
+    the releases are its Kubernetes', and the status page finds them dated."""
     listing = read_project_list(read_document(DEMO_DATA / "project-list.md"))
     _imported(project_list_import(listing=listing, as_of=date(2023, 11, 1)))
 
