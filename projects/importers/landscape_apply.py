@@ -26,7 +26,9 @@ from django.utils.text import slugify
 from common import freshness
 from common.bulk import BulkWrite, M
 from common.services import changed_fields, refusal_text
+from governance.models import Group
 from projects.importers.documents import DocumentReport, LineProblem
+from projects.importers.kep_yaml import group_name_and_kind
 from projects.importers.landscape_notes import EntryRecord, LandscapeNotes, body_text
 from projects.importers.project_list import ProjectList, ProjectRecord
 from projects.importers.status_page import FeatureRecord, StatusPage
@@ -44,6 +46,7 @@ from projects.models import (
     Project,
     ProjectArea,
     ProjectChannel,
+    ProjectGroup,
     ProjectRelation,
     RelationKind,
     Release,
@@ -198,8 +201,10 @@ class _Projects(_Rows[Project]):
     def __init__(self, run: "_Import", **held: _Rows):
         super().__init__(run, Project, ("slug",), Project.objects.order_by("pk"), **held)
 
-    def find(self, name: str, *urls: str) -> Project | None:
-        slug, folded, addresses = slugify(name)[:80], name.casefold(), set(filter(None, urls))
+    def find(self, name: str, *urls: str, slug: str = "") -> Project | None:
+        """The project with this slug (made from `name` unless given), name or address."""
+        slug = slug or slugify(name)[:80]
+        folded, addresses = name.casefold(), set(filter(None, urls))
         for project in self.all:
             if (
                 project.slug == slug
@@ -226,12 +231,12 @@ class _Areas(_Rows[ProjectArea]):
     def __init__(self, run: "_Import"):
         super().__init__(run, ProjectArea, ("slug",), ProjectArea.objects.all())
 
-    def named(self, name: str, position: int = 0) -> tuple[ProjectArea, str]:
-        folded, slug = name.casefold(), slugify(name)
+    def named(self, name: str, position: int = 0, slug: str = "") -> tuple[ProjectArea, str]:
+        folded, slug = name.casefold(), slug or slugify(name)[:80]
         for area in self.all:
             if area.name.casefold() == folded or area.slug == slug:
                 return area, "unchanged"
-        return self.add(ProjectArea(slug=slug[:80], name=name, position=position)), "created"
+        return self.add(ProjectArea(slug=slug, name=name, position=position)), "created"
 
 
 class _Relations(_Rows[ProjectRelation]):
@@ -276,10 +281,10 @@ class _Import:
         else:
             self.projects = _Projects(self)
 
-    def parts(self, model: type[M], *key: str) -> _Rows[M]:
+    def parts(self, model: type[M], *key: str, **held: _Rows) -> _Rows[M]:
         """The rows of `model` that a project holds (`project`), found by it and `key`."""
         rows = model._default_manager.all()
-        return _Rows(self, model, ("project", *key), rows, project=self.projects)
+        return _Rows(self, model, ("project", *key), rows, project=self.projects, **held)
 
     def bulk(self, model: type[M]) -> BulkWrite[M]:
         write = BulkWrite(model)
@@ -515,6 +520,7 @@ def _project_fields(record: ProjectRecord) -> dict[str, str]:
         "releases_url": record.releases_url,
         "tests_dashboard_url": record.tests_dashboard_url,
         "goal": record.goal,
+        "license": record.license,
     }
     return {name: value for name, value in fields.items() if value}
 
@@ -528,15 +534,18 @@ class _ProjectListImport(_Import):
         self.apis = self.parts(APIVersion, "api", "version")
         self.channels = self.parts(ProjectChannel, "kind", "name")
         self.tie_ins = self.parts(TieIn, "label")
+        self.groups = _Rows(self, Group, ("slug",), Group.objects.all())
+        self.group_links = self.parts(ProjectGroup, "group", group=self.groups)
         self.relations = _Relations(self)
 
     def run(self) -> "_ProjectListImport":
         areas = {}
-        for position, (line, name) in enumerate(self.listing.areas):
-            stored = self.each(line, f"area {name}", self.areas.named, name, position)
+        for position, area in enumerate(self.listing.areas):
+            what = f"area {area.name}"
+            stored = self.each(area.line, what, self.areas.named, area.name, position, area.slug)
             if stored:
-                areas[name] = stored[0]
-                self.count("areas", stored[1], name)
+                areas[area.name] = stored[0]
+                self.count("areas", stored[1], area.name)
         for record in self.listing.projects:
             if record.area not in areas:
                 continue
@@ -546,10 +555,21 @@ class _ProjectListImport(_Import):
                 self.count("projects on the list", outcome, record.name)
         return self
 
+    def group(self, slug: str, name: str) -> Group:
+        """The group of this directory, created when missing as import_keps creates one."""
+        group = self.groups.get(slug=slug)
+        if group is None:
+            default_name, kind = group_name_and_kind(slug)
+            group = self.groups.add(Group(slug=slug, name=name or default_name, kind=kind))
+            self.count("groups", "created", slug)
+        return group
+
     def row(self, record: ProjectRecord, area: ProjectArea) -> str:
         """One row of the project list; its outcome."""
         projects = self.projects
-        project = projects.find(record.name, record.repository_url, record.homepage_url)
+        # By the project's own link: a repository artifact may be another project's too.
+        address = record.homepage_url or record.repository_url
+        project = projects.find(record.name, address, slug=record.slug)
         outcomes = []
         if project is None:
             project = projects.add(
@@ -559,10 +579,16 @@ class _ProjectListImport(_Import):
         else:
             changed = projects.change(project, {"area": area, **_project_fields(record)})
             outcomes.append("updated" if changed else "unchanged")
-        key = {"project": project, "steward": record.steward, "level": record.level}
-        if record.level and self.steps.get(**key) is None:
-            self.steps.add(MaturityStep(**key, date=self.as_of))
-            outcomes.append("updated")
+        for step in record.steps:
+            key = {"project": project, "steward": step.steward, "level": step.level}
+            given = {"date": step.date, "decision_url": step.decision_url}
+            fields = {name: value for name, value in given.items() if value}
+            if self.steps.get(**key) is None:
+                fields = {"date": self.as_of, **fields}
+            outcomes.append(self.steps.set(key, fields)[1])
+        for each in record.groups:
+            key = {"project": project, "group": self.group(each.slug, each.name)}
+            outcomes.append(self.group_links.set(key, {"relation": each.relation})[1])
         for api, version in record.apis:
             if self.apis.get(project=project, api=api, version=version) is None:
                 self.apis.add(APIVersion(project=project, api=api, version=version))
@@ -593,8 +619,9 @@ def project_list_import(
     *, listing: ProjectList, as_of: datetime.date, dry_run: bool = False
 ) -> DocumentReport:
     """Bring the project list in line with the read table: areas, projects, their maturity (a
-    level new to a project is dated `as_of`, the day the list stated it), API versions,
-    channels and tie-ins. `dry_run` reports the same and writes nothing."""
+    level new to a project is dated `as_of`, the day the list stated it, unless the list dates
+    it), API versions, channels, tie-ins and groups (those missing created). `dry_run`
+    reports the same and writes nothing."""
     return _ProjectListImport(listing, as_of).run().finish(dry_run)
 
 

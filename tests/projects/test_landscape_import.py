@@ -78,7 +78,9 @@ def test_every_row_of_the_project_list_is_read(seeds):
     assert listing.rows == 18  # 5 area rows, 13 project rows (the empty last row is not one)
     assert len(listing.areas) == 5 and len(listing.projects) == 13
     gatekeeper = next(p for p in listing.projects if p.name == "OPA Gatekeeper")
-    assert (gatekeeper.steward, gatekeeper.level) == ("CNCF", "graduated")
+    assert [(step.steward, step.level, step.date) for step in gatekeeper.steps] == [
+        ("CNCF", "graduated", None)
+    ]
     assert ("ConstraintTemplate", "v1beta1") in gatekeeper.apis
     assert [str(p) for p in listing.problems] == [
         "line 30: IPv4/v6 Dual-Stack: state 'Dual-stack: beta' not understood: left out",

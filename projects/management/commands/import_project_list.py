@@ -12,7 +12,8 @@ from projects.management.document_command import DocumentCommand
 class Command(DocumentCommand):
     help = (
         "Import the project list table of a README (azure-container-compute-upstream format): "
-        "areas, projects with artifacts, goal, state and API versions, channels and tie-ins."
+        "areas, projects with artifacts, goal, state and API versions, channels and tie-ins, and "
+        "the license, groups and slug where the table has those columns."
     )
 
     def add_arguments(self, parser):
