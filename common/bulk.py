@@ -126,6 +126,13 @@ class BulkWrite(Generic[M]):
             bulk_written.send(sender=model, created=[], updated=[], deleted=keys)
         return refused
 
+    def write_all(self) -> None:
+        """Write what was collected as one change: a record the database refuses refuses it
+        all (its ValidationError is raised; the caller's transaction takes back the rest)."""
+        refused = self.write()
+        if refused:
+            raise refused[0][1]
+
     def _insert(self, instances: list[M]) -> None:
         """bulk_create's insert of new records (the keys of related records they hold taken,
         each field's `pre_save` value, the keys given set)."""
@@ -327,8 +334,8 @@ def _copy_rows(
     keys: list[Any],
 ) -> None:
     """Insert into `history`'s table the `tracked` fields of the rows of `model`'s table with
-    the primary keys `keys` (in their order), each with the `added` values, in as few
-    statements as the database takes parameters for."""
+    the primary keys `keys` (by key, as the rows were inserted), each with the `added` values,
+    in as few statements as the database takes parameters for."""
     quote = db.ops.quote_name
     table = quote(model._meta.db_table)
     source = {each.name: each.column for each in model._meta.concrete_fields}

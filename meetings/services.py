@@ -144,7 +144,7 @@ def meetings_delete(*, meetings: Iterable[Meeting]) -> None:
     """Delete meetings, with their schedules and occurrence records, in one go."""
     deleted = BulkWrite(Meeting)
     deleted.delete(meetings)
-    _written(deleted)
+    deleted.write_all()
 
 
 @transaction.atomic
@@ -262,15 +262,8 @@ def _cancel_records(
                 record.schedule = schedule  # held, not looked up by validation
                 written.update(record, fields)
                 changes.append((record, previous))
-    _written(written)
+    written.write_all()
     return changes
-
-
-def _written(bulk: BulkWrite) -> None:
-    """Write `bulk`; a record the database refuses refuses the whole change."""
-    refused = bulk.write()
-    if refused:
-        raise refused[0][1]
 
 
 def _heard(changes: list[tuple[Occurrence, str]]) -> None:
@@ -448,6 +441,6 @@ def schedules_end(
     for schedule, last in ending:
         # (validated once the cancellations are written: none is stranded)
         ends.update(schedule, {"last_date": last, "sequence": schedule.sequence + 1})
-    _written(ends)
+    ends.write_all()
     _heard(changes)
     return [schedule for schedule, _ in ending]

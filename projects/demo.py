@@ -93,14 +93,6 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _written(*writes: BulkWrite) -> None:
-    """Write each in turn; the demo's own data is never refused."""
-    for write in writes:
-        refused = write.write()
-        if refused:
-            raise ValueError(f"the demo's {write.model.__name__} rows do not store: {refused}")
-
-
 def _people() -> None:
     """The PEOPLE, found by handle in any case; the demo fills their name and affiliation if
     missing."""
@@ -123,7 +115,7 @@ def _people() -> None:
                 if value and not getattr(person, field)
             },
         )
-    _written(write)
+    write.write_all()
 
 
 def _releases(kubernetes: Project) -> dict[str, Release]:
@@ -140,7 +132,7 @@ def _releases(kubernetes: Project) -> dict[str, Release]:
                 **dict(zip(RELEASE_DATE_FIELDS, map(_day, dates), strict=True)),
             )
         )
-    _written(write)
+    write.write_all()
     return releases
 
 

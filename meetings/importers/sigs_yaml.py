@@ -45,9 +45,9 @@ from typing import Any
 
 from dateutil import rrule
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.text import slugify
 
+from governance.models import validate_http_url
 from governance.timezones import available_zones
 from meetings.models import MeetingKind
 from meetings.recurrence import WEEKDAYS, Frequency, parse_custom_rule, week_of_month
@@ -164,7 +164,6 @@ _TIME = re.compile(
 )
 _MIDNIGHT = re.compile(r"^24[:.]00$")
 _ZONE_WITH_TIME = re.compile(r"^(?P<time>[^()]*?)\s*\((?P<zone>[^()]+)\)$")
-_check_url = URLValidator(schemes=["http", "https"])
 
 
 class Reading(enum.StrEnum):
@@ -296,7 +295,7 @@ def read_meeting(raw: Mapping[str, Any], *, on: datetime.date) -> MeetingReading
         if not value:
             continue
         try:
-            _check_url(value)
+            validate_http_url(value)
         except ValidationError:
             notes.append(f"{key} “{value}” is not a link; left empty.")
             continue
@@ -374,7 +373,7 @@ def _read_about(value: Any) -> tuple[Any, str]:
 def _read_link(value: Any) -> tuple[Any, str]:
     text = _text(value)
     try:
-        _check_url(text)
+        validate_http_url(text)
     except ValidationError:
         return None, f"“{text}” is not a link"
     return text, ""

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -66,6 +67,17 @@ def test_a_record_the_database_refuses_is_named_and_the_others_are_written():
     assert "handle" in " ".join(refused[0][1].messages).lower()
     assert Person.objects.filter(handle="fine").exists()
     assert [p.handle for p in heard[0]["created"]] == ["fine"]
+
+
+def test_write_all_refuses_the_whole_change_when_the_database_refuses_a_record():
+    PersonFactory(handle="taken")
+    write = BulkWrite(Person)
+    write.create(Person(handle="taken"))
+    write.create(Person(handle="fine"))
+    with pytest.raises(ValidationError) as refused, transaction.atomic():
+        write.write_all()
+    assert "handle" in " ".join(refused.value.messages).lower()
+    assert not Person.objects.filter(handle="fine").exists()
 
 
 def test_many_to_many_lists_are_written_at_once_with_their_history(
