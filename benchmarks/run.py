@@ -418,12 +418,55 @@ def read_sigs(text: str) -> None:
             read_meetings_list(record.data, on=today)
 
 
-def import_figures() -> list[tuple[str, float, str, float]]:
-    """import_sigs and import_keps against parsing alone (`read_sigs`, `read_keps`); peak RSS
-    of the import.
+class Snapshot:
+    """The bench database as it is now, to go back to (a copy of the SQLite file, or a
+    PostgreSQL database made from it as a template); the connections close either way."""
 
-    import_sigs is timed in this process, as its parse is, and its peak RSS is that of a child
-    process making the same import as a dry run (all the work, nothing written)."""
+    def __init__(self) -> None:
+        from django.db import connection, connections
+
+        self.settings = connection.settings_dict
+        self.close = connections.close_all
+        self.close()
+        if self.settings["ENGINE"].endswith("sqlite3"):
+            self.copy = Path(f"{self.settings['NAME']}.snapshot")
+            shutil.copy(self.settings["NAME"], self.copy)
+        else:
+            self.copy = f"{self.settings['NAME']}_snapshot"
+            self.psql(f"DROP DATABASE IF EXISTS {self.copy}")
+            self.psql(f"CREATE DATABASE {self.copy} TEMPLATE {self.settings['NAME']}")
+
+    def psql(self, statement: str) -> None:
+        url = urlsplit(os.environ["DATABASE_URL"])
+        admin = urlunsplit(url._replace(path="/postgres"))
+        subprocess.run(["psql", admin, "-qc", statement], check=True)
+
+    def restore(self) -> None:
+        self.close()
+        if isinstance(self.copy, Path):
+            shutil.copy(self.copy, self.settings["NAME"])
+        else:
+            self.psql(f"DROP DATABASE {self.settings['NAME']}")
+            self.psql(f"CREATE DATABASE {self.settings['NAME']} TEMPLATE {self.copy}")
+
+    def drop(self) -> None:
+        if isinstance(self.copy, Path):
+            self.copy.unlink()
+        else:
+            self.psql(f"DROP DATABASE {self.copy}")
+
+
+def import_figures() -> list[tuple[str, float, str, float]]:
+    """import_sigs and import_keps against parsing alone (`read_sigs`, `read_keps`), and the
+    import's peak RSS.
+
+    Each import is a first one, into the database as the demo left it: the rounds start from
+    a snapshot of it. In each, a file is parsed, then imported a moment later, after a dry run
+    of the same import, as an admin would preview it (so that a new connection's first
+    statements, which read the database's catalogue, are not the import's); each figure is the
+    median of the rounds' ratios. The imports are timed in this process, as the parses are;
+    the peak RSS is that of a child process making the same import as a dry run (all the work,
+    nothing written). The last round's imports stay: the rest of the run serves them."""
     sigs = SHARED_DATA / "kubernetes-community" / "sigs.yaml"
     keps = SHARED_DATA / "kubernetes-enhancements" / "keps"
     if not sigs.exists() or not keps.exists():
@@ -433,23 +476,41 @@ def import_figures() -> list[tuple[str, float, str, float]]:
     from projects.importers.kep_yaml import read_keps
     from projects.models import Project
 
-    # A parse has no side effects, so it is timed three times (the median); an import only once.
-    parse_sigs = statistics.median(
-        seconds(lambda: read_sigs(sigs.read_text(encoding="utf-8"))) for _ in range(3)
-    )
-    parse_keps = statistics.median(seconds(lambda: read_keps(keps)) for _ in range(3))
+    def first_imports() -> dict[str, float]:
+        """One round: each file parsed, then imported after its dry run."""
+        command = ("import_sigs", str(sigs), "--allow-removals")
+        with open(os.devnull, "w") as quiet:
+            call_command(*command, "--dry-run", stdout=quiet)
+            parse_sigs = seconds(lambda: read_sigs(sigs.read_text(encoding="utf-8")))
+            import_sigs = seconds(lambda: call_command(*command, stdout=quiet))
+        kubernetes = Project.objects.get(slug="kubernetes")
+        keps_import(project=kubernetes, directory=read_keps(keps), dry_run=True)
+        parse_keps = seconds(lambda: read_keps(keps))
+        import_keps = seconds(lambda: keps_import(project=kubernetes, directory=read_keps(keps)))
+        return {
+            "parse sigs": parse_sigs,
+            "sigs": import_sigs,
+            "parse keps": parse_keps,
+            "keps": import_keps,
+        }
 
     rss = manage("import_sigs", str(sigs), "--allow-removals", "--dry-run")
-    with open(os.devnull, "w") as quiet:
-        import_sigs = seconds(
-            lambda: call_command("import_sigs", str(sigs), "--allow-removals", stdout=quiet)
-        )
-    # In this process, as the parse is timed: reading the files and applying them.
-    kubernetes = Project.objects.get(slug="kubernetes")
-    import_keps = seconds(lambda: keps_import(project=kubernetes, directory=read_keps(keps)))
+    snapshot = Snapshot()
+    rounds = []
+    try:
+        for round_ in range(max(ROUNDS, 3)):
+            if round_:
+                snapshot.restore()
+            rounds.append(first_imports())
+    finally:
+        snapshot.drop()
+
+    def ratio(name: str) -> float:
+        return statistics.median(each[name] / each[f"parse {name}"] for each in rounds)
+
     return [
-        ("import_sigs / parsing sigs.yaml alone", import_sigs / parse_sigs, "<=", 3.0),
-        ("import_keps / parsing the keps alone", import_keps / parse_keps, "<=", 3.0),
+        ("import_sigs / parsing sigs.yaml alone", ratio("sigs"), "<=", 3.0),
+        ("import_keps / parsing the keps alone", ratio("keps"), "<=", 3.0),
         ("import peak RSS (MiB)", rss, "<=", 512.0),
     ]
 

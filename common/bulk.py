@@ -30,7 +30,7 @@ from django.db.models.sql import DeleteQuery
 from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from simple_history.utils import get_change_reason_from_object, get_history_model_for_model
+from simple_history.utils import get_history_model_for_model
 
 from common.services import changed_fields, check_fields, validate_and_save, validate_fields
 
@@ -302,10 +302,9 @@ def _write_history(model: type[Model], instances: list[M], history_type: str) ->
         elif each.name == "history_date":
             own[each] = [getattr(instance, "_history_date", date) for instance in instances]
         elif each.name == "history_user":
-            users = [history.get_default_history_user(instance) for instance in instances]
-            own[each] = [None if user is None else user.pk for user in users]
+            own[each] = _history_users(history, instances)
         elif each.name == "history_change_reason":
-            own[each] = [get_change_reason_from_object(instance) or None for instance in instances]
+            own[each] = [getattr(instance, "_change_reason", None) or None for instance in instances]
         elif each.name == "history_type":
             own[each] = [history_type] * len(instances)
         elif not isinstance(each, AutoField):
@@ -325,6 +324,24 @@ def _write_history(model: type[Model], instances: list[M], history_type: str) ->
         _copy_rows(db, model, tracked, history, dict(zip(own, added, strict=True)), keys)
 
 
+def _history_users(history: type[Model], instances: list[M]) -> list[Any]:
+    """The key of each entry's user: the one a record was given (`_history_user`), else the
+    request's, as django-simple-history's get_history_user finds them (asked once: it is the
+    same for every record without one)."""
+    keys: list[Any] = []
+    default: list[Any] = []
+    for instance in instances:
+        if hasattr(instance, "_history_user"):
+            user = instance._history_user
+        elif default:
+            user = default[0]
+        else:
+            user = history.get_default_history_user(instance)
+            default.append(user)
+        keys.append(None if user is None else user.pk)
+    return keys
+
+
 def _copy_rows(
     db: BaseDatabaseWrapper,
     model: type[Model],
@@ -340,19 +357,33 @@ def _copy_rows(
     table = quote(model._meta.db_table)
     source = {each.name: each.column for each in model._meta.concrete_fields}
     names = ", ".join(quote(each.column) for each in [*tracked, *added])
+    # (on PostgreSQL, bound apart from the text, each value is cast to its column's type)
+    cast = "::{}" if db.vendor == "postgresql" else ""
     row = ", ".join(
-        [*(f"{table}.{quote(source[each.name])}" for each in tracked), *["%s"] * len(added)]
+        [
+            *(f"{table}.{quote(source[each.name])}" for each in tracked),
+            *(f"%s{cast.format(_sizeless_type(db, each))}" for each in added),
+        ]
     )
     params = [each.get_db_prep_save(value, db) for each, value in added.items()]
     pk = f"{table}.{quote(model._meta.pk.column)}"
+    insert = f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} FROM {table}"
+    if db.vendor == "postgresql":
+        # The keys as one array, not a parameter apiece for psycopg to quote into the text.
+        with _binding_cursor(db) as cursor:
+            cursor.execute(
+                f"{insert} WHERE {pk} = ANY(%b::{_sizeless_type(db, model._meta.pk)}[]) "
+                f"ORDER BY {pk}",
+                params + [_prepared(db, model._meta.pk, keys)],
+            )
+        return
     limit = db.features.max_query_params
     size = limit - len(params) if limit else len(keys)
     with db.cursor() as cursor:
         for start in range(0, len(keys), size):
             batch = _prepared(db, model._meta.pk, keys[start : start + size])
             cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} "
-                f"FROM {table} WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                f"{insert} WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
                 params + batch,
             )
 
@@ -452,7 +483,7 @@ def _unnest(
     arrays: list[str] = []
     params: list[Any] = []
     for each, column in values.items():
-        kind = str(each.db_type(db)).split("(")[0]
+        kind = _sizeless_type(db, each)
         # (one array at least: the rows are those of the arrays)
         if (arrays or len(values) > len(columns) + 1) and _constant(column):
             columns.append((f"%s::{kind}", [column[0]]))
@@ -462,6 +493,11 @@ def _unnest(
             params.append(column)
     names = ", ".join(f"c{n}" for n in range(len(arrays)))
     return columns, (f"UNNEST({', '.join(arrays)}) AS u({names})", params)
+
+
+def _sizeless_type(db: BaseDatabaseWrapper, field: Field) -> str:
+    """The field's column type without its size, to cast to: varchar, not varchar(50)."""
+    return str(field.db_type(db)).split("(")[0]
 
 
 def _binding_cursor(db: BaseDatabaseWrapper):
