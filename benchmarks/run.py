@@ -460,13 +460,14 @@ def import_figures() -> list[tuple[str, float, str, float]]:
     """import_sigs and import_keps against parsing alone (`read_sigs`, `read_keps`), and the
     import's peak RSS.
 
-    Each import is a first one, into the database as the demo left it: the rounds start from
-    a snapshot of it. In each, a file is parsed, then imported a moment later, after a dry run
-    of the same import, as an admin would preview it (so that a new connection's first
-    statements, which read the database's catalogue, are not the import's); each figure is the
-    median of the rounds' ratios. The imports are timed in this process, as the parses are;
-    the peak RSS is that of a child process making the same import as a dry run (all the work,
-    nothing written). The last round's imports stay: the rest of the run serves them."""
+    Each import is a first one, into the database as the demo left it: the rounds (at least
+    five: one timing varies by a third on a shared machine) start from a snapshot of it. In
+    each, a file is parsed, then imported a moment later, after a dry run of the same import,
+    as an admin would preview it (so that a new connection's first statements, which read the
+    database's catalogue, are not the import's); each figure is the median of the rounds'
+    ratios. The imports are timed in this process, as the parses are; the peak RSS is that of
+    a child process making the same import as a dry run (all the work, nothing written). The
+    last round's imports stay: the rest of the run serves them."""
     sigs = SHARED_DATA / "kubernetes-community" / "sigs.yaml"
     keps = SHARED_DATA / "kubernetes-enhancements" / "keps"
     if not sigs.exists() or not keps.exists():
@@ -498,7 +499,7 @@ def import_figures() -> list[tuple[str, float, str, float]]:
     snapshot = Snapshot()
     rounds = []
     try:
-        for round_ in range(max(ROUNDS, 3)):
+        for round_ in range(max(ROUNDS, 5)):
             if round_:
                 snapshot.restore()
             rounds.append(first_imports())

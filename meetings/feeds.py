@@ -125,6 +125,12 @@ def _published_path(path: str) -> Path | None:
     return Path(settings.AGORA_FEEDS_ROOT) / path.lstrip("/")
 
 
+def _gzipped(body: bytes) -> bytes:
+    """The body gzipped at zlib's default level: a feed at level 9 (gzip's default) takes three
+    times as long to compress, for 1 % fewer bytes. No timestamp: the same body, the same bytes."""
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
 def publish(path: str, body: bytes, gzipped: bytes) -> None:
     """Write the feed at URL `path` (and its gzip) under AGORA_FEEDS_ROOT, each file replaced
     at once: a static server never reads half a feed."""
@@ -226,7 +232,7 @@ def publish_all(*, base_url: str, domain: str) -> int:
     ]
     for path, spec in specs:
         body, _ = _body(spec, base_url=base_url, domain=domain, alarms=())
-        publish(path, body, gzip.compress(body, mtime=0))
+        publish(path, body, _gzipped(body))
     return len(specs)
 
 
@@ -377,8 +383,9 @@ def _render(
     since = seen[1] if seen and seen[0] == etag else now
     cache.set(seen_key, (etag, since), timeout=None)
     logger.info("Rendered feed %s in %.3f s", spec.key, time.perf_counter() - started)
-    gzipped = gzip.compress(body, mtime=0)
-    return RenderedFeed(body, gzipped, etag, max([since, *spec.changed, *changed]), spec.stale_at)
+    return RenderedFeed(
+        body, _gzipped(body), etag, max([since, *spec.changed, *changed]), spec.stale_at
+    )
 
 
 def _site(request: HttpRequest) -> tuple[str, str]:
