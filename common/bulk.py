@@ -304,7 +304,7 @@ def _write_history(model: type[Model], instances: list[M], history_type: str) ->
         elif each.name == "history_user":
             own[each] = _history_users(history, instances)
         elif each.name == "history_change_reason":
-            own[each] = [getattr(instance, "_change_reason", None) or None for instance in instances]
+            own[each] = [getattr(record, "_change_reason", None) or None for record in instances]
         elif each.name == "history_type":
             own[each] = [history_type] * len(instances)
         elif not isinstance(each, AutoField):
@@ -324,7 +324,7 @@ def _write_history(model: type[Model], instances: list[M], history_type: str) ->
         _copy_rows(db, model, tracked, history, dict(zip(own, added, strict=True)), keys)
 
 
-def _history_users(history: type[Model], instances: list[M]) -> list[Any]:
+def _history_users(history: Any, instances: list[M]) -> list[Any]:
     """The key of each entry's user: the one a record was given (`_history_user`), else the
     request's, as django-simple-history's get_history_user finds them (asked once: it is the
     same for every record without one)."""
@@ -374,7 +374,7 @@ def _copy_rows(
             cursor.execute(
                 f"{insert} WHERE {pk} = ANY(%b::{_sizeless_type(db, model._meta.pk)}[]) "
                 f"ORDER BY {pk}",
-                params + [_prepared(db, model._meta.pk, keys)],
+                [*params, _prepared(db, model._meta.pk, keys)],
             )
         return
     limit = db.features.max_query_params
