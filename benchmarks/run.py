@@ -53,6 +53,12 @@ FLAT = ["/", "/api/v1/occurrence-times/?start={start}&end={end}", *API_LISTS]
 CHECKS = {">=": operator.ge, "<=": operator.le, "==": operator.eq}
 
 
+def psql(statement: str) -> None:
+    """Run a statement on the `postgres` database of DATABASE_URL's server."""
+    admin = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
+    subprocess.run(["psql", admin, "-qc", statement], check=True)
+
+
 def bench_database() -> str:
     """A fresh database of its own: `<name>_bench` beside DATABASE_URL's, or a SQLite file."""
     url = os.environ.get("DATABASE_URL", "")
@@ -60,9 +66,8 @@ def bench_database() -> str:
         return f"sqlite:///{WORK / 'bench.sqlite3'}"
     parts = urlsplit(url)
     name = parts.path.strip("/") + "_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", admin, "-qc", statement], check=True)
+    psql(f"DROP DATABASE IF EXISTS {name}")
+    psql(f"CREATE DATABASE {name}")
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -79,6 +84,7 @@ django.setup()
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -419,41 +425,36 @@ def read_sigs(text: str) -> None:
 
 
 class Snapshot:
-    """The bench database as it is now, to go back to (a copy of the SQLite file, or a
-    PostgreSQL database made from it as a template); the connections close either way."""
+    """The bench database as it is now, to go back to: a copy of the SQLite file, or a
+    PostgreSQL database made from it as a template. Django's connections close first."""
 
     def __init__(self) -> None:
-        from django.db import connection, connections
+        from django.db import connection
 
-        self.settings = connection.settings_dict
-        self.close = connections.close_all
-        self.close()
-        if self.settings["ENGINE"].endswith("sqlite3"):
-            self.copy = Path(f"{self.settings['NAME']}.snapshot")
-            shutil.copy(self.settings["NAME"], self.copy)
-        else:
-            self.copy = f"{self.settings['NAME']}_snapshot"
-            self.psql(f"DROP DATABASE IF EXISTS {self.copy}")
-            self.psql(f"CREATE DATABASE {self.copy} TEMPLATE {self.settings['NAME']}")
-
-    def psql(self, statement: str) -> None:
-        url = urlsplit(os.environ["DATABASE_URL"])
-        admin = urlunsplit(url._replace(path="/postgres"))
-        subprocess.run(["psql", admin, "-qc", statement], check=True)
+        self.name = connection.settings_dict["NAME"]
+        self.sqlite = connection.vendor == "sqlite"
+        self.copy = f"{self.name}.snapshot" if self.sqlite else f"{self.name}_snapshot"
+        self._copy(self.name, self.copy)
 
     def restore(self) -> None:
-        self.close()
-        if isinstance(self.copy, Path):
-            shutil.copy(self.copy, self.settings["NAME"])
-        else:
-            self.psql(f"DROP DATABASE {self.settings['NAME']}")
-            self.psql(f"CREATE DATABASE {self.settings['NAME']} TEMPLATE {self.copy}")
+        if not self.sqlite:
+            connections.close_all()
+            psql(f"DROP DATABASE {self.name}")
+        self._copy(self.copy, self.name)
 
     def drop(self) -> None:
-        if isinstance(self.copy, Path):
-            self.copy.unlink()
+        if self.sqlite:
+            Path(self.copy).unlink()
         else:
-            self.psql(f"DROP DATABASE {self.copy}")
+            psql(f"DROP DATABASE {self.copy}")
+
+    def _copy(self, source: str, target: str) -> None:
+        connections.close_all()
+        if self.sqlite:
+            shutil.copy(source, target)
+        else:
+            psql(f"DROP DATABASE IF EXISTS {target}")
+            psql(f"CREATE DATABASE {target} TEMPLATE {source}")
 
 
 def import_figures() -> list[tuple[str, float, str, float]]:

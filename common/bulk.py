@@ -358,13 +358,10 @@ def _copy_rows(
     source = {each.name: each.column for each in model._meta.concrete_fields}
     names = ", ".join(quote(each.column) for each in [*tracked, *added])
     # (on PostgreSQL, bound apart from the text, each value is cast to its column's type)
-    cast = "::{}" if db.vendor == "postgresql" else ""
-    row = ", ".join(
-        [
-            *(f"{table}.{quote(source[each.name])}" for each in tracked),
-            *(f"%s{cast.format(_sizeless_type(db, each))}" for each in added),
-        ]
-    )
+    placeholders = [
+        f"%s::{_sizeless_type(db, each)}" if db.vendor == "postgresql" else "%s" for each in added
+    ]
+    row = ", ".join([*(f"{table}.{quote(source[each.name])}" for each in tracked), *placeholders])
     params = [each.get_db_prep_save(value, db) for each, value in added.items()]
     pk = f"{table}.{quote(model._meta.pk.column)}"
     insert = f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} FROM {table}"
