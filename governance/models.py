@@ -5,7 +5,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    ProhibitNullCharactersValidator,
+    RegexValidator,
+    URLValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -14,6 +19,24 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from governance.timezones import validate_time_zone
+
+# The length of every link field: an http(s) URL longer than this is refused.
+URL_MAX_LENGTH = 500
+_LINK_CHECKS = (
+    ProhibitNullCharactersValidator(),
+    MaxLengthValidator(URL_MAX_LENGTH),
+    URLValidator(schemes=["http", "https"]),
+)
+
+
+def validate_http_url(value: str) -> None:
+    """An http(s) URL that a link field (URLField(max_length=URL_MAX_LENGTH)) stores, else a
+    ValidationError: every check the field makes of such a value, so that an importer whose
+    reader checked a link with it need not validate the field again (validate_fields'
+    `exclude`)."""
+    for check in _LINK_CHECKS:
+        check(value)
+
 
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$",
@@ -141,7 +164,7 @@ class Group(TimeStamped):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     mission = models.TextField(blank=True)
-    charter_url = models.URLField(max_length=500, blank=True)
+    charter_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     label = models.CharField(max_length=80, blank=True, help_text="Issue and PR label.")
     status = models.CharField(
         max_length=16, choices=GroupStatus.choices, default=GroupStatus.ACTIVE
@@ -502,7 +525,7 @@ class Channel(TimeStamped):
     )
     kind = models.CharField(max_length=24, choices=ChannelKind.choices)
     name = models.CharField(max_length=300, help_text="Channel, list address or team name.")
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     description = models.CharField(max_length=300, blank=True)
     is_private = models.BooleanField(default=False, help_text="Only staff see a private channel.")
 
@@ -553,10 +576,6 @@ class Channel(TimeStamped):
         if self.kind == ChannelKind.MAILING_LIST and "@" in self.name:
             return f"mailto:{self.name}"
         return ""
-
-
-# An http(s) URL (a ValidationError otherwise).
-validate_http_url = URLValidator(schemes=["http", "https"])
 
 
 def validate_url_list(value):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from governance.models import Group, Person, Subproject, TimeStamped
+from governance.models import URL_MAX_LENGTH, Group, Person, Subproject, TimeStamped
 from governance.timezones import validate_time_zone
 from meetings import recurrence
 from meetings.recurrence import MAX_DURATION_MINUTES, Frequency, OccurrenceStatus, WeekOfMonth
@@ -50,10 +50,12 @@ class Meeting(TimeStamped):
         max_length=24, choices=MeetingKind.choices, default=MeetingKind.GROUP_MEETING
     )
     description = models.TextField(blank=True)
-    join_url = models.URLField(max_length=500, blank=True)
-    agenda_url = models.URLField(max_length=500, blank=True, help_text="Agenda document.")
-    notes_url = models.URLField(max_length=500, blank=True)
-    recordings_url = models.URLField(max_length=500, blank=True)
+    join_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    agenda_url = models.URLField(
+        max_length=URL_MAX_LENGTH, blank=True, help_text="Agenda document."
+    )
+    notes_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
+    recordings_url = models.URLField(max_length=URL_MAX_LENGTH, blank=True)
     display_zones = models.JSONField(
         default=list,
         blank=True,

@@ -278,11 +278,15 @@ def schedule_dates_on(schedule: Schedule, day: datetime.date) -> bool:
     return bool(rule_near(schedule, midnight).between(midnight, last_moment, inc=True))
 
 
-def slot_on(schedule: Schedule, day: datetime.date) -> Slot | None:
-    """The occurrence the schedule gives on local date `day`, or None."""
+def slot_on(
+    schedule: Schedule, day: datetime.date, record: Occurrence | None = None
+) -> Slot | None:
+    """The occurrence the schedule gives on local date `day`, or None; as its `record` has it
+    (the day's, stored or not: a caller holding it spares reading it)."""
     if not schedule_dates_on(schedule, day):
         return None
-    record = _records(schedule).get(day)
+    if record is None:
+        record = _records(schedule).get(day)
     return _slot(schedule, datetime.datetime.combine(day, schedule.start_time), record)
 
 

@@ -210,7 +210,7 @@ def occurrence_set_status(
     }
     model_update(instance=record, fields=fields)
     _raise_sequence(schedule)
-    signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
+    _heard([(record, previous)])
     return record
 
 
@@ -267,8 +267,8 @@ def _cancel_records(
 
 
 def _heard(changes: list[tuple[Occurrence, str]]) -> None:
-    for record, previous in changes:
-        signals.occurrence_status_changed.send(Occurrence, record=record, previous=previous)
+    if changes:
+        signals.occurrence_statuses_changed.send(Occurrence, changes=changes)
 
 
 def occurrence_move(
@@ -305,7 +305,7 @@ def occurrence_delete(*, record: Occurrence) -> None:
     _raise_sequence(record.schedule)
     if previous != OccurrenceStatus.SCHEDULED:
         restored = Occurrence(schedule=record.schedule, original_date=record.original_date)
-        signals.occurrence_status_changed.send(Occurrence, record=restored, previous=previous)
+        _heard([(restored, previous)])
 
 
 def _conflict(schedule: Schedule, original_date: datetime.date) -> AgendaConflict:

@@ -7,11 +7,13 @@ A receiver connects in its AppConfig.ready() (notifications queues its mail noti
 
 from django.dispatch import Signal
 
-# Sent with sender=Occurrence when an occurrence is cancelled, moved or restored (by
-# occurrence_set_status or occurrence_delete), with:
-#   record   - the Occurrence as it now is (unsaved, status scheduled, when it was deleted)
-#   previous - its status before the change ("scheduled" when it had no record)
-occurrence_status_changed = Signal()
+# Sent with sender=Occurrence when occurrences are cancelled, moved or restored (by
+# occurrence_set_status, occurrence_delete, schedules_end: once for each change, however many
+# occurrences it changed), with:
+#   changes - (record, previous) for each occurrence: the Occurrence as it now is (unsaved,
+#             status scheduled, when it was deleted) and its status before the change
+#             ("scheduled" when it had no record)
+occurrence_statuses_changed = Signal()
 
 # Sent with sender=Occurrence when agenda_save changed an occurrence's agenda or minutes, with:
 #   record          - the saved Occurrence

@@ -14,7 +14,7 @@ class NotificationsConfig(AppConfig):
         # The meetings services send these inside the change's transaction: the notice is
         # queued, or dropped, in the same commit as the change.
         for signal, receiver in (
-            (signals.occurrence_status_changed, receivers.status_changed),
+            (signals.occurrence_statuses_changed, receivers.statuses_changed),
             (signals.occurrence_agenda_saved, receivers.agenda_saved),
         ):
             signal.connect(

@@ -1,6 +1,8 @@
 """Subscriptions of e-mail addresses to a meeting, a group or everything, and the notices
 queued for them (one row per subscription, occurrence and kind: a mail is sent once)."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -46,11 +48,13 @@ class SubscriptionQuerySet(models.QuerySet):
         """Confirmed and not disabled: these receive mail."""
         return self.filter(confirmed_at__isnull=False, disabled_at__isnull=True)
 
-    def hearing_of(self, meeting: Meeting):
-        """Those that cover `meeting`: subscribed to it, to its group or to everything."""
+    def hearing_of(self, meetings: Iterable[Meeting]):
+        """Those that cover any of `meetings`: subscribed to one, to its group or to everything
+        (Subscription.covers tells which)."""
+        meetings = list(meetings)
         return self.filter(
-            Q(meeting=meeting)
-            | Q(group_id=meeting.group_id)
+            Q(meeting__in=meetings)
+            | Q(group_id__in={meeting.group_id for meeting in meetings})
             | Q(meeting__isnull=True, group__isnull=True)
         )
 
@@ -114,6 +118,12 @@ class Subscription(TimeStamped):
         if self.group_id:
             return f"{self.group}'s meetings"
         return "every meeting"
+
+    def covers(self, meeting: Meeting) -> bool:
+        """Whether it hears of `meeting`: it is subscribed to it, to its group or to everything."""
+        return self.meeting_id == meeting.pk or (
+            self.meeting_id is None and self.group_id in (None, meeting.group_id)
+        )
 
     @property
     def is_active(self) -> bool:

@@ -3,8 +3,8 @@
 from notifications import services
 
 
-def status_changed(sender, *, record, previous, **kwargs) -> None:
-    services.notices_for_status(record=record, previous=previous)
+def statuses_changed(sender, *, changes, **kwargs) -> None:
+    services.notices_for_statuses(changes=changes)
 
 
 def agenda_saved(sender, *, record, agenda_changed, minutes_changed, **kwargs) -> None:

@@ -8,6 +8,7 @@ not wait on each other. A claim older than CLAIM_LEASE is taken to be a crashed 
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.base_user import BaseUserManager
@@ -118,68 +119,116 @@ def subscription_delete(*, subscription: Subscription) -> None:
 def _to_come(record: Occurrence, now: datetime.datetime) -> bool:
     """Whether the occurrence, where its schedule had it or where it is now, is still to come."""
     schedule = record.schedule
-    slot = recurrence.slot_on(schedule, record.original_date) if schedule.is_confirmed else None
+    slot = (
+        recurrence.slot_on(schedule, record.original_date, record)
+        if schedule.is_confirmed
+        else None
+    )
     if slot is None:
         return False
     planned = meeting_selectors.planned_lines(slot)[0]
     return max(slot.end, planned.end) > now
 
 
-def _queue(
+def _notices(
     subscriptions: Iterable[int], record: Occurrence, kind: str, due: datetime.datetime
-) -> None:
-    """Queue (or queue again, with its attempts reset) `kind` of notice of `record`."""
+) -> list[Notice]:
+    return [
+        Notice(
+            subscription_id=pk,
+            schedule=record.schedule,
+            original_date=record.original_date,
+            kind=kind,
+            due_at=due,
+        )
+        for pk in subscriptions
+    ]
+
+
+def _queue(notices: list[Notice]) -> None:
+    """Queue the notices (or queue them again, with their attempts reset), in one statement."""
     Notice.objects.bulk_create(
-        [
-            Notice(
-                subscription_id=pk,
-                schedule=record.schedule,
-                original_date=record.original_date,
-                kind=kind,
-                due_at=due,
-            )
-            for pk in subscriptions
-        ],
+        notices,
         update_conflicts=True,
         unique_fields=["subscription", "schedule", "original_date", "kind", "lead_minutes"],
         update_fields=["status", "due_at", "attempts", "claimed_at", "last_error", "updated_at"],
     )
 
 
-def _subscribers(meeting: Meeting, kind: str) -> list[int]:
-    covering = Subscription.objects.active().hearing_of(meeting)
-    return list(covering.filter(**{CHOICE_OF_KIND[kind]: True}).values_list("pk", flat=True))
-
-
-def notices_for_status(
-    *, record: Occurrence, previous: str, now: datetime.datetime | None = None
-) -> None:
-    """An occurrence was cancelled, moved or restored: tell its subscribers, in the change's
-    transaction. A notice of the state it left that is not sent yet is dropped (a cancellation
-    undone before the sender ran tells nobody); those who were told of it hear it is back on."""
-    now = now or timezone.now()
-    kind = STATUS_NOTICES[OccurrenceStatus(record.status)]
-    told = Notice.objects.filter(
-        schedule=record.schedule,
-        original_date=record.original_date,
-        kind__in=set(STATUS_NOTICES.values()),
+def _subscribers(meetings: Iterable[Meeting], kind: str) -> dict[int, list[int]]:
+    """The subscriptions that hear of `kind` about each of `meetings` (by pk), read at once."""
+    meetings = {meeting.pk: meeting for meeting in meetings}
+    covering = list(
+        Subscription.objects.active()
+        .hearing_of(meetings.values())
+        .filter(**{CHOICE_OF_KIND[kind]: True})
+        .only("pk", "meeting_id", "group_id")
     )
-    told.filter(status=NoticeStatus.QUEUED).exclude(kind=kind).update(
+    return {
+        key: [each.pk for each in covering if each.covers(meeting)]
+        for key, meeting in meetings.items()
+    }
+
+
+def _occurrences(records: Iterable[Occurrence]) -> Q:
+    """The notices of these occurrences."""
+    which = Q(pk__in=[])
+    for record in records:
+        which |= Q(schedule=record.schedule, original_date=record.original_date)
+    return which
+
+
+def notices_for_statuses(
+    *, changes: Iterable[tuple[Occurrence, str]], now: datetime.datetime | None = None
+) -> None:
+    """Occurrences were cancelled, moved or restored (each given with its status before): tell
+    their subscribers, in the change's transaction, in statements that do not grow with the
+    occurrences. A notice of the state an occurrence left that is not sent yet is dropped (a
+    cancellation undone before the sender ran tells nobody); those who were told of it hear it
+    is back on."""
+    now = now or timezone.now()
+    kinds = [
+        (record, previous, STATUS_NOTICES[OccurrenceStatus(record.status)])
+        for record, previous in changes
+    ]
+    if not kinds:
+        return
+    told = set(STATUS_NOTICES.values())
+    left = Q(pk__in=[])
+    for record, _, kind in kinds:
+        left |= Q(
+            schedule=record.schedule, original_date=record.original_date, kind__in=told - {kind}
+        )
+    Notice.objects.filter(left, status=NoticeStatus.QUEUED).update(
         status=NoticeStatus.DROPPED, updated_at=now
     )
-    if (previous == record.status and kind != NoticeKind.MOVED) or not _to_come(record, now):
-        return
-    schedule = record.schedule
-    if kind == NoticeKind.RESTORED:
-        subscribers = list(
-            told.filter(status=NoticeStatus.SENT)
+    telling = [
+        (record, kind)
+        for record, previous, kind in kinds
+        if (previous != record.status or kind == NoticeKind.MOVED) and _to_come(record, now)
+    ]
+    restored = [record for record, kind in telling if kind == NoticeKind.RESTORED]
+    hearing: dict[tuple, list[int]] = defaultdict(list)
+    if restored:
+        for schedule_id, original_date, subscription_id in (
+            Notice.objects.filter(_occurrences(restored), kind__in=told, status=NoticeStatus.SENT)
             .exclude(kind=NoticeKind.RESTORED)
-            .values_list("subscription_id", flat=True)
+            .values_list("schedule_id", "original_date", "subscription_id")
             .distinct()
-        )
-    else:
-        subscribers = _subscribers(schedule.meeting, kind)
-    _queue(subscribers, record, kind, now)
+        ):
+            hearing[NoticeKind.RESTORED, schedule_id, original_date].append(subscription_id)
+    for kind in {kind for _, kind in telling} - {NoticeKind.RESTORED}:
+        meetings = [record.schedule.meeting for record, each in telling if each == kind]
+        for meeting_id, subscriptions in _subscribers(meetings, kind).items():
+            hearing[kind, meeting_id] = subscriptions
+    notices = []
+    for record, kind in telling:
+        if kind == NoticeKind.RESTORED:
+            key: tuple = (kind, record.schedule_id, record.original_date)
+        else:
+            key = (kind, record.schedule.meeting_id)
+        notices += _notices(hearing[key], record, kind, now)
+    _queue(notices)
 
 
 def notices_for_agenda(
@@ -193,10 +242,15 @@ def notices_for_agenda(
     subscribers who chose to hear of it once the editing has settled."""
     now = now or timezone.now()
     meeting = record.schedule.meeting
-    if agenda_changed and _to_come(record, now):
-        _queue(_subscribers(meeting, NoticeKind.AGENDA), record, NoticeKind.AGENDA, now + SETTLE)
-    if minutes_changed:
-        _queue(_subscribers(meeting, NoticeKind.MINUTES), record, NoticeKind.MINUTES, now + SETTLE)
+    notices = []
+    for kind, changed in (
+        (NoticeKind.AGENDA, agenda_changed and _to_come(record, now)),
+        (NoticeKind.MINUTES, minutes_changed),
+    ):
+        if changed:
+            hearing = _subscribers([meeting], kind)[meeting.pk]
+            notices += _notices(hearing, record, kind, now + SETTLE)
+    _queue(notices)
 
 
 def reminders_queue(*, due: Iterable[Notice]) -> int:

@@ -133,9 +133,11 @@ class _SigsImport:
         self.pending: dict[int, Pending] = {}
         # Role's clean() rules are applied in memory (check_term, check_seat): fields alone here.
         self.roles = BulkWrite(Role, validate=partial(validate_fields, clean=False))
-        self.channels_written = BulkWrite(Channel)
-        # A subproject's OWNERS files are http(s) URLs, each checked by the reader
-        # (sigs_yaml._Parser.subproject) with validate_url_list's check: not again here.
+        # Links (a channel's, a charter, OWNERS files) are checked by the reader
+        # (sigs_yaml._Parser.url) with the checks their fields make: not again here.
+        self.channels_written = BulkWrite(
+            Channel, validate=partial(validate_fields, exclude=["url"])
+        )
         self.subprojects_written = BulkWrite(
             Subproject, validate=partial(validate_fields, exclude=["owners_files"])
         )
@@ -276,8 +278,9 @@ class _SigsImport:
         return [entry for entry in accepted if id(entry[1]) not in refused]
 
     def check_group(self, group: Group) -> None:
-        """Group.clean(), with the committee charters read at once (import_groups)."""
-        validate_fields(group, clean=False)
+        """Group.clean(), with the committee charters read at once (import_groups); the
+        charter link is the reader's."""
+        validate_fields(group, clean=False, exclude=["charter_url"])
         if group.pk:
             group.check_kind(chartered=group.pk in self.committees)
 

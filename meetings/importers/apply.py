@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,10 +15,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from common.bulk import BulkWrite
-from common.services import changed_fields, check_fields
+from common.services import changed_fields, check_fields, validate_fields
 from governance.models import Group, Subproject
 from meetings import services
 from meetings.importers.sigs_yaml import (
+    READER_LINKS,
     MeetingReading,
     Reading,
     ScheduleReading,
@@ -97,7 +99,11 @@ class StoredMeetings:
     ending: dict[datetime.date, list[Schedule]] = dataclasses.field(
         default_factory=lambda: defaultdict(list)
     )
-    new_meetings: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Meeting))
+    new_meetings: BulkWrite = dataclasses.field(
+        default_factory=lambda: BulkWrite(
+            Meeting, validate=partial(validate_fields, exclude=READER_LINKS)
+        )
+    )
     new_schedules: BulkWrite = dataclasses.field(default_factory=lambda: BulkWrite(Schedule))
     # The stored meetings by (group, subproject) pks, once owned() was asked.
     _owners: dict[tuple, list[Meeting]] | None = None

@@ -67,6 +67,8 @@ AGORA_FIELDS = {
     "private": "is_private",
 }
 AGORA_KEYS = {"slug", "schedules", *AGORA_FIELDS}
+# The Meeting fields whose links the reader checks with validate_http_url, as the fields would.
+READER_LINKS = [*LINK_FIELDS.values(), AGORA_FIELDS["notes_url"]]
 
 # Zone names as written in sigs.yaml (lowercased) -> the IANA zone whose clock they mean,
 # daylight saving time included: "EST (Eastern Time)" means New York's clock all year round.

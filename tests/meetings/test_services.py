@@ -123,10 +123,12 @@ class TestSequence:
         )
         heard = []
 
-        def hear(sender, *, record, previous, **kwargs):
-            heard.append((record.schedule_id, record.original_date, previous))
+        def hear(sender, *, changes, **kwargs):
+            heard.extend(
+                (record.schedule_id, record.original_date, previous) for record, previous in changes
+            )
 
-        signals.occurrence_status_changed.connect(hear)
+        signals.occurrence_statuses_changed.connect(hear)
         try:
             ended = services.schedules_end(
                 schedules=[schedule, tuesdays], on=datetime.date(2026, 10, 19), reason=" Merged "
@@ -135,7 +137,7 @@ class TestSequence:
                 schedules=[schedule, tuesdays], on=datetime.date(2026, 10, 19), reason="Merged"
             )
         finally:
-            signals.occurrence_status_changed.disconnect(hear)
+            signals.occurrence_statuses_changed.disconnect(hear)
 
         assert (ended, again) == ([schedule, tuesdays], [])
         assert heard == [

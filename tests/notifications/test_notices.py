@@ -5,10 +5,12 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings import services as meeting_services
 from notifications import services
-from notifications.models import Notice, NoticeStatus, Subscription
+from notifications.models import Notice, NoticeKind, NoticeStatus, Subscription
 from tests.factories import GroupFactory, PersonFactory, RoleFactory
 from tests.meetings.factories import MeetingFactory, ScheduleFactory
 from tests.notifications.conftest import html_of, text_of
@@ -62,6 +64,33 @@ def test_a_cancellation_undone_after_sending_says_it_is_back_on(mailbox, schedul
     subjects = [message["Subject"] for message in mailbox.messages]
     assert subjects == ["Cancelled: SIG Apps, Mon 12 Oct", "Back on: SIG Apps, Mon 12 Oct"]
     assert "https://zoom.example.org/j/apps" in text_of(mailbox.messages[1])
+
+
+@time_machine.travel(WEEK_BEFORE)
+def test_meetings_ended_together_tell_of_every_cancellation_in_statements_that_do_not_grow(
+    schedule,
+):
+    """schedules_end (an import retiring meetings) cancels the occurrences it ends; the notices
+    of all of them are queued in as many statements for four meetings as for one."""
+    group = schedule.meeting.group
+    everyone = SubscriptionFactory(email="all@example.net", group=group, reminders=[])
+
+    def end(count: int) -> int:
+        schedules = [
+            ScheduleFactory(meeting=MeetingFactory(group=group), first_date=MONDAY)
+            for _ in range(count)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            meeting_services.schedules_end(
+                schedules=schedules, on=MONDAY, reason="No longer in sigs.yaml."
+            )
+        told = Notice.objects.filter(schedule__in=schedules, kind=NoticeKind.CANCELLED)
+        assert (
+            sorted(told.values_list("subscription__email", flat=True)) == [everyone.email] * count
+        )
+        return len(queries)
+
+    assert end(4) == end(1)
 
 
 @time_machine.travel(WEEK_BEFORE)
