@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import AutoField, Field, Max, Model
+from django.db.models import AutoField, Field, Model
 from django.db.models.deletion import Collector
 from django.db.models.sql import DeleteQuery
 from django.dispatch import Signal
@@ -235,6 +235,8 @@ class BulkWrite(Generic[M]):
     def _relate(self, created: list[M], updated: list[M], refused: set[int]) -> None:
         """Write the many-to-many links `relate` collected, then the links each history entry
         of this write keeps (as django-simple-history does on a save)."""
+        db = connections[router.db_for_write(self.model)]
+        quote = db.ops.quote_name
         new = {id(instance) for instance in created}
         for name, entries in self.related.items():
             relation = self.model._meta.get_field(name)
@@ -243,8 +245,15 @@ class BulkWrite(Generic[M]):
             target = relation.m2m_reverse_field_name()  # type: ignore[union-attr]
             written = [each for key, each in entries.items() if key not in refused]
             stored = [instance.pk for instance, _ in written if id(instance) not in new]
-            if stored:
-                through._default_manager.filter(**{f"{source}__in": stored}).delete()
+            # The stored records' links go first (their table has no history of its own).
+            column = quote(through._meta.get_field(source).column)
+            _execute_keyed(
+                db,
+                f"DELETE FROM {quote(through._meta.db_table)} WHERE {column} {{keys}}",
+                [],
+                stored,
+                self.model._meta.pk,
+            )
             links = [(instance.pk, each.pk) for instance, targets in written for each in targets]
             _insert_values(
                 through,
@@ -253,31 +262,37 @@ class BulkWrite(Generic[M]):
                     f"{target}_id": [key for _, key in links],
                 },
             )
-        kept = _history_m2m_fields(self.model)
         written_pks = [instance.pk for instance in created + updated]
-        if not kept or not written_pks:
-            return
-        history = _history(self.model)
-        pk_name = self.model._meta.pk.attname
-        latest = dict(
-            history._default_manager.filter(**{f"{pk_name}__in": written_pks})
-            .values_list(pk_name)
-            .annotate(Max("history_id"))
-        )
-        for relation in kept.values():
-            snapshot = HistoricalRecords.m2m_models[relation]
-            through = relation.remote_field.through
-            source = relation.m2m_field_name()
-            names = [each.attname for each in through._meta.concrete_fields]
-            rows = through._default_manager.filter(**{f"{source}__in": written_pks})
-            links = list(rows.values_list(*names))
-            # A record saved one by one (the database refused the batch) has its snapshot of
-            # the links before; this one replaces it.
-            snapshot._default_manager.filter(history_id__in=latest.values()).delete()
-            if links:
-                columns = dict(zip(names, zip(*links, strict=True), strict=True))
-                history_ids = [latest[key] for key in columns[f"{source}_id"]]
-                _insert_values(snapshot, {**columns, "history_id": history_ids})
+        for relation in _history_m2m_fields(self.model).values() if written_pks else ():
+            _copy_links(db, self.model, relation, written_pks)
+
+
+def _copy_links(
+    db: BaseDatabaseWrapper, model: type[Model], relation: Any, keys: list[Any]
+) -> None:
+    """Give the latest history entry of each record of `model` whose primary key is in `keys`
+    the links it has (the rows of the many-to-many `relation`'s table), as django-simple-history
+    keeps them, in place of any it was given (a record saved one by one, when the database
+    refused the batch, has its snapshot of the links before): copied by the database."""
+    quote = db.ops.quote_name
+    snapshot = quote(HistoricalRecords.m2m_models[relation]._meta.db_table)
+    through = relation.remote_field.through
+    links = quote(through._meta.db_table)
+    source = quote(through._meta.get_field(relation.m2m_field_name()).column)
+    columns = [quote(each.column) for each in through._meta.concrete_fields]
+    key = quote(model._meta.pk.column)
+    latest = (
+        f"SELECT {key} AS record, MAX(history_id) AS entry "
+        f"FROM {quote(_history(model)._meta.db_table)} WHERE {key} {{keys}} GROUP BY {key}"
+    )
+    for statement in (
+        f"DELETE FROM {snapshot} WHERE history_id IN (SELECT entry FROM ({latest}) latest)",
+        f"INSERT INTO {snapshot} ({', '.join(columns)}, history_id) "
+        f"SELECT {', '.join(f'{links}.{each}' for each in columns)}, latest.entry "
+        f"FROM {links} INNER JOIN ({latest}) latest ON {links}.{source} = latest.record "
+        f"ORDER BY latest.entry, {links}.{quote(through._meta.pk.column)}",
+    ):
+        _execute_keyed(db, statement, [], keys, model._meta.pk)
 
 
 def _write_history(model: type[Model], instances: list[M], history_type: str) -> None:
@@ -351,8 +366,7 @@ def _copy_rows(
     keys: list[Any],
 ) -> None:
     """Insert into `history`'s table the `tracked` fields of the rows of `model`'s table with
-    the primary keys `keys` (by key, as the rows were inserted), each with the `added` values,
-    in as few statements as the database takes parameters for."""
+    the primary keys `keys` (by key, as the rows were inserted), each with the `added` values."""
     quote = db.ops.quote_name
     table = quote(model._meta.db_table)
     source = {each.name: each.column for each in model._meta.concrete_fields}
@@ -362,26 +376,40 @@ def _copy_rows(
         f"%s::{_sizeless_type(db, each)}" if db.vendor == "postgresql" else "%s" for each in added
     ]
     row = ", ".join([*(f"{table}.{quote(source[each.name])}" for each in tracked), *placeholders])
-    params = [each.get_db_prep_save(value, db) for each, value in added.items()]
     pk = f"{table}.{quote(model._meta.pk.column)}"
-    insert = f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} FROM {table}"
+    _execute_keyed(
+        db,
+        f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} FROM {table} "
+        f"WHERE {pk} {{keys}} ORDER BY {pk}",
+        [each.get_db_prep_save(value, db) for each, value in added.items()],
+        keys,
+        model._meta.pk,
+    )
+
+
+def _execute_keyed(
+    db: BaseDatabaseWrapper, statement: str, params: list[Any], keys: list[Any], field: Field
+) -> None:
+    """Run `statement` (its parameters `params`, then the keys) for the values `keys` of
+    `field`, which go where it says `{keys}`: on PostgreSQL as one array (`= ANY(…)`, not a
+    parameter apiece for psycopg to quote into the text), elsewhere as `IN (…)`, in as few
+    statements as the database takes parameters for. Nothing is run without keys."""
+    if not keys:
+        return
     if db.vendor == "postgresql":
-        # The keys as one array, not a parameter apiece for psycopg to quote into the text.
         with _binding_cursor(db) as cursor:
             cursor.execute(
-                f"{insert} WHERE {pk} = ANY(%b::{_sizeless_type(db, model._meta.pk)}[]) "
-                f"ORDER BY {pk}",
-                [*params, _prepared(db, model._meta.pk, keys)],
+                statement.format(keys=f"= ANY(%b::{_sizeless_type(db, field)}[])"),
+                [*params, _prepared(db, field, keys)],
             )
         return
     limit = db.features.max_query_params
     size = limit - len(params) if limit else len(keys)
     with db.cursor() as cursor:
         for start in range(0, len(keys), size):
-            batch = _prepared(db, model._meta.pk, keys[start : start + size])
+            batch = _prepared(db, field, keys[start : start + size])
             cursor.execute(
-                f"{insert} WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
-                params + batch,
+                statement.format(keys=f"IN ({', '.join(['%s'] * len(batch))})"), params + batch
             )
 
 

@@ -644,10 +644,11 @@ class _SigsImport:
         return refused
 
 
+# The kinds' labels are read from their enums: get_kind_display() copies the choices each time.
 def _role_label(role: Role, group: Group) -> str:
-    return f"@{role.person.handle}, {role.get_kind_display().lower()} of {group.slug}"
+    return f"@{role.person.handle}, {RoleKind(role.kind).label.lower()} of {group.slug}"
 
 
 def _channel_label(channel: Channel, group: Group, subproject: Subproject | None) -> str:
     owner = f"{group.slug}/{subproject.name}" if subproject else group.slug
-    return f"{channel.get_kind_display().lower()} {channel.name} of {owner}"
+    return f"{ChannelKind(channel.kind).label.lower()} {channel.name} of {owner}"
