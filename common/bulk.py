@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
@@ -33,6 +34,31 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_model_for_model
 
 from common.services import changed_fields, check_fields, validate_and_save, validate_fields
+
+T = TypeVar("T")
+# Whether a batch is written without a savepoint of its own (`optimistically`).
+_unguarded: ContextVar[bool] = ContextVar("common.bulk.unguarded", default=False)
+
+
+class BatchRefused(Exception):
+    """The database refused a batch written without a savepoint: the transaction is broken."""
+
+
+def optimistically(change: Callable[[], T]) -> T:
+    """Run `change`, which makes its writes in one transaction of its own, with each batch
+    written without a savepoint; should the database refuse one (validation catches what it
+    would refuse: rarely), the transaction is rolled back and `change` runs again with a
+    savepoint around each batch, so that the records it refuses are named and the others
+    written. A savepoint costs two statements a batch."""
+    token = _unguarded.set(True)
+    try:
+        return change()
+    except BatchRefused:
+        pass
+    finally:
+        _unguarded.reset(token)
+    return change()
+
 
 # Sent with sender=<the model> after a BulkWrite wrote (inside the write's transaction), with:
 #   created - the records it inserted
@@ -217,6 +243,12 @@ class BulkWrite(Generic[M]):
 
     def _each(self, instances: list[M], write) -> list[tuple[M, ValidationError]]:
         if not instances:
+            return []
+        if _unguarded.get():
+            try:
+                write(instances)
+            except IntegrityError as error:
+                raise BatchRefused from error
             return []
         try:
             with transaction.atomic():

@@ -23,7 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from common import freshness
-from common.bulk import BulkWrite
+from common.bulk import BulkWrite, optimistically
 from common.services import changed_fields, validate_fields
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
@@ -89,8 +89,16 @@ def sigs_import(
     there are, unless `allow_removals`: the report says what it would have changed
     (`changed`, `removals`) and why it was not applied (`refused`).
     """
+    return optimistically(
+        partial(_apply, document, on or timezone.localdate(), allow_removals, dry_run)
+    )
+
+
+def _apply(
+    document: SigsDocument, on: datetime.date, allow_removals: bool, dry_run: bool
+) -> ImportReport:
     with transaction.atomic(), freshness.bumped_once():
-        report = _SigsImport(document, on or timezone.localdate()).run()
+        report = _SigsImport(document, on).run()
         over = report.removals_over(settings.AGORA_IMPORT_REMOVAL_SHARE)
         if over and not allow_removals:
             parts = ", ".join(
@@ -241,11 +249,13 @@ class _SigsImport:
                 | Q(kind__in=GROUP_LISTS.values())
             )
         }
-        # Read here, so that Group.clean()'s rule (check_group) needs no query per group.
-        self.committees = {
-            committee.group_id: committee
-            for committee in Committee.objects.filter(group__in=list(self.groups.values()))
-        }
+        # Read here, so that Group.clean()'s rule (check_group) needs no query per group; each
+        # holds its group (validating a change of its charter looks none up).
+        by_pk = {group.pk: group for group in self.groups.values()}
+        self.committees = {}
+        for committee in Committee.objects.filter(group__in=list(by_pk)):
+            committee.group = by_pk[committee.group_id]
+            self.committees[committee.group_id] = committee
         written = BulkWrite(Group, validate=self.check_group)
         accepted = []
         for record in self.document.groups:

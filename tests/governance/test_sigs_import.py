@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from common import freshness
+from common.bulk import bulk_written
 from governance.importers.sigs_apply import sigs_import
 from governance.importers.sigs_yaml import SigsFileError, parse
 from governance.models import (
@@ -577,3 +578,31 @@ def test_a_chartered_committee_listed_as_a_sig_is_reported_and_kept(time_machine
         "committee. Skipped."
     ]
     assert Group.objects.get(slug="committee-steering").kind == GroupKind.COMMITTEE
+
+
+def test_a_batch_the_database_refuses_is_written_again_one_record_at_a_time(import_file):
+    """Someone adds a channel the file lists while the import runs: the database refuses the
+    import's batch of channels (written without a savepoint), and the import runs again with
+    a savepoint around each batch, which names that channel and writes the others."""
+    runs = []
+
+    def race(sender, **kwargs):
+        runs.append(sender)
+        network = Group.objects.get(slug="sig-network")
+        Channel.objects.create(group=network, kind=ChannelKind.SLACK, name="sig-network")
+
+    bulk_written.connect(race, sender=Subproject)  # written just before the channels
+    try:
+        report = import_file("sigs_small.yaml")
+    finally:
+        bulk_written.disconnect(race, sender=Subproject)
+
+    assert runs == [Subproject, Subproject]
+    assert [str(problem) for problem in report.problems] == [
+        "sigs[1] (sig-network).contact.slack: This group already has this channel. Skipped."
+    ]
+    network = Channel.objects.filter(group__slug="sig-network", subproject=None)
+    assert list(network.filter(kind=ChannelKind.SLACK).values_list("name", flat=True)) == [
+        "sig-network"
+    ]
+    assert network.filter(kind=ChannelKind.MAILING_LIST, name="sig-network").exists()
