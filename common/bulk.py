@@ -76,7 +76,7 @@ class BulkWrite(Generic[M]):
     model: type[M]
     created: list[M] = field(default_factory=list)
     updated: dict[Any, M] = field(default_factory=dict)
-    deleted: set[Any] = field(default_factory=set)
+    deleted: dict[Any, M] = field(default_factory=dict)  # by primary key
     fields: set[str] = field(default_factory=set)
     # name -> {id(instance): (instance, the records it is to be related to)}
     related: dict[str, dict[int, tuple[M, list[Model]]]] = field(default_factory=dict)
@@ -124,7 +124,7 @@ class BulkWrite(Generic[M]):
         self.fields.update(names)
 
     def delete(self, instances: Iterable[M]) -> None:
-        self.deleted.update(instance.pk for instance in instances)
+        self.deleted.update((instance.pk, instance) for instance in instances)
 
     def relate(self, instance: M, name: str, targets: Iterable[Model]) -> None:
         """Replace the many-to-many `name` of a new or stored record with `targets` when it is
@@ -210,11 +210,12 @@ class BulkWrite(Generic[M]):
         they cascade to, the links it sets to null), each model's history entries ("-", as
         django-simple-history's post_delete makes them, in the same order) written at once,
         without pre_delete or post_delete; the keys deleted, by model (a link table's
-        excepted). A deleted record's entry keeps no many-to-many links: they went first."""
+        excepted). A deleted record's entry keeps no many-to-many links: they went first.
+        The records are collected as the caller holds them, as Model.delete() collects one."""
         db = router.db_for_write(self.model)
-        rows = self.model._default_manager.using(db).filter(pk__in=self.deleted)
-        collector = Collector(using=db, origin=rows)
-        collector.collect(rows)  # type: ignore[arg-type]
+        records = list(self.deleted.values())
+        collector = Collector(using=db)
+        collector.collect(records)
         collector.sort()
         # Collector.delete() sends the signals of the rows it read (collector.data): they are
         # deleted here, after what it deletes without reading and the links it sets to null.

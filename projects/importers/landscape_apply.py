@@ -177,7 +177,11 @@ class _Rows(Generic[M]):
             return
         self.write.delete([row])
         self.run.deleting[(self.write.model, row.pk)] = self.run.record
-        self.run.record.undo.append(lambda: self.write.deleted.discard(row.pk))
+
+        def keep() -> None:
+            self.write.deleted.pop(row.pk, None)
+
+        self.run.record.undo.append(keep)
 
     def relate(self, row: M, name: str, targets: Iterable[Model]) -> None:
         """Replace the many-to-many `name` of `row` with `targets` when it is written."""
@@ -353,8 +357,8 @@ class _Import:
 
         write.created = [row for row in write.created if keep(row)]
         write.deleted = {
-            pk
-            for pk in write.deleted
+            pk: row
+            for pk, row in write.deleted.items()
             if not getattr(self.deleting.get((write.model, pk)), "problem", "")
         }
         write.updated = {pk: row for pk, row in write.updated.items() if keep(row)}
