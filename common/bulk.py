@@ -4,7 +4,8 @@ Each record is validated as `common.services.validate_and_save` validates one (i
 `clean()`; the database checks the unique and check constraints), and all of them are written
 in a few statements, each with its django-simple-history entry. When the database refuses the
 batch, the records are written one by one in savepoints, so the ones it refuses are named (with
-the model's messages) and the others are written.
+the model's messages) and the others are written; a change run `optimistically` writes each
+batch without a savepoint, and runs again with them should the database refuse one.
 
 Bulk writes send no post_save or post_delete: `bulk_written` is sent instead, once per write
 (and once for each other model a deletion cascaded to), for the caches that follow the data (a

@@ -8,6 +8,7 @@ same few statements at any size.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from common import freshness
-from common.bulk import BulkWrite, M
+from common.bulk import BulkWrite, M, optimistically
 from common.services import refusal_text
 from governance.models import Group, Person
 from projects import services
@@ -435,8 +436,6 @@ class _KepImport:
         return report
 
 
-@transaction.atomic
-@freshness.bumped_once()
 def keps_import(
     *, project: Project, directory: KepDirectory, dry_run: bool = False
 ) -> KepImportReport:
@@ -449,6 +448,12 @@ def keps_import(
     proposals are linked to those they replace. A file new to the import whose number another
     group's proposal holds is skipped. `dry_run` reports the same and writes nothing.
     """
+    return optimistically(partial(_apply, project, directory, dry_run))
+
+
+@transaction.atomic
+@freshness.bumped_once()
+def _apply(project: Project, directory: KepDirectory, dry_run: bool) -> KepImportReport:
     report = _KepImport(project, directory).run()
     if dry_run:
         transaction.set_rollback(True)
