@@ -139,7 +139,8 @@ class BulkWrite(Generic[M]):
         """Write what was collected; the records the database refused, each with its error
         (they are not written; the others are)."""
         updated = list(self.updated.values())
-        self._stamp(updated)
+        self._stamp(self.created, adding=True)
+        self._stamp(updated, adding=False)
         refused = self._each(self.created, self._insert) + self._each(updated, self._update)
         deleted = self._delete() if self.deleted else {}
         refused_ids = {id(instance) for instance, _ in refused}
@@ -162,15 +163,25 @@ class BulkWrite(Generic[M]):
 
     def _insert(self, instances: list[M]) -> None:
         """bulk_create's insert of new records (the keys of related records they hold taken,
-        each field's `pre_save` value, the keys given set)."""
+        each field's `pre_save` value, or the instant `_stamp` gave it, the keys given set)."""
         opts = self.model._meta
         db = connections[router.db_for_write(self.model)]
         for instance in instances:
             instance._prepare_related_fields_for_save(  # type: ignore[attr-defined]
                 operation_name="bulk_create"
             )
+        stamped = _stamped_fields(self.model, True)
         values = {
-            each: _prepared(db, each, [each.pre_save(instance, True) for instance in instances])
+            each: _prepared(
+                db,
+                each,
+                [
+                    getattr(instance, each.attname)
+                    if each in stamped
+                    else each.pre_save(instance, True)
+                    for instance in instances
+                ],
+            )
             for each in opts.concrete_fields
             if not isinstance(each, AutoField) and not each.generated
         }
@@ -234,13 +245,16 @@ class BulkWrite(Generic[M]):
                     deleted[model] = {each.pk for each in ordered}
         return deleted
 
-    def _stamp(self, instances: list[M]) -> None:
-        """An update written in bulk does not set `auto_now` fields: set them, as save() would."""
+    def _stamp(self, instances: list[M], *, adding: bool) -> None:
+        """Set the records' `auto_now` fields (and, new ones, their `auto_now_add` fields) as
+        save() would, to one instant for the write, which is then prepared for the database
+        once: an update written in bulk does not set them, and bulk_create asks the clock for
+        each record."""
         now = timezone.now()
-        for model_field in self.model._meta.concrete_fields:
-            if getattr(model_field, "auto_now", False):
-                for instance in instances:
-                    setattr(instance, model_field.attname, now)
+        for model_field in _stamped_fields(self.model, adding):
+            for instance in instances:
+                setattr(instance, model_field.attname, now)
+            if not adding:
                 self.fields.add(model_field.name)
 
     def _each(self, instances: list[M], write) -> list[tuple[M, ValidationError]]:
@@ -593,6 +607,16 @@ def _has_history(model: type[Model]) -> bool:
 @cache  # a model's history is made once; reaching it makes a manager class each time
 def _history(model: type[Model]) -> Any:
     return get_history_model_for_model(model)
+
+
+@cache
+def _stamped_fields(model: type[Model], adding: bool) -> tuple[Field, ...]:
+    """The fields that save() sets to the instant of the write (`adding`: of a new record)."""
+    return tuple(
+        each
+        for each in model._meta.concrete_fields
+        if getattr(each, "auto_now", False) or (adding and getattr(each, "auto_now_add", False))
+    )
 
 
 @cache

@@ -157,16 +157,16 @@ def _queue(notices: list[Notice]) -> None:
 
 def _subscribers(meetings: Iterable[Meeting], kind: str) -> dict[int, list[int]]:
     """The subscriptions that hear of `kind` about each of `meetings` (by pk), read at once."""
-    meetings = {meeting.pk: meeting for meeting in meetings}
+    by_pk = {meeting.pk: meeting for meeting in meetings}
     covering = list(
         Subscription.objects.active()
-        .hearing_of(meetings.values())
+        .hearing_of(by_pk.values())
         .filter(**{CHOICE_OF_KIND[kind]: True})
         .only("pk", "meeting_id", "group_id")
     )
     return {
         key: [each.pk for each in covering if each.covers(meeting)]
-        for key, meeting in meetings.items()
+        for key, meeting in by_pk.items()
     }
 
 
