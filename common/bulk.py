@@ -185,12 +185,15 @@ class BulkWrite(Generic[M]):
             for each in opts.concrete_fields
             if not isinstance(each, AutoField) and not each.generated
         }
-        keys = _insert_columns(db, self.model, values, returning=opts.pk)
+        copies = _history_copies(self.model, instances, "+")
+        chained = _chained(db, copies)
+        keys = _insert_columns(db, self.model, values, returning=opts.pk, copy=chained)
         for instance, key in zip(instances, keys, strict=True):
             instance.pk = key
             instance._state.adding = False
             instance._state.db = db.alias
-        _write_history(self.model, instances, "+")
+        if chained is None:
+            _copy_rows(db, self.model, copies)
 
     def _update(self, instances: list[M]) -> None:
         """bulk_update's write of the changed fields (the keys of related records they hold
@@ -213,9 +216,14 @@ class BulkWrite(Generic[M]):
                 )
                 for each in fields
             }
+        copies = _history_copies(self.model, instances, "~")
+        # (a record written again for the history of its links alone changes no column)
+        chained = _chained(db, copies) if fields else None
+        if fields:
             keys = _prepared(db, opts.pk, [instance.pk for instance in instances])
-            _update_columns(db, self.model, values, keys)
-        _write_history(self.model, instances, "~")
+            _update_columns(db, self.model, values, keys, copy=chained)
+        if chained is None:
+            _copy_rows(db, self.model, copies)
 
     def _delete(self) -> dict[type[Model], set[Any]]:
         """Delete the records as QuerySet.delete() does (Django's Collector: its refusals, what
@@ -241,7 +249,7 @@ class BulkWrite(Generic[M]):
                 DeleteQuery(model).delete_batch([each.pk for each in ordered], db)
                 if not model._meta.auto_created:
                     if _has_history(model):
-                        _write_history(model, ordered, "-")
+                        _write_deleted_history(model, ordered)
                     deleted[model] = {each.pk for each in ordered}
         return deleted
 
@@ -343,21 +351,52 @@ def _copy_links(
         _execute_keyed(db, statement, [], keys, model._meta.pk)
 
 
-def _write_history(model: type[Model], instances: list[M], history_type: str) -> None:
+@dataclass
+class _Copy:
+    """History entries that the database copies from written rows: each row's `tracked` columns
+    with the values `added` (the entry's date, user, change reason and type), the same for all."""
+
+    history: type[Model]
+    tracked: list[Field]
+    added: dict[Field, Any]
+
+    def insert(self, db: BaseDatabaseWrapper, model: type[Model], source: str) -> tuple[str, list]:
+        """`INSERT INTO <history> … SELECT … FROM <source>` (`model`'s rows: its table, or a
+        WITH query of them, named so in the statement), and its parameters."""
+        quote = db.ops.quote_name
+        columns = {each.name: each.column for each in model._meta.concrete_fields}
+        names = ", ".join(quote(each.column) for each in [*self.tracked, *self.added])
+        # (on PostgreSQL, bound apart from the text, each value is cast to its column's type)
+        placeholders = [
+            f"%s::{_sizeless_type(db, each)}" if db.vendor == "postgresql" else "%s"
+            for each in self.added
+        ]
+        row = ", ".join(
+            [*(f"{source}.{quote(columns[each.name])}" for each in self.tracked), *placeholders]
+        )
+        table = quote(self.history._meta.db_table)
+        return (
+            f"INSERT INTO {table} ({names}) SELECT {row} FROM {source}",
+            [each.get_db_prep_save(value, db) for each, value in self.added.items()],
+        )
+
+
+def _entries(
+    model: type[Model], instances: list[M], history_type: str
+) -> tuple[Any, list[Field], dict[Field, list[Any]]] | None:
     """The history entries of `instances`, each as django-simple-history's bulk_history_create
     makes it (its user, date and change reason, one date for the write, the history model's
-    other fields at their defaults). Written or changed records have their rows copied by the
-    database (`INSERT … SELECT`), so their values are not sent a second time; deleted ones
-    ("-") are gone from the table, and their entries are inserted from the instances' values.
+    other fields at their defaults): the history model, the fields it tracks, and each of its
+    other fields' values, by record; None when history is not kept (or nothing is written).
     Building a historical instance apiece, and compiling it, cost more than the write."""
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
-        return
+        return None
+    if not _has_history(model):
+        return None
     history = _history(model)
-    db = connections[router.db_for_write(history)]
     date = timezone.now()
     tracked_names = {each.name for each in history.tracked_fields}
     tracked: list[Field] = []
-    # Each entry's own values, by the history model's field.
     own: dict[Field, list[Any]] = {}
     for each in history._meta.concrete_fields:
         if each.name in tracked_names:
@@ -372,19 +411,47 @@ def _write_history(model: type[Model], instances: list[M], history_type: str) ->
             own[each] = [history_type] * len(instances)
         elif not isinstance(each, AutoField):
             own[each] = [each.get_default()] * len(instances)
-    if history_type == "-":
-        columns = {
-            each: [getattr(instance, each.attname) for instance in instances] for each in tracked
-        }
-        values = {each: _prepared(db, each, column) for each, column in (columns | own).items()}
-        _insert_columns(db, history, values)
-        return
-    # The records whose entries add the same values, copied together (one group, usually).
-    alike: dict[tuple, list[Any]] = defaultdict(list)
+    return history, tracked, own
+
+
+def _history_copies(
+    model: type[Model], instances: list[M], history_type: str
+) -> list[tuple[_Copy, list[M]]]:
+    """The entries of written or changed records, as copies of their rows (so that their values
+    are not sent a second time), each with the records whose entries add the same values (one
+    copy, usually)."""
+    entries = _entries(model, instances, history_type)
+    if entries is None:
+        return []
+    history, tracked, own = entries
+    alike: dict[tuple, list[M]] = defaultdict(list)
     for index, instance in enumerate(instances):
-        alike[tuple(column[index] for column in own.values())].append(instance.pk)
-    for added, keys in alike.items():
-        _copy_rows(db, model, tracked, history, dict(zip(own, added, strict=True)), keys)
+        alike[tuple(column[index] for column in own.values())].append(instance)
+    return [
+        (_Copy(history, tracked, dict(zip(own, added, strict=True))), records)
+        for added, records in alike.items()
+    ]
+
+
+def _chained(db: BaseDatabaseWrapper, copies: list[tuple[_Copy, list[M]]]) -> _Copy | None:
+    """The copy that PostgreSQL makes in the statement that writes the rows (one WITH query
+    for both): when there is one."""
+    return copies[0][0] if db.vendor == "postgresql" and len(copies) == 1 else None
+
+
+def _write_deleted_history(model: type[Model], instances: list[M]) -> None:
+    """The "-" entries of deleted records, inserted from the instances' values (their rows are
+    gone)."""
+    entries = _entries(model, instances, "-")
+    if entries is None:
+        return
+    history, tracked, own = entries
+    db = connections[router.db_for_write(history)]
+    columns = {
+        each: [getattr(instance, each.attname) for instance in instances] for each in tracked
+    }
+    values = {each: _prepared(db, each, column) for each, column in (columns | own).items()}
+    _insert_columns(db, history, values)
 
 
 def _history_users(history: Any, instances: list[M]) -> list[Any]:
@@ -406,33 +473,22 @@ def _history_users(history: Any, instances: list[M]) -> list[Any]:
 
 
 def _copy_rows(
-    db: BaseDatabaseWrapper,
-    model: type[Model],
-    tracked: list[Field],
-    history: type[Model],
-    added: dict[Field, Any],
-    keys: list[Any],
+    db: BaseDatabaseWrapper, model: type[Model], copies: list[tuple[_Copy, list[M]]]
 ) -> None:
-    """Insert into `history`'s table the `tracked` fields of the rows of `model`'s table with
-    the primary keys `keys` (by key, as the rows were inserted), each with the `added` values."""
+    """Make each copy of the rows of its records, from `model`'s table (by key, as the rows
+    were inserted)."""
     quote = db.ops.quote_name
     table = quote(model._meta.db_table)
-    source = {each.name: each.column for each in model._meta.concrete_fields}
-    names = ", ".join(quote(each.column) for each in [*tracked, *added])
-    # (on PostgreSQL, bound apart from the text, each value is cast to its column's type)
-    placeholders = [
-        f"%s::{_sizeless_type(db, each)}" if db.vendor == "postgresql" else "%s" for each in added
-    ]
-    row = ", ".join([*(f"{table}.{quote(source[each.name])}" for each in tracked), *placeholders])
     pk = f"{table}.{quote(model._meta.pk.column)}"
-    _execute_keyed(
-        db,
-        f"INSERT INTO {quote(history._meta.db_table)} ({names}) SELECT {row} FROM {table} "
-        f"WHERE {pk} {{keys}} ORDER BY {pk}",
-        [each.get_db_prep_save(value, db) for each, value in added.items()],
-        keys,
-        model._meta.pk,
-    )
+    for copy, records in copies:
+        insert, params = copy.insert(db, model, table)
+        _execute_keyed(
+            db,
+            f"{insert} WHERE {pk} {{keys}} ORDER BY {pk}",
+            params,
+            [each.pk for each in records],
+            model._meta.pk,
+        )
 
 
 def _execute_keyed(
@@ -478,23 +534,27 @@ def _insert_columns(
     model: type[Model],
     values: dict[Field, list[Any]],
     returning: Field | None = None,
+    copy: _Copy | None = None,
 ) -> list[Any]:
     """Insert rows into `model`'s table given the database values of each field, and return
     each row's `returning` field: on PostgreSQL in one statement, an array per column (as
-    Django's bulk_create does) and one value for a column that holds it throughout; elsewhere
-    the statement of a row run for each, or, to return a field, in batches of rows as
-    bulk_create makes them."""
+    Django's bulk_create does) and one value for a column that holds it throughout, which
+    makes the history `copy` of the rows too; elsewhere the statement of a row run for each,
+    or, to return a field, in batches of rows as bulk_create makes them."""
     quote = db.ops.quote_name
     names = ", ".join(quote(each.column) for each in values)
     insert = f"INSERT INTO {quote(model._meta.db_table)} ({names})"
     back = f" RETURNING {quote(returning.column)}" if returning else ""
     if db.vendor == "postgresql":
         select, (rows_sql, arrays) = _unnest(db, values)
+        statement = f"{insert} SELECT {', '.join(sql for sql, _ in select)} FROM {rows_sql}"
+        params = [value for _, scalar in select for value in scalar] + arrays
+        if copy is None:
+            statement += back
+        else:
+            statement, params = _with_copy(db, model, statement, params, copy, returning)
         with _binding_cursor(db) as cursor:
-            cursor.execute(
-                f"{insert} SELECT {', '.join(sql for sql, _ in select)} FROM {rows_sql}{back}",
-                [value for _, scalar in select for value in scalar] + arrays,
-            )
+            cursor.execute(statement, params)
             return [row[0] for row in cursor.fetchall()] if returning else []
     with db.cursor() as cursor:
         rows = list(zip(*values.values(), strict=True))
@@ -515,11 +575,16 @@ def _insert_columns(
 
 
 def _update_columns(
-    db: BaseDatabaseWrapper, model: type[Model], values: dict[Field, list[Any]], keys: list[Any]
+    db: BaseDatabaseWrapper,
+    model: type[Model],
+    values: dict[Field, list[Any]],
+    keys: list[Any],
+    copy: _Copy | None = None,
 ) -> None:
     """Set the fields of `model`'s rows with the database keys `keys` to the database values of
     each field: on PostgreSQL in one statement (the rows as `_insert_columns` sends them),
-    elsewhere the statement of a row run for each."""
+    which makes the history `copy` of the rows too; elsewhere the statement of a row run for
+    each."""
     quote = db.ops.quote_name
     table = quote(model._meta.db_table)
     key = f"{table}.{quote(model._meta.pk.column)}"
@@ -529,11 +594,12 @@ def _update_columns(
         assigned = ", ".join(
             f"{quote(each.column)} = {sql}" for each, (sql, _) in zip(values, sets, strict=True)
         )
+        statement = f"UPDATE {table} SET {assigned} FROM {rows_sql} WHERE {key} = {on}"
+        params = [value for _, each in sets for value in each] + arrays + scalar
+        if copy is not None:
+            statement, params = _with_copy(db, model, statement, params, copy)
         with _binding_cursor(db) as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {assigned} FROM {rows_sql} WHERE {key} = {on}",
-                [value for _, each in sets for value in each] + arrays + scalar,
-            )
+            cursor.execute(statement, params)
         return
     with db.cursor() as cursor:
         assigned = ", ".join(f"{quote(each.column)} = %s" for each in values)
@@ -541,6 +607,26 @@ def _update_columns(
             f"UPDATE {table} SET {assigned} WHERE {key} = %s",
             list(zip(*values.values(), keys, strict=True)),
         )
+
+
+def _with_copy(
+    db: BaseDatabaseWrapper,
+    model: type[Model],
+    write: str,
+    params: list[Any],
+    copy: _Copy,
+    returning: Field | None = None,
+) -> tuple[str, list[Any]]:
+    """PostgreSQL's statement that makes `write` (an INSERT or UPDATE of `model`'s rows) and
+    the history `copy` of the rows it wrote, by key, and returns their `returning` field."""
+    quote = db.ops.quote_name
+    insert, added = copy.insert(db, model, "written")
+    written = f"WITH written AS ({write} RETURNING {quote(model._meta.db_table)}.*)"
+    copied = f"{insert} ORDER BY written.{quote(model._meta.pk.column)}"
+    if returning is None:
+        return f"{written} {copied}", params + added
+    back = f"SELECT written.{quote(returning.column)} FROM written"
+    return f"{written}, copied AS ({copied}) {back}", params + added
 
 
 def _unnest(
@@ -568,6 +654,7 @@ def _unnest(
     return columns, (f"UNNEST({', '.join(arrays)}) AS u({names})", params)
 
 
+@cache  # (asked for each column of each statement; db_type() formats it each time)
 def _sizeless_type(db: BaseDatabaseWrapper, field: Field) -> str:
     """The field's column type without its size, to cast to: varchar, not varchar(50)."""
     return str(field.db_type(db)).split("(")[0]
