@@ -675,11 +675,24 @@ def _binding_cursor(db: BaseDatabaseWrapper):
 
 
 def _prepared(db: BaseDatabaseWrapper, field: Field, column: Sequence[Any]) -> list[Any]:
-    """The database's values of `column`; one value the column holds throughout (the write's
-    date, type and user) is prepared once."""
+    """The database's values of `column`, each value prepared once: one the column holds
+    throughout (the write's date, type and user), and each of those a column repeats (kinds,
+    keys, empty values); a value that cannot be a key (a JSON field's list) each time."""
     if _constant(column):
         return [field.get_db_prep_save(column[0], db)] * len(column)
-    return [field.get_db_prep_save(value, db) for value in column]
+    done: dict[tuple[type, Any], Any] = {}
+
+    def prepared(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return done[key]
+        except KeyError:
+            done[key] = result = field.get_db_prep_save(value, db)
+            return result
+        except TypeError:
+            return field.get_db_prep_save(value, db)
+
+    return [prepared(value) for value in column]
 
 
 def _constant(column: Sequence[Any]) -> bool:
