@@ -205,6 +205,9 @@ class BulkWrite(Generic[M]):
             for each in opts.concrete_fields
             if each.name in self.fields or each.attname in self.fields
         ]
+        copies = _history_copies(self.model, instances, "~")
+        # (a record written again for the history of its links alone changes no column)
+        chained = None
         if fields:
             for instance in instances:
                 instance._prepare_related_fields_for_save(  # type: ignore[attr-defined]
@@ -216,11 +219,8 @@ class BulkWrite(Generic[M]):
                 )
                 for each in fields
             }
-        copies = _history_copies(self.model, instances, "~")
-        # (a record written again for the history of its links alone changes no column)
-        chained = _chained(db, copies) if fields else None
-        if fields:
             keys = _prepared(db, opts.pk, [instance.pk for instance in instances])
+            chained = _chained(db, copies)
             _update_columns(db, self.model, values, keys, copy=chained)
         if chained is None:
             _copy_rows(db, self.model, copies)
@@ -248,8 +248,7 @@ class BulkWrite(Generic[M]):
                 ordered = sorted(instances, key=attrgetter("pk"), reverse=True)
                 DeleteQuery(model).delete_batch([each.pk for each in ordered], db)
                 if not model._meta.auto_created:
-                    if _has_history(model):
-                        _write_deleted_history(model, ordered)
+                    _write_deleted_history(model, ordered)
                     deleted[model] = {each.pk for each in ordered}
         return deleted
 
@@ -392,7 +391,7 @@ def _entries(
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True) or not instances:
         return None
     if not _has_history(model):
-        return None
+        return None  # (a model a deletion cascaded to may keep none)
     history = _history(model)
     date = timezone.now()
     tracked_names = {each.name for each in history.tracked_fields}

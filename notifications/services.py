@@ -193,11 +193,13 @@ def notices_for_statuses(
     ]
     if not kinds:
         return
-    told = set(STATUS_NOTICES.values())
+    status_kinds = set(STATUS_NOTICES.values())
     left = Q(pk__in=[])
     for record, _, kind in kinds:
         left |= Q(
-            schedule=record.schedule, original_date=record.original_date, kind__in=told - {kind}
+            schedule=record.schedule,
+            original_date=record.original_date,
+            kind__in=status_kinds - {kind},
         )
     Notice.objects.filter(left, status=NoticeStatus.QUEUED).update(
         status=NoticeStatus.DROPPED, updated_at=now
@@ -211,7 +213,9 @@ def notices_for_statuses(
     hearing: dict[tuple, list[int]] = defaultdict(list)
     if restored:
         for schedule_id, original_date, subscription_id in (
-            Notice.objects.filter(_occurrences(restored), kind__in=told, status=NoticeStatus.SENT)
+            Notice.objects.filter(
+                _occurrences(restored), kind__in=status_kinds, status=NoticeStatus.SENT
+            )
             .exclude(kind=NoticeKind.RESTORED)
             .values_list("schedule_id", "original_date", "subscription_id")
             .distinct()
