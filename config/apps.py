@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from common import freshness
@@ -12,8 +12,7 @@ SHOWN_APPS = {"governance", "meetings", "projects"}
 
 
 def data_changed(sender, using=None, **kwargs) -> None:
-    if sender._meta.app_label in SHOWN_APPS:
-        freshness.bump_after_commit(using)
+    freshness.bump_after_commit(using)
 
 
 class ConfigConfig(AppConfig):
@@ -23,10 +22,15 @@ class ConfigConfig(AppConfig):
     verbose_name = "Agora site"
 
     def ready(self):
-        for name, signal in (
-            ("post_save", post_save),
-            ("post_delete", post_delete),
-            ("m2m_changed", m2m_changed),
-            ("bulk_written", bulk_written),
-        ):
-            signal.connect(data_changed, dispatch_uid=f"config.data_changed.{name}")
+        # Connected to the shown models alone: Django's Collector deletes the rows of a model
+        # nothing hears the deletion of (a notice, a link of a many-to-many field) without
+        # reading them first. A link row is deleted with its record, or heard of through
+        # m2m_changed.
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label not in SHOWN_APPS:
+                continue
+            signals = [post_save, m2m_changed, bulk_written]
+            if not model._meta.auto_created:
+                signals.append(post_delete)
+            for signal in signals:
+                signal.connect(data_changed, sender=model, dispatch_uid="config.data_changed")

@@ -7,16 +7,18 @@ import time
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from common import freshness
 from config import pagecache
-from tests.factories import GroupFactory, staff_with_permissions
+from meetings.models import Meeting
+from tests.factories import GroupFactory, PersonFactory, staff_with_permissions
 from tests.meetings.factories import MeetingFactory
-from tests.notifications.factories import SubscriptionFactory
+from tests.notifications.factories import SubscriptionFactory, private_subscription_secrets
 from tests.projects.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,31 @@ def test_a_change_replaces_the_version_when_the_site_shows_it(
     with django_capture_on_commit_callbacks(execute=True):
         change()
     assert (freshness.current() != before) is replaced
+
+
+def test_links_and_deletions_replace_the_version_and_unshown_rows_go_unread(
+    django_capture_on_commit_callbacks,
+):
+    """Only the shown models are heard: a change of a meeting's organisers, or its deletion,
+    replaces the version, and Django deletes its organiser links and its subscribers' notices
+    (which nothing hears of) without reading them first."""
+    private_subscription_secrets()
+    meeting = Meeting.objects.get(slug="hidden-sync")
+    before = freshness.current()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.organisers.add(PersonFactory())
+    assert freshness.current() != before
+
+    before = freshness.current()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        meeting.delete()
+    assert freshness.current() != before
+    read = " ".join(query["sql"] for query in queries if query["sql"].startswith("SELECT"))
+    assert "meetings_meeting_organisers" not in read
+    assert "notifications_notice" not in read
 
 
 def test_a_change_made_elsewhere_is_seen_within_the_recheck_interval(client, settings):

@@ -6,7 +6,7 @@ its statements do not grow with the file: it reads what exists in a fixed number
 decides in memory what to create, change, end and remove (validating each record, with the
 models' own rules: `Role.check_term`, `Role.check_seat`), and writes each model at once
 (`common.bulk.BulkWrite`), many-to-many lists (subproject leads, stakeholder SIGs) included.
-New committee charters and reporting addresses, a few per file, go through the services.
+New committee charters, a few per file, go through the service.
 """
 
 import datetime
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from common import freshness
 from common.bulk import BulkWrite, optimistically
-from common.services import changed_fields, validate_fields
+from common.services import validate_fields
 from governance.importers.sigs_yaml import (
     CHANNEL_KINDS,
     GROUP_LISTS,
@@ -56,7 +56,6 @@ from governance.services import (
     archived_fields,
     channel_new,
     committee_set,
-    committee_update,
 )
 from governance.signals import ImportedRecord, sigs_imported
 
@@ -150,6 +149,11 @@ class _SigsImport:
             Subproject, validate=partial(validate_fields, exclude=["owners_files"])
         )
         self.groups_written = BulkWrite(Group, validate=self.check_group)
+        # A committee holds its group, a committee (Committee.group's limit_choices_to): not
+        # looked up again.
+        self.committees_written = BulkWrite(
+            Committee, validate=partial(validate_fields, exclude=["group"])
+        )
 
     def run(self) -> ImportReport:
         self.report.existing.update(
@@ -367,12 +371,13 @@ class _SigsImport:
             if reporting.url
             else {"reporting_email": reporting.name}
         )
-        changed = changed_fields(committee, address) and _attempt(
-            self.report, reporting.place, committee_update, committee=committee, **address
-        )
-        if changed is not None:
+        try:
+            changed = self.committees_written.update(committee, address)
+        except ValidationError as error:
+            self.report.problem(reporting.place, _skipped(error))
+        else:
             outcome = "updated" if changed else "unchanged"
-            self.report.count("reporting addresses", outcome, label=group.slug)
+            self.counted(committee, reporting.place, "reporting addresses", outcome, group.slug)
         return [channel for channel in record.channels if channel is not reporting]
 
     def current_roles(self, group: Group, kinds: tuple[str, ...]) -> list[Role]:
@@ -651,6 +656,7 @@ class _SigsImport:
         refused |= self.written(self.channels_written)
         refused |= self.written(self.roles)
         refused |= self.written(self.groups_written)
+        refused |= self.written(self.committees_written)
         return refused
 
 

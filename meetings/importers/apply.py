@@ -120,20 +120,20 @@ class StoredMeetings:
                 )
             )
         )
+        by_pk = {meeting.pk: meeting for meeting in meetings}
+        # Asked by the keys read, not by the slugs again (a list the database would match twice).
         stored = cls(
-            meetings={meeting.slug: meeting for meeting in meetings},
+            meetings={meeting.slug: meeting for meeting in by_pk.values()},
             imported={},
             with_records=set(
-                Occurrence.objects.filter(schedule__meeting__in=meetings).values_list(
-                    "schedule__meeting_id", flat=True
-                )
+                Occurrence.objects.filter(schedule__meeting__in=list(by_pk))
+                .values_list("schedule__meeting_id", flat=True)
+                .order_by()
+                .distinct()
             ),
         )
         by_meeting = defaultdict(list)
-        by_pk = {meeting.pk: meeting for meeting in stored.meetings.values()}
-        for schedule in imported_schedules.filter(meeting__in=stored.meetings.values()).order_by(
-            "pk"
-        ):
+        for schedule in imported_schedules.filter(meeting__in=list(by_pk)).order_by("pk"):
             # Held, so that validating a change (its end) looks none up.
             schedule.meeting = by_pk[schedule.meeting_id]
             by_meeting[schedule.meeting_id].append(schedule)
