@@ -171,20 +171,15 @@ class BulkWrite(Generic[M]):
                 operation_name="bulk_create"
             )
         stamped = _stamped_fields(self.model, True)
-        values = {
-            each: _prepared(
-                db,
-                each,
-                [
-                    getattr(instance, each.attname)
-                    if each in stamped
-                    else each.pre_save(instance, True)
-                    for instance in instances
-                ],
-            )
-            for each in opts.concrete_fields
-            if not isinstance(each, AutoField) and not each.generated
-        }
+        values = {}
+        for each in opts.concrete_fields:
+            if isinstance(each, AutoField) or each.generated:
+                continue
+            if each in stamped:
+                column = [getattr(instance, each.attname) for instance in instances]
+            else:
+                column = [each.pre_save(instance, True) for instance in instances]
+            values[each] = _prepared(db, each, column)
         copies = _history_copies(self.model, instances, "+")
         chained = _chained(db, copies)
         keys = _insert_columns(db, self.model, values, returning=opts.pk, copy=chained)
