@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from common.bulk import BulkWrite
@@ -227,22 +227,18 @@ def occurrence_cancel(
 
 
 def _cancel_records(
-    wanted: Mapping[Schedule, Iterable[datetime.date]], reason: str
+    wanted: Mapping[Schedule, Iterable[datetime.date]],
+    reason: str,
+    stored: Mapping[tuple[int, datetime.date], Occurrence],
 ) -> list[tuple[Occurrence, str]]:
     """Cancel the occurrences of each schedule on its dates, validated as occurrence_cancel
-    validates one and written together; each record with its status before. Raising the
-    SEQUENCE and telling subscribers of each (`_heard`) are the caller's."""
+    validates one and written together; each record with its status before. `stored`: the
+    records of those dates, by schedule pk and date, read (and locked) by the caller. Raising
+    the SEQUENCE and telling subscribers of each (`_heard`) are the caller's."""
     days = {schedule: sorted(set(dates)) for schedule, dates in wanted.items()}
     days = {schedule: dates for schedule, dates in days.items() if dates}
     if not days:
         return []
-    which = Q()
-    for schedule, dates in days.items():
-        which |= Q(schedule=schedule, original_date__in=dates)
-    stored = {
-        (record.schedule_id, record.original_date): record
-        for record in Occurrence.objects.select_for_update().filter(which)
-    }
     fields = {
         "status": OccurrenceStatus.CANCELLED,
         "reason": reason.strip(),
@@ -413,10 +409,12 @@ def schedules_end(
     if not ending:
         return []
     held = defaultdict(list)
-    for record in Occurrence.objects.filter(
+    stored = {}
+    for record in Occurrence.objects.select_for_update().filter(
         schedule__in=[each for each, _ in ending], original_date__gte=on
     ):
         held[record.schedule_id].append(record)
+        stored[record.schedule_id, record.original_date] = record
     wanted = {}
     for schedule, _ in ending:
         cancelled = {
@@ -428,7 +426,7 @@ def schedules_end(
         if schedule.first_date >= on and schedule.first_date not in cancelled:
             days.add(schedule.first_date)
         wanted[schedule] = [day for day in days if recurrence.schedule_dates_on(schedule, day)]
-    changes = _cancel_records(wanted, reason)
+    changes = _cancel_records(wanted, reason, stored)
     # Schedule.clean()'s rules, with the records the schedules hold once the cancellations
     # are written read at once.
     holding = recurrence.holding_records(schedule for schedule, _ in ending)

@@ -202,6 +202,8 @@ def meeting_import(
     created = meeting is None
     if meeting is None:
         meeting = Meeting(slug=slug, group=group, kind=reading.kind)
+    else:
+        meeting.group = group  # its own (checked above), held: validation looks none up
     fields = {
         "title": reading.title,
         "subproject_id": subproject.pk if subproject else None,

@@ -407,3 +407,20 @@ def test_statements_do_not_grow_with_the_records(import_text):
 
     assert again[10] == again[20]
     assert first[20] - first[10] < 10
+
+
+def test_a_changed_meeting_is_saved_without_looking_up_its_group(import_text):
+    """A stored meeting holds the group importing it: saving a change of it (here, a join link
+    now given) looks no group up, whatever the number of meetings."""
+    import_text(community(3))
+    document = yaml.safe_load(community(3))
+    records = [record for sig in document["sigs"] for record in (sig, *sig["subprojects"])]
+    for number, record in enumerate(records):
+        record["meetings"][0]["url"] = f"https://zoom.example.org/j/{number}"
+    with CaptureQueriesContext(connection) as queries:
+        report = import_text(yaml.safe_dump(document))
+    assert report.changes == 6
+    assert Meeting.objects.exclude(join_url="").count() == 6
+    # (a foreign key's validation asks whether its row exists)
+    lookup = 'SELECT 1 AS "a" FROM "governance_group"'
+    assert not [query for query in queries if query["sql"].startswith(lookup)]
