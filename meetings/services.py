@@ -229,12 +229,12 @@ def occurrence_cancel(
 def _cancel_records(
     wanted: Mapping[Schedule, Iterable[datetime.date]],
     reason: str,
-    stored: Mapping[tuple[int, datetime.date], Occurrence],
+    held: Mapping[int, list[Occurrence]],
 ) -> list[tuple[Occurrence, str]]:
     """Cancel the occurrences of each schedule on its dates, validated as occurrence_cancel
-    validates one and written together; each record with its status before. `stored`: the
-    records of those dates, by schedule pk and date, read (and locked) by the caller. Raising
-    the SEQUENCE and telling subscribers of each (`_heard`) are the caller's."""
+    validates one and written together; each record with its status before. `held`: the
+    records of those dates, by schedule pk, read (and locked) by the caller. Raising the
+    SEQUENCE and telling subscribers of each (`_heard`) are the caller's."""
     days = {schedule: sorted(set(dates)) for schedule, dates in wanted.items()}
     days = {schedule: dates for schedule, dates in days.items() if dates}
     if not days:
@@ -248,8 +248,9 @@ def _cancel_records(
     written = BulkWrite(Occurrence)
     changes: list[tuple[Occurrence, str]] = []
     for schedule, dates in days.items():
+        stored = {record.original_date: record for record in held.get(schedule.pk, ())}
         for day in dates:
-            record = stored.get((schedule.pk, day))
+            record = stored.get(day)
             if record is None:
                 record = Occurrence(schedule=schedule, original_date=day, **fields)
                 changes.append((written.create(record), OccurrenceStatus.SCHEDULED))
@@ -409,12 +410,10 @@ def schedules_end(
     if not ending:
         return []
     held = defaultdict(list)
-    stored = {}
     for record in Occurrence.objects.select_for_update().filter(
         schedule__in=[each for each, _ in ending], original_date__gte=on
     ):
         held[record.schedule_id].append(record)
-        stored[record.schedule_id, record.original_date] = record
     wanted = {}
     for schedule, _ in ending:
         cancelled = {
@@ -426,7 +425,7 @@ def schedules_end(
         if schedule.first_date >= on and schedule.first_date not in cancelled:
             days.add(schedule.first_date)
         wanted[schedule] = [day for day in days if recurrence.schedule_dates_on(schedule, day)]
-    changes = _cancel_records(wanted, reason, stored)
+    changes = _cancel_records(wanted, reason, held)
     # Schedule.clean()'s rules, with the records the schedules hold once the cancellations
     # are written read at once.
     holding = recurrence.holding_records(schedule for schedule, _ in ending)

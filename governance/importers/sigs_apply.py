@@ -149,8 +149,8 @@ class _SigsImport:
             Subproject, validate=partial(validate_fields, exclude=["owners_files"])
         )
         self.groups_written = BulkWrite(Group, validate=self.check_group)
-        # A committee holds its group, a committee (Committee.group's limit_choices_to): not
-        # looked up again.
+        # Each committee holds its group, read as a committee (what Committee.group's
+        # limit_choices_to asks): not looked up again.
         self.committees_written = BulkWrite(
             Committee, validate=partial(validate_fields, exclude=["group"])
         )
